@@ -1,0 +1,1 @@
+"""Interact Communities assistant: the catalogue, understanding and answers (no botbuilder)."""

@@ -1,0 +1,793 @@
+"""The community catalogue: typed, frozen entries loaded from ``data/*.yaml`` and validated.
+
+Every problem found is reported with the file, the entry and the field it is in (and the line,
+where YAML tells it), so that content editors can fix the data without reading code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import string
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.text import tokens
+
+FILES = (
+    "catalogue.yaml",
+    "communities.yaml",
+    "working_groups.yaml",
+    "vocabulary.yaml",
+    "faq.yaml",
+    "intents.yaml",
+    "escalation.yaml",
+)
+INTENT_PHRASE_KINDS = (
+    "greeting",
+    "thanks",
+    "help",
+    "list",
+    "working_groups",
+    "subteams",
+    "join",
+    "person",
+    "problem",
+)
+LINK_NAMES = ("register", "all_communities")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str
+    email: str
+    purpose: str
+
+    @property
+    def mailto(self) -> str:
+        return f"mailto:{self.email}"
+
+
+@dataclass(frozen=True)
+class Portal:
+    register_url: str
+    all_communities_url: str
+
+
+@dataclass(frozen=True)
+class DatedFact:
+    id: str
+    date: dt.date
+    before: str
+    after: str
+
+    def text(self, today: dt.date) -> str:
+        """What is true on ``today``: ``before`` up to and including ``date``, then ``after``."""
+        return self.before if today <= self.date else self.after
+
+
+@dataclass(frozen=True)
+class Community:
+    id: str
+    name: str
+    who_should_join: str
+    keywords: tuple[str, ...] = ()
+    qualifiers: tuple[str, ...] = ()
+    parent: str | None = None
+    join_url: str | None = None
+    teams_url: str | None = None
+
+    @property
+    def is_subteam(self) -> bool:
+        return self.parent is not None
+
+
+@dataclass(frozen=True)
+class EligibilityRule:
+    community: str
+    not_open_to: tuple[str, ...]
+    source_text: str
+
+
+@dataclass(frozen=True)
+class WorkingGroup:
+    id: str
+    name: str
+    nickname: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    label: str
+    plural: str
+    communities: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    communities: tuple[str, ...]
+    qualifies: tuple[str, ...]
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Faq:
+    id: str
+    questions: tuple[str, ...]
+    answer: str
+    links: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Route:
+    contact: str
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Escalation:
+    problem_contact: str
+    default_contact: str
+    routes: tuple[Route, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    source_url: str
+    portal: Portal
+    contacts: tuple[Contact, ...]
+    facts: tuple[tuple[str, str], ...]
+    dated_facts: tuple[DatedFact, ...]
+    teams: tuple[Community, ...]
+    subteams: tuple[Community, ...]
+    eligibility: tuple[EligibilityRule, ...]
+    working_groups: tuple[WorkingGroup, ...]
+    roles: tuple[Role, ...]
+    topics: tuple[Topic, ...]
+    faqs: tuple[Faq, ...]
+    intent_phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    escalation: Escalation
+
+    @cached_property
+    def communities(self) -> tuple[Community, ...]:
+        """All Teams and sub-teams, each Team followed by its sub-teams."""
+        out: list[Community] = []
+        for team in self.teams:
+            out.append(team)
+            out.extend(self.children(team.id))
+        return tuple(out)
+
+    @cached_property
+    def _by_id(self) -> Mapping[str, Community]:
+        return {c.id: c for c in (*self.teams, *self.subteams)}
+
+    @cached_property
+    def _children(self) -> Mapping[str, tuple[Community, ...]]:
+        kids: dict[str, list[Community]] = {}
+        for sub in self.subteams:
+            kids.setdefault(sub.parent or "", []).append(sub)
+        return {k: tuple(v) for k, v in kids.items()}
+
+    def community(self, community_id: str) -> Community:
+        return self._by_id[community_id]
+
+    def children(self, community_id: str) -> tuple[Community, ...]:
+        return self._children.get(community_id, ())
+
+    def parent_of(self, community: Community) -> Community | None:
+        return self._by_id[community.parent] if community.parent else None
+
+    def contact(self, contact_id: str) -> Contact:
+        return next(c for c in self.contacts if c.id == contact_id)
+
+    def role(self, role_id: str) -> Role:
+        return next(r for r in self.roles if r.id == role_id)
+
+    def faq(self, faq_id: str) -> Faq:
+        return next(f for f in self.faqs if f.id == faq_id)
+
+    def fact(self, fact_id: str) -> str:
+        return dict(self.facts)[fact_id]
+
+    def join_url(self, community: Community) -> str:
+        return community.join_url or self.portal.all_communities_url
+
+    def phrases(self, kind: str) -> tuple[str, ...]:
+        return dict(self.intent_phrases).get(kind, ())
+
+    def with_portal(
+        self, register_url: str | None = None, all_communities_url: str | None = None
+    ) -> Catalogue:
+        """A copy with the portal's links replaced (configuration overrides the data)."""
+        portal = Portal(
+            register_url=register_url or self.portal.register_url,
+            all_communities_url=all_communities_url or self.portal.all_communities_url,
+        )
+        return dataclasses.replace(self, portal=portal)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "teams": len(self.teams),
+            "subteams": len(self.subteams),
+            "working_groups": len(self.working_groups),
+            "faqs": len(self.faqs),
+            "roles": len(self.roles),
+            "topics": len(self.topics),
+        }
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    entry: str
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        parts = [where]
+        if self.entry:
+            parts.append(self.entry)
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class CatalogueError(Exception):
+    """The data could not be loaded; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+# --------------------------------------------------------------------------- YAML with lines
+
+
+class _LineDict(dict[str, Any]):
+    line: int | None = None
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A safe loader whose mappings remember the line they start on."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    loader.flatten_mapping(node)
+    mapping = _LineDict()
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+# --------------------------------------------------------------------------- validation helpers
+
+
+@dataclass
+class _Reader:
+    """Reads one entry of one file, recording problems instead of raising."""
+
+    file: str
+    entry: str
+    data: Mapping[str, Any]
+    problems: list[Problem]
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def line(self) -> int | None:
+        return getattr(self.data, "line", None)
+
+    def problem(self, field_name: str, message: str) -> None:
+        self.problems.append(Problem(self.file, self.entry, field_name, message, self.line))
+
+    def text(self, name: str, *, required: bool = True, allow_empty: bool = False) -> str:
+        self.seen.add(name)
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(name, "is missing")
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.problem(name, f"must be text, not {type(value).__name__}")
+            return ""
+        value = str(value).strip()
+        if not value and required and not allow_empty:
+            self.problem(name, "must not be empty")
+        return value
+
+    def ident(self, name: str = "id") -> str:
+        value = self.text(name)
+        if value and not _ID.match(value):
+            self.problem(name, f"{value!r} is not a valid id (lower-case letters, digits, dashes)")
+        return value
+
+    def url(self, name: str, *, required: bool = False) -> str | None:
+        value = self.text(name, required=required)
+        if not value:
+            return None
+        if not (value.startswith("https://") and len(value) > 8) and not value.startswith(
+            "mailto:"
+        ):
+            self.problem(name, f"link {value!r} must start with https:// or mailto:")
+        return value
+
+    def texts(self, name: str, *, required: bool = False) -> tuple[str, ...]:
+        self.seen.add(name)
+        value = self.data.get(name)
+        if value is None:
+            if required:
+                self.problem(name, "is missing")
+            return ()
+        if not isinstance(value, list):
+            self.problem(name, f"must be a list, not {type(value).__name__}")
+            return ()
+        out: list[str] = []
+        for i, item in enumerate(value):
+            if isinstance(item, bool) or not isinstance(item, str | int | float):
+                self.problem(f"{name}[{i}]", f"must be text, not {type(item).__name__}")
+            elif not str(item).strip():
+                self.problem(f"{name}[{i}]", "must not be empty")
+            else:
+                out.append(str(item).strip())
+        if required and not out and isinstance(value, list) and not value:
+            self.problem(name, "must not be empty")
+        return tuple(out)
+
+    def terms(self, name: str, *, required: bool = False) -> tuple[str, ...]:
+        values = self.texts(name, required=required)
+        for value in values:
+            if not tokens(value):
+                self.problem(name, f"term {value!r} has no letters or digits")
+        return values
+
+    def date(self, name: str) -> dt.date:
+        self.seen.add(name)
+        value = self.data.get(name)
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(name, f"{value!r} is not a date (YYYY-MM-DD)")
+            return dt.date.min
+
+    def done(self) -> None:
+        for key in self.data:
+            if key not in self.seen:
+                self.problem(str(key), "is not a known field")
+
+
+def _entry_name(kind: str, index: int, data: Mapping[str, Any]) -> str:
+    ident = data.get("id") or data.get("community") or data.get("contact")
+    return f"{kind}[{index}]" + (f" (id {ident!r})" if isinstance(ident, str) else "")
+
+
+def _entries(
+    file: str, doc: Mapping[str, Any], key: str, problems: list[Problem]
+) -> Iterator[_Reader]:
+    items = doc.get(key)
+    if items is None:
+        problems.append(Problem(file, "", key, "is missing", getattr(doc, "line", None)))
+        return
+    if not isinstance(items, list):
+        problems.append(Problem(file, "", key, "must be a list", getattr(doc, "line", None)))
+        return
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            problems.append(Problem(file, f"{key}[{i}]", "", "must be a mapping of fields"))
+            continue
+        yield _Reader(file, _entry_name(key, i, item), item, problems)
+
+
+def _check_unique(
+    readers_values: Iterable[tuple[_Reader, str, str]], what: str, *, fold_case: bool = False
+) -> None:
+    seen: dict[str, str] = {}
+    for reader, field_name, value in readers_values:
+        if not value:
+            continue
+        key = value.casefold() if fold_case else value
+        if key in seen:
+            reader.problem(field_name, f"duplicate {what} {value!r} (also in {seen[key]})")
+        else:
+            seen[key] = reader.entry
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Mapping[str, Any]:
+    name = path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(name, "", "", "file is missing"))
+        return _LineDict()
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(name, "", "", f"cannot be read: {exc}"))
+        return _LineDict()
+    try:
+        doc = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problems.append(Problem(name, "", "", f"YAML syntax error: {exc.problem}", line))
+        return _LineDict()
+    except yaml.YAMLError as exc:
+        problems.append(Problem(name, "", "", f"YAML error: {exc}"))
+        return _LineDict()
+    if doc is None:
+        problems.append(Problem(name, "", "", "file is empty"))
+        return _LineDict()
+    if not isinstance(doc, Mapping):
+        problems.append(Problem(name, "", "", "must be a mapping at the top level"))
+        return _LineDict()
+    return doc
+
+
+def _top_level(file: str, doc: Mapping[str, Any], known: set[str], problems: list[Problem]) -> None:
+    for key in doc:
+        if key not in known:
+            problems.append(Problem(file, "", str(key), "is not a known top-level field"))
+
+
+def load_catalogue(directory: str | Path) -> Catalogue:
+    """Load and validate every file in ``directory``; raise CatalogueError listing all problems."""
+    root = Path(directory)
+    problems: list[Problem] = []
+    docs = {name: _read_yaml(root / name, problems) for name in FILES}
+    if problems:
+        raise CatalogueError(problems)
+
+    meta = _load_meta(docs["catalogue.yaml"], problems)
+    teams, subteams, eligibility = _load_communities(docs["communities.yaml"], problems)
+    working_groups = _load_working_groups(docs["working_groups.yaml"], problems)
+    roles, topics = _load_vocabulary(docs["vocabulary.yaml"], problems)
+    faqs = _load_faqs(docs["faq.yaml"], problems)
+    intent_phrases = _load_intents(docs["intents.yaml"], problems)
+    escalation = _load_escalation(docs["escalation.yaml"], problems)
+
+    catalogue = Catalogue(
+        version=meta["version"],
+        source_url=meta["source_url"],
+        portal=meta["portal"],
+        contacts=meta["contacts"],
+        facts=meta["facts"],
+        dated_facts=meta["dated_facts"],
+        teams=teams,
+        subteams=subteams,
+        eligibility=eligibility,
+        working_groups=working_groups,
+        roles=roles,
+        topics=topics,
+        faqs=faqs,
+        intent_phrases=intent_phrases,
+        escalation=escalation,
+    )
+    _cross_check(catalogue, docs, problems)
+    if problems:
+        raise CatalogueError(problems)
+    return catalogue
+
+
+def _load_meta(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:
+    file = "catalogue.yaml"
+    _top_level(
+        file, doc, {"version", "source_url", "portal", "contacts", "facts", "dated_facts"}, problems
+    )
+    top = _Reader(file, "", doc, problems, seen=set(doc))
+    version = top.text("version")
+    source_url = top.url("source_url", required=True) or ""
+
+    portal_doc = doc.get("portal")
+    if not isinstance(portal_doc, Mapping):
+        problems.append(Problem(file, "portal", "", "must be a mapping with the portal's links"))
+        portal_doc = _LineDict()
+    portal_reader = _Reader(file, "portal", portal_doc, problems)
+    portal = Portal(
+        register_url=portal_reader.url("register_url", required=True) or "",
+        all_communities_url=portal_reader.url("all_communities_url", required=True) or "",
+    )
+    portal_reader.done()
+
+    contacts: list[Contact] = []
+    for r in _entries(file, doc, "contacts", problems):
+        contact = Contact(id=r.ident(), email=r.text("email"), purpose=r.text("purpose"))
+        if contact.email and not _EMAIL.match(contact.email):
+            r.problem("email", f"{contact.email!r} is not an e-mail address")
+        r.done()
+        contacts.append(contact)
+
+    facts_doc = doc.get("facts")
+    facts: list[tuple[str, str]] = []
+    if not isinstance(facts_doc, Mapping):
+        problems.append(Problem(file, "facts", "", "must be a mapping of fact id to text"))
+    else:
+        fact_reader = _Reader(file, "facts", facts_doc, problems)
+        facts = [(str(k), fact_reader.text(str(k))) for k in facts_doc]
+        for required in ("platform", "subteams_rule", "join", "working_groups"):
+            if required not in facts_doc:
+                fact_reader.problem(required, "is missing")
+
+    dated: list[DatedFact] = []
+    for r in _entries(file, doc, "dated_facts", problems):
+        dated.append(
+            DatedFact(
+                id=r.ident(), date=r.date("date"), before=r.text("before"), after=r.text("after")
+            )
+        )
+        r.done()
+    return {
+        "version": version,
+        "source_url": source_url,
+        "portal": portal,
+        "contacts": tuple(contacts),
+        "facts": tuple(facts),
+        "dated_facts": tuple(dated),
+    }
+
+
+def _read_community(r: _Reader, *, subteam: bool) -> Community:
+    community = Community(
+        id=r.ident(),
+        name=r.text("name"),
+        who_should_join=r.text("who_should_join"),
+        keywords=r.terms("keywords"),
+        qualifiers=r.terms("qualifiers") if subteam else (),
+        parent=r.text("parent") if subteam else None,
+        join_url=r.url("join_url"),
+        teams_url=r.url("teams_url"),
+    )
+    r.done()
+    return community
+
+
+def _load_communities(
+    doc: Mapping[str, Any], problems: list[Problem]
+) -> tuple[tuple[Community, ...], tuple[Community, ...], tuple[EligibilityRule, ...]]:
+    file = "communities.yaml"
+    _top_level(file, doc, {"teams", "subteams", "eligibility"}, problems)
+    team_readers = list(_entries(file, doc, "teams", problems))
+    teams = [_read_community(r, subteam=False) for r in team_readers]
+    sub_readers = list(_entries(file, doc, "subteams", problems))
+    subteams = [_read_community(r, subteam=True) for r in sub_readers]
+
+    pairs = list(zip(team_readers + sub_readers, teams + subteams, strict=True))
+    _check_unique(((r, "id", c.id) for r, c in pairs), "id")
+    _check_unique(((r, "name", c.name) for r, c in pairs), "name", fold_case=True)
+    team_ids = {t.id for t in teams}
+    for r, sub in zip(sub_readers, subteams, strict=True):
+        if sub.parent and sub.parent not in team_ids:
+            r.problem("parent", f"parent {sub.parent!r} is not the id of a Team in 'teams'")
+
+    rules: list[EligibilityRule] = []
+    for r in _entries(file, doc, "eligibility", problems):
+        rule = EligibilityRule(
+            community=r.text("community"),
+            not_open_to=r.texts("not_open_to", required=True),
+            source_text=r.text("source_text"),
+        )
+        r.done()
+        rules.append(rule)
+    return tuple(teams), tuple(subteams), tuple(rules)
+
+
+def _load_working_groups(
+    doc: Mapping[str, Any], problems: list[Problem]
+) -> tuple[WorkingGroup, ...]:
+    file = "working_groups.yaml"
+    _top_level(file, doc, {"working_groups"}, problems)
+    readers = list(_entries(file, doc, "working_groups", problems))
+    groups = []
+    for r in readers:
+        groups.append(
+            WorkingGroup(
+                id=r.ident(),
+                name=r.text("name"),
+                nickname=r.text("nickname", allow_empty=True),
+                keywords=r.terms("keywords"),
+            )
+        )
+        r.done()
+    _check_unique(((r, "id", g.id) for r, g in zip(readers, groups, strict=True)), "id")
+    _check_unique(
+        ((r, "name", g.name) for r, g in zip(readers, groups, strict=True)), "name", fold_case=True
+    )
+    return tuple(groups)
+
+
+def _load_vocabulary(
+    doc: Mapping[str, Any], problems: list[Problem]
+) -> tuple[tuple[Role, ...], tuple[Topic, ...]]:
+    file = "vocabulary.yaml"
+    _top_level(file, doc, {"roles", "topics"}, problems)
+    role_readers = list(_entries(file, doc, "roles", problems))
+    roles = []
+    for r in role_readers:
+        roles.append(
+            Role(
+                id=r.ident(),
+                label=r.text("label"),
+                plural=r.text("plural"),
+                communities=r.texts("communities", required=True),
+                terms=r.terms("terms", required=True),
+            )
+        )
+        r.done()
+    topic_readers = list(_entries(file, doc, "topics", problems))
+    topics = []
+    for r in topic_readers:
+        topics.append(
+            Topic(
+                id=r.ident(),
+                label=r.text("label"),
+                communities=r.texts("communities"),
+                qualifies=r.texts("qualifies"),
+                terms=r.terms("terms", required=True),
+            )
+        )
+        r.done()
+    _check_unique(((r, "id", x.id) for r, x in zip(role_readers, roles, strict=True)), "role id")
+    _check_unique(((r, "id", x.id) for r, x in zip(topic_readers, topics, strict=True)), "topic id")
+    return tuple(roles), tuple(topics)
+
+
+def _load_faqs(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[Faq, ...]:
+    file = "faq.yaml"
+    _top_level(file, doc, {"faqs"}, problems)
+    readers = list(_entries(file, doc, "faqs", problems))
+    faqs = []
+    for r in readers:
+        faqs.append(
+            Faq(
+                id=r.ident(),
+                questions=r.texts("questions", required=True),
+                answer=r.text("answer"),
+                links=r.texts("links"),
+                related=r.texts("related"),
+            )
+        )
+        r.done()
+    _check_unique(((r, "id", f.id) for r, f in zip(readers, faqs, strict=True)), "id")
+    return tuple(faqs)
+
+
+def _load_intents(
+    doc: Mapping[str, Any], problems: list[Problem]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    file = "intents.yaml"
+    _top_level(file, doc, set(INTENT_PHRASE_KINDS), problems)
+    reader = _Reader(file, "", doc, problems, seen=set(doc))
+    out = []
+    for kind in INTENT_PHRASE_KINDS:
+        reader.entry = kind
+        out.append((kind, reader.terms(kind, required=True)))
+    return tuple(out)
+
+
+def _load_escalation(doc: Mapping[str, Any], problems: list[Problem]) -> Escalation:
+    file = "escalation.yaml"
+    _top_level(file, doc, {"problem_contact", "default_contact", "routes"}, problems)
+    top = _Reader(file, "", doc, problems, seen=set(doc))
+    routes = []
+    for r in _entries(file, doc, "routes", problems):
+        routes.append(Route(contact=r.text("contact"), phrases=r.terms("phrases", required=True)))
+        r.done()
+    return Escalation(
+        problem_contact=top.text("problem_contact"),
+        default_contact=top.text("default_contact"),
+        routes=tuple(routes),
+    )
+
+
+def _cross_check(
+    cat: Catalogue, docs: Mapping[str, Mapping[str, Any]], problems: list[Problem]
+) -> None:
+    """Checks that span files: every reference names something that exists."""
+    community_ids = {c.id for c in (*cat.teams, *cat.subteams)}
+    subteam_ids = {c.id for c in cat.subteams}
+    role_ids = {r.id for r in cat.roles}
+    contact_ids = {c.id for c in cat.contacts}
+    faq_ids = {f.id for f in cat.faqs}
+
+    def at(file: str, key: str, index: int) -> _Reader:
+        items = docs[file].get(key) or []
+        data = items[index] if index < len(items) and isinstance(items[index], Mapping) else {}
+        return _Reader(file, _entry_name(key, index, data), data, problems)
+
+    for i, rule in enumerate(cat.eligibility):
+        r = at("communities.yaml", "eligibility", i)
+        if rule.community and rule.community not in community_ids:
+            r.problem("community", f"{rule.community!r} is not the id of a community")
+        for role in rule.not_open_to:
+            if role not in role_ids:
+                r.problem("not_open_to", f"{role!r} is not the id of a role in vocabulary.yaml")
+
+    for i, role in enumerate(cat.roles):
+        for cid in role.communities:
+            if cid not in community_ids:
+                at("vocabulary.yaml", "roles", i).problem(
+                    "communities", f"{cid!r} is not the id of a community"
+                )
+    for i, topic in enumerate(cat.topics):
+        r = at("vocabulary.yaml", "topics", i)
+        for cid in topic.communities:
+            if cid not in community_ids:
+                r.problem("communities", f"{cid!r} is not the id of a community")
+        for cid in topic.qualifies:
+            if cid not in subteam_ids:
+                r.problem("qualifies", f"{cid!r} is not the id of a sub-team")
+
+    known_fields = {n for _, n, _, _ in string.Formatter().parse(_FAQ_FIELDS_TEMPLATE) if n}
+    known_fields |= {d.id for d in cat.dated_facts} | {k for k, _ in cat.facts}
+    for i, faq in enumerate(cat.faqs):
+        r = at("faq.yaml", "faqs", i)
+        for rel in faq.related:
+            if rel not in faq_ids:
+                r.problem("related", f"{rel!r} is not the id of a FAQ")
+        for link in faq.links:
+            if link not in LINK_NAMES and link not in contact_ids:
+                r.problem(
+                    "links",
+                    f"{link!r} is not a link name ({', '.join(LINK_NAMES)}) or a contact id",
+                )
+        try:
+            names = {n for _, n, _, _ in string.Formatter().parse(faq.answer) if n is not None}
+        except ValueError as exc:
+            r.problem("answer", f"has a broken {{placeholder}}: {exc}")
+            continue
+        for name in sorted(names - known_fields):
+            r.problem("answer", f"unknown placeholder {{{name}}}")
+
+    esc = cat.escalation
+    top = _Reader("escalation.yaml", "", docs["escalation.yaml"], problems)
+    for name, value in (
+        ("problem_contact", esc.problem_contact),
+        ("default_contact", esc.default_contact),
+    ):
+        if value and value not in contact_ids:
+            top.problem(name, f"{value!r} is not the id of a contact in catalogue.yaml")
+    for i, route in enumerate(esc.routes):
+        if route.contact and route.contact not in contact_ids:
+            at("escalation.yaml", "routes", i).problem(
+                "contact", f"{route.contact!r} is not the id of a contact in catalogue.yaml"
+            )
+    for required in ("tech-support", "communication"):
+        if required not in contact_ids:
+            problems.append(
+                Problem("catalogue.yaml", "contacts", "id", f"the contact {required!r} is missing")
+            )
+
+
+_FAQ_FIELDS_TEMPLATE = "{register_url}{all_communities_url}{tech_support}{communication}"

@@ -1,0 +1,104 @@
+"""Command line: ``python -m bot ask|check``.
+
+python -m bot ask "which team for controllers?"          # human-readable answer
+python -m bot ask --json "which team for controllers?"   # one JSON object
+python -m bot ask --jsonl < questions.txt                # one JSON object per input line
+python -m bot check [DIR]                                # validate the data files
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from bot.assistant import Assistant, Reply
+from bot.catalogue import CatalogueError, load_catalogue
+from bot.settings import Settings, SettingsError
+
+
+def _settings() -> Settings:
+    return Settings.from_env(os.environ, dotenv=Path(".env"))
+
+
+def load_assistant(settings: Settings) -> Assistant:
+    catalogue = load_catalogue(settings.data_dir).with_portal(
+        register_url=settings.register_url, all_communities_url=settings.all_communities_url
+    )
+    return Assistant(catalogue)
+
+
+def _human(reply: Reply) -> str:
+    lines = [f"[{reply.answer.intent}]"]
+    for r in reply.answer.recommendations:
+        parent = f" (sub-team of {r.parent.name})" if r.parent else ""
+        lines.append(f"  -> {r.community.name}{parent}: {r.reason}")
+    lines.append(reply.text)
+    return "\n".join(lines)
+
+
+def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
+    settings = _settings()
+    assistant = load_assistant(settings)
+    today = settings.date_today()
+    if args.jsonl:
+        for line in sys.stdin:
+            reply = assistant.respond(line.rstrip("\r\n"), today)
+            out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
+        return 0
+    question = " ".join(args.question)
+    if not question:
+        print("ask: give a question, or --jsonl with questions on standard input", file=sys.stderr)
+        return 2
+    reply = assistant.respond(question, today)
+    if args.json:
+        out.write(json.dumps(reply.to_json(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        out.write(_human(reply) + "\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    directory = Path(args.dir) if args.dir else _settings().data_dir
+    try:
+        catalogue = load_catalogue(directory)
+    except CatalogueError as exc:
+        for problem in exc.problems:
+            print(f"{directory}/{problem}", file=sys.stderr)
+        print(f"check: {len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    counts = ", ".join(f"{v} {k}" for k, v in catalogue.counts().items())
+    out.write(f"check: {directory} is valid (version {catalogue.version}): {counts}\n")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ask = sub.add_parser("ask", help="answer questions as the bot would")
+    ask.add_argument("question", nargs="*")
+    mode = ask.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print one JSON object")
+    mode.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")
+    ask.set_defaults(func=cmd_ask)
+    check = sub.add_parser("check", help="validate the data files")
+    check.add_argument("dir", nargs="?", help="data folder (default: the bot's data/)")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args, out or sys.stdout))
+    except (CatalogueError, SettingsError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,104 @@
+"""Configuration: the one place that reads the environment (and an optional ``.env`` file).
+
+``Settings.from_env(mapping)`` takes the mapping explicitly, so tests pass their own; the
+Bot Framework's usual names are used for its settings (``MicrosoftAppId`` ...).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / "data"
+
+
+class SettingsError(ValueError):
+    """A configuration value is not usable; the message names the variable."""
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a ``.env`` file (comments, blanks and ``export`` allowed)."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise SettingsError(f"{name} must be a whole number, not {raw!r}") from exc
+    if not low <= value <= high:
+        raise SettingsError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _https(env: Mapping[str, str], name: str) -> str | None:
+    raw = env.get(name, "").strip()
+    if raw and not raw.startswith("https://"):
+        raise SettingsError(f"{name} must be an https:// address, not {raw!r}")
+    return raw or None
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = DEFAULT_DATA_DIR
+    today: dt.date | None = None  # fixed date for dated answers (tests, demos); None = real date
+    register_url: str | None = None
+    all_communities_url: str | None = None
+    app_id: str = ""
+    app_password: str = field(default="", repr=False)
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    host: str = "0.0.0.0"
+    port: int = 3978
+    max_body_bytes: int = 256 * 1024
+    log_level: str = "INFO"
+
+    @property
+    def auth_enabled(self) -> bool:
+        return bool(self.app_id)
+
+    def date_today(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], dotenv: Path | None = None) -> Settings:
+        merged = {**(read_dotenv(dotenv) if dotenv else {}), **env}
+        today_raw = merged.get("ASSISTANT_TODAY", "").strip()
+        try:
+            today = dt.date.fromisoformat(today_raw) if today_raw else None
+        except ValueError as exc:
+            raise SettingsError(
+                f"ASSISTANT_TODAY must be a date (YYYY-MM-DD), not {today_raw!r}"
+            ) from exc
+        return cls(
+            data_dir=Path(merged.get("ASSISTANT_DATA_DIR", "").strip() or DEFAULT_DATA_DIR),
+            today=today,
+            register_url=_https(merged, "PORTAL_REGISTER_URL"),
+            all_communities_url=_https(merged, "PORTAL_ALL_COMMUNITIES_URL"),
+            app_id=merged.get("MicrosoftAppId", "").strip(),
+            app_password=merged.get("MicrosoftAppPassword", "").strip(),
+            app_type=merged.get("MicrosoftAppType", "").strip() or "MultiTenant",
+            app_tenant_id=merged.get("MicrosoftAppTenantId", "").strip(),
+            host=merged.get("HOST", "").strip() or "0.0.0.0",
+            port=_int(merged, "PORT", 3978, 1, 65535),
+            max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
+            log_level=(merged.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+        )

@@ -1,0 +1,55 @@
+"""Text normalisation shared by the catalogue index and the understanding of messages.
+
+Pure functions: case, accents, dashes, apostrophes and punctuation are folded away so that
+"Contrôleur", "controleur" and "CONTROLEUR!" are the same token, and a light stemmer removes a
+plural "s" so that "controllers" matches "controller".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters that NFKD does not decompose into a base letter plus accents.
+_FOLD = str.maketrans(
+    {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ı": "i", "&": " "}
+)
+_APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+# Function words that carry no meaning for matching (English plus the most common ones in the
+# other languages the vocabulary covers). Only used where a message is compared as a bag of words.
+STOPWORDS = frozenset(
+    """
+    a an the i im i m me my mine we our us you your yours he she it its they them their this that
+    these those is am are was were be been being do does did doing have has had having will would
+    shall should can could may might must of in on at to for from by with about as into onto over
+    under than then so and or but if not no yes there here what which who whom whose where when why
+    how please hi hello hey just also very really any some all any each other much many more most
+    get got go going want wanted like would need needs let lets tell know thank thanks okay ok
+    ich bin der die das ein eine und oder in im mit fur von zu ist wir sie es je suis le la les un
+    une et ou de du des en avec pour est nous vous il elle sono il lo gli le un una e o di da con
+    per che noi voi soy el los las y o con para que nosotros es
+    """.split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents and fold special letters; keep everything else."""
+    text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def stem(token: str) -> str:
+    """Remove a plural from longer words ("controllers" -> "controller", not "access")."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
+        return token[:-1]
+    return token
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Normalised, stemmed tokens: "Can't log-in to Jems!" -> ("cant", "log", "in", "to", "jem")."""
+    folded = _APOSTROPHES.sub("", fold(text))
+    return tuple(stem(t) for t in _NON_WORD.split(folded) if t)

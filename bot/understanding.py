@@ -1,0 +1,486 @@
+"""Understanding one user message: what the user wants, and which communities fit.
+
+Pure Python, no botbuilder. ``Understander`` indexes a catalogue once (phrases, the words they are
+made of, FAQ phrasings); ``understand`` then reads a message in a few steps:
+
+1. normalise it into tokens (case, accents, punctuation, plurals folded);
+2. correct typos token by token against the catalogue's own words (rapidfuzz, OSA distance);
+3. find the catalogue's phrases in it, longest first ("jems core group" before "core group");
+4. add up the evidence for each community, apply sub-team and eligibility rules, rank;
+5. compare the message with the FAQ phrasings (IDF-weighted word overlap);
+6. decide the intent from all of that, preferring to ask or to fall back over a weak guess.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.catalogue import Catalogue
+from bot.text import STOPWORDS, tokens
+
+_PARENTHESES = re.compile(r"\([^)]*\)")
+MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
+MIN_SCORE = 1.0  # evidence a community needs before it is recommended
+KEEP_RATIO = 0.5  # further recommendations need at least this share of the best one's score
+MAX_RECOMMENDATIONS = 3
+FAQ_STRONG = 0.8
+FAQ_OK = 0.55
+
+W_NAME = 3.0  # the community's own name
+W_KEYWORD = 2.0  # one of its keywords
+W_ROLE = 2.5  # a role whose first community it is
+W_ROLE_OTHER = 1.5  # a role's further communities
+W_TOPIC = 1.5  # a topic (strand, programme, tool) that points at it
+W_QUALIFIER = 1.5  # counts only together with other evidence for the sub-team or its parent
+W_WORD = 0.5  # a distinctive word of its name or "who should join" text
+
+
+class Intent(StrEnum):
+    RECOMMEND = "recommend"
+    FAQ = "faq"
+    WORKING_GROUPS = "working_groups"
+    LIST = "list"
+    ESCALATE = "escalate"
+    GREETING = "greeting"
+    HELP = "help"
+    CLARIFY = "clarify"
+    FALLBACK = "fallback"
+
+
+@dataclass(frozen=True)
+class Sense:
+    """One meaning of a phrase: what it points at, and how strongly."""
+
+    kind: str  # community | qualifier | role | topic | working_group | cue | route
+    target: str  # a community, role, topic, working group or contact id, or a cue kind
+    weight: float = 0.0
+    via: str = ""  # for community evidence: the role or topic id it came through
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation already knows (kept by the bot layer in user state)."""
+
+    roles: tuple[str, ...] = ()
+    last_communities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Match:
+    community_id: str
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A community the user named or fits, but may not join (an eligibility rule on it or on
+    its parent Team)."""
+
+    community_id: str
+    role_id: str
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str
+    intent: Intent
+    matches: tuple[Match, ...] = ()
+    roles: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    refusals: tuple[Refusal, ...] = ()
+    faq_id: str | None = None
+    faq_score: float = 0.0
+    working_groups: tuple[str, ...] = ()
+    cues: frozenset[str] = frozenset()
+    contact_id: str | None = None
+    corrections: tuple[tuple[str, str], ...] = ()
+    follow_up: bool = False  # the answer continues from the previous turn's communities
+
+
+@dataclass
+class _Evidence:
+    score: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    qualifier: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
+    qualifier_phrases: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    reasons: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    first_seen: dict[str, int] = field(default_factory=dict)
+
+    def add(self, cid: str, weight: float, reason: str, position: int, *, qualifier: bool) -> None:
+        if qualifier:
+            if position not in self.qualifier_phrases[cid]:  # one phrase qualifies once
+                self.qualifier[cid] += weight
+                self.qualifier_phrases[cid].add(position)
+        else:
+            self.score[cid] += weight
+        if reason not in self.reasons[cid]:
+            self.reasons[cid].append(reason)
+        self.first_seen.setdefault(cid, position)
+
+
+class Understander:
+    """Indexes a catalogue once; ``understand`` is then a pure function of the message."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
+        self._build_index()
+        self._max_len = max(len(k) for k in self._index)
+        self._build_faq_index()
+        words = {w for key in self._index for w in key} | set(STOPWORDS)
+        words |= {w for phr in self._faq_phrasings for w in phr[1]}
+        self._words = frozenset(words)
+        by_letter: defaultdict[str, list[str]] = defaultdict(list)
+        for w in sorted(self._words):
+            if len(w) >= 4 and w.isalpha():
+                by_letter[w[0]].append(w)
+        self._by_letter = {k: tuple(v) for k, v in by_letter.items()}
+        self._corrections: dict[str, str | None] = {}
+
+    # ------------------------------------------------------------------ index
+
+    def _add(self, phrase: str, sense: Sense) -> None:
+        key = tokens(phrase)
+        if key and sense not in self._index[key]:
+            self._index[key].append(sense)
+
+    def _build_index(self) -> None:
+        cat = self.catalogue
+        for c in cat.communities:
+            self._add(c.name, Sense("community", c.id, W_NAME))
+            for kw in c.keywords:
+                self._add(kw, Sense("community", c.id, W_KEYWORD))
+            for q in c.qualifiers:
+                self._add(q, Sense("qualifier", c.id, W_QUALIFIER))
+        for role in cat.roles:
+            for term in role.terms:
+                self._add(term, Sense("role", role.id))
+                for i, cid in enumerate(role.communities):
+                    weight = W_ROLE if i == 0 else W_ROLE_OTHER
+                    self._add(term, Sense("community", cid, weight, via=role.id))
+        for topic in cat.topics:
+            for term in topic.terms:
+                self._add(term, Sense("topic", topic.id))
+                for cid in topic.communities:
+                    self._add(term, Sense("community", cid, W_TOPIC, via=topic.id))
+                for cid in topic.qualifies:
+                    self._add(term, Sense("qualifier", cid, W_QUALIFIER, via=topic.id))
+        for wg in cat.working_groups:
+            for phrase in (wg.name, wg.nickname, *wg.keywords):
+                if phrase:
+                    self._add(phrase, Sense("working_group", wg.id))
+        for kind, phrases in cat.intent_phrases:
+            for phrase in phrases:
+                self._add(phrase, Sense("cue", kind))
+        for route in cat.escalation.routes:
+            for phrase in route.phrases:
+                self._add(phrase, Sense("route", route.contact))
+        # Distinctive single words of names and "who should join" texts: weak evidence.
+        doc_words: dict[str, set[str]] = {}
+        for c in cat.communities:
+            who = _PARENTHESES.sub(" ", c.who_should_join)  # "(not open for ...)" is no evidence
+            doc_words[c.id] = {w for w in tokens(f"{c.name} {who}") if w not in STOPWORDS}
+        df: defaultdict[str, int] = defaultdict(int)
+        for words in doc_words.values():
+            for w in words:
+                df[w] += 1
+        for cid, words in doc_words.items():
+            for w in words:
+                if df[w] <= 2 and len(w) > 2 and not w.isdigit():
+                    self._add(w, Sense("community", cid, W_WORD))
+
+    def _build_faq_index(self) -> None:
+        phrasings: list[tuple[str, frozenset[str]]] = []
+        df: defaultdict[str, int] = defaultdict(int)
+        for faq in self.catalogue.faqs:
+            words_of_faq: set[str] = set()
+            for q in faq.questions:
+                content = frozenset(_content(tokens(q)))
+                if content:
+                    phrasings.append((faq.id, content))
+                    words_of_faq |= content
+            for w in words_of_faq:
+                df[w] += 1
+        n = max(len(self.catalogue.faqs), 1)
+        self._idf = {w: math.log(1 + n / d) for w, d in df.items()}
+        self._idf_unknown = math.log(1 + n)
+        self._faq_phrasings = tuple(phrasings)
+
+    # ------------------------------------------------------------------ steps
+
+    def correct(self, token: str) -> str:
+        """The catalogue word a typo most likely meant, or the token itself."""
+        if token in self._words or len(token) < 5 or not token.isalpha():
+            return token
+        if token in self._corrections:
+            return self._corrections[token] or token
+        max_dist = 1 if len(token) < 8 else 2
+        candidates = process.extract(
+            token,
+            self._by_letter.get(token[0], ()),
+            scorer=OSA.distance,
+            score_cutoff=max_dist,
+            limit=None,
+        )
+        # Nearest first; among equals, a word that is a phrase of its own, then the closest length.
+        best = min(
+            candidates,
+            key=lambda c: (c[1], (c[0],) not in self._index, abs(len(c[0]) - len(token)), c[0]),
+            default=None,
+        )
+        found = best[0] if best else None
+        if len(self._corrections) < 50_000:
+            self._corrections[token] = found
+        return found or token
+
+    def _segment(self, toks: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
+        """Longest phrases of the index found in ``toks``, left to right, not overlapping."""
+        out = []
+        i, n = 0, len(toks)
+        while i < n:
+            for length in range(min(self._max_len, n - i), 0, -1):
+                key = toks[i : i + length]
+                if key in self._index:
+                    out.append((i, key))
+                    i += length
+                    break
+            else:
+                i += 1
+        return out
+
+    def faq_scores(self, content: Iterable[str]) -> dict[str, float]:
+        """Best IDF-weighted F1 overlap of the message's content words with each FAQ."""
+        msg = frozenset(content)
+        if not msg:
+            return {}
+        weight = self._idf.get
+        unknown = self._idf_unknown
+        msg_weight = sum(weight(w, unknown) for w in msg)
+        best: dict[str, float] = {}
+        for faq_id, phrasing in self._faq_phrasings:
+            common = msg & phrasing
+            if not common:
+                continue
+            w_common = sum(weight(w, unknown) for w in common)
+            precision = w_common / msg_weight
+            recall = w_common / sum(weight(w, unknown) for w in phrasing)
+            f1 = 2 * precision * recall / (precision + recall)
+            if f1 > best.get(faq_id, 0.0):
+                best[faq_id] = f1
+        return best
+
+    # ------------------------------------------------------------------ the whole
+
+    def understand(self, text: str, context: Context | None = None) -> Understanding:
+        context = context or Context()
+        raw = tokens(text[:20_000])[:MAX_TOKENS]
+        toks = tuple(self.correct(t) for t in raw)
+        corrections = tuple((a, b) for a, b in zip(raw, toks, strict=True) if a != b)
+
+        evidence = _Evidence()
+        roles: list[str] = []
+        topics: list[str] = []
+        working_groups: list[str] = []
+        cues: set[str] = set()
+        routes: list[str] = []
+        wg_span: set[int] = set()
+        for position, key in self._segment(toks):
+            said = " ".join(raw[position : position + len(key)])
+            for sense in self._index[key]:
+                if sense.kind in ("community", "qualifier"):
+                    evidence.add(
+                        sense.target,
+                        sense.weight,
+                        self._reason(sense, said),
+                        position,
+                        qualifier=sense.kind == "qualifier",
+                    )
+                elif sense.kind == "role" and sense.target not in roles:
+                    roles.append(sense.target)
+                elif sense.kind == "topic" and sense.target not in topics:
+                    topics.append(sense.target)
+                elif sense.kind == "working_group":
+                    wg_span.update(range(position, position + len(key)))
+                    if sense.target not in working_groups:
+                        working_groups.append(sense.target)
+                elif sense.kind == "cue":
+                    cues.add(sense.target)
+                    if sense.target == "working_groups":
+                        wg_span.update(range(position, position + len(key)))
+                elif sense.kind == "route":
+                    routes.append(sense.target)
+
+        known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
+        matches, refusals = self._rank(evidence, known_roles)
+        faq = self.faq_scores(_content(toks))
+        faq_id, faq_score = max(faq.items(), key=lambda kv: kv[1], default=(None, 0.0))
+
+        base = Understanding(
+            text=text,
+            intent=Intent.FALLBACK,
+            matches=matches,
+            roles=tuple(roles),
+            topics=tuple(topics),
+            refusals=refusals,
+            faq_id=faq_id,
+            faq_score=round(faq_score, 3),
+            working_groups=tuple(working_groups),
+            cues=frozenset(cues),
+            corrections=corrections,
+        )
+        return self._decide(base, toks, frozenset(wg_span), routes, context, known_roles)
+
+    def _reason(self, sense: Sense, said: str) -> str:
+        cat = self.catalogue
+        if sense.via:
+            role = next((r for r in cat.roles if r.id == sense.via), None)
+            if role:
+                return f"it is for {role.plural} (you said “{said}”)"
+            topic = next(t for t in cat.topics if t.id == sense.via)
+            return f"{topic.label} (you said “{said}”)"
+        if sense.weight == W_WORD:
+            return f"its description mentions “{said}”"
+        return f"you mentioned “{said}”"
+
+    def _rank(
+        self, ev: _Evidence, roles: tuple[str, ...]
+    ) -> tuple[tuple[Match, ...], tuple[Refusal, ...]]:
+        cat = self.catalogue
+        score = dict(ev.score)
+        reasons = {k: list(v) for k, v in ev.reasons.items()}
+        # Qualifiers count only together with other evidence for the sub-team or its parent, or
+        # when two different phrases qualify it ("transnational" + "programme head").
+        for cid, q in ev.qualifier.items():
+            parent = cat.community(cid).parent
+            if (
+                score.get(cid, 0.0) > 0
+                or (parent and score.get(parent, 0.0) >= MIN_SCORE)
+                or len(ev.qualifier_phrases[cid]) > 1
+            ):
+                score[cid] = score.get(cid, 0.0) + q
+        # A sub-team with evidence of its own carries its parent's evidence too.
+        for sub in cat.subteams:
+            own = score.get(sub.id, 0.0)
+            parent_score = ev.score.get(sub.parent or "", 0.0)
+            if own >= MIN_SCORE and parent_score > 0:
+                score[sub.id] = own + parent_score
+                reasons[sub.id] = reasons.get(sub.id, []) + reasons.get(sub.parent or "", [])
+        for cid in ev.qualifier:
+            reasons.setdefault(cid, [])
+        # Eligibility: drop what the user's roles may not join; say why where they pointed at it.
+        refusals: list[Refusal] = []
+        for rule in cat.eligibility:
+            blocked = next((r for r in roles if r in rule.not_open_to), None)
+            if blocked is None:
+                continue
+            family = [rule.community, *(c.id for c in cat.children(rule.community))]
+            named = {cid: score.pop(cid) for cid in family if cid in score}
+            best = max(named, key=named.__getitem__, default=None)
+            if best is not None and named[best] >= MIN_SCORE:
+                refusals.append(Refusal(best, blocked))
+        ranked = sorted(
+            (cid for cid, s in score.items() if s >= MIN_SCORE),
+            key=lambda cid: (-score[cid], ev.first_seen.get(cid, 0)),
+        )
+        # A parent is shown through its sub-team; do not list it twice.
+        shown_parents = {cat.community(cid).parent for cid in ranked}
+        ranked = [cid for cid in ranked if cid not in shown_parents]
+        if ranked:
+            top = score[ranked[0]]
+            ranked = [cid for cid in ranked if score[cid] >= KEEP_RATIO * top]
+        matches = tuple(
+            Match(cid, round(score[cid], 3), tuple(reasons.get(cid, ())))
+            for cid in ranked[:MAX_RECOMMENDATIONS]
+        )
+        return matches, tuple(refusals)
+
+    def _decide(
+        self,
+        u: Understanding,
+        toks: tuple[str, ...],
+        wg_span: frozenset[int],
+        routes: list[str],
+        context: Context,
+        known_roles: tuple[str, ...],
+    ) -> Understanding:
+        cat = self.catalogue
+        cues = u.cues
+        if not toks:
+            return replace(u, intent=Intent.HELP)
+        # A problem is escalated; a request for a person too, unless a FAQ answers it exactly.
+        if "problem" in cues or ("person" in cues and u.faq_score < 0.9):
+            if "problem" in cues:
+                contact = cat.escalation.problem_contact
+            else:
+                contact = routes[0] if routes else cat.escalation.default_contact
+            return replace(u, intent=Intent.ESCALATE, contact_id=contact, matches=())
+        top = u.matches[0].score if u.matches else 0.0
+        if "list" in cues and not u.matches:
+            return replace(u, intent=Intent.LIST)
+        if "subteams" in cues and not u.matches and context.last_communities:
+            subs = self._subteam_matches(context.last_communities)
+            if subs:
+                return replace(u, intent=Intent.RECOMMEND, matches=subs, follow_up=True)
+        if (u.working_groups or "working_groups" in cues) and top < W_NAME:
+            # "working groups" is the Working Groups answer, unless the rest of the message asks
+            # a FAQ ("general questions about working groups, who do I ask?").
+            rest = self.faq_scores(_content(t for i, t in enumerate(toks) if i not in wg_span))
+            if max(rest.values(), default=0.0) < FAQ_OK:
+                return replace(u, intent=Intent.WORKING_GROUPS, matches=())
+        if "join" in cues and not u.matches:
+            remembered = self._role_matches(context.roles)
+            if remembered:
+                return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
+            if not u.refusals:
+                return replace(u, intent=Intent.CLARIFY)
+        if u.faq_score >= FAQ_STRONG and u.faq_score * 4 >= top:
+            return replace(u, intent=Intent.FAQ)
+        if u.matches:
+            return replace(u, intent=Intent.RECOMMEND)
+        if u.refusals:
+            # Everything the user fits was refused: recommend their role's own community.
+            fallback = self._role_matches(known_roles)
+            if fallback:
+                return replace(u, intent=Intent.RECOMMEND, matches=fallback)
+        if u.faq_score >= FAQ_OK:
+            return replace(u, intent=Intent.FAQ)
+        if "help" in cues:
+            return replace(u, intent=Intent.HELP)
+        if "greeting" in cues or "thanks" in cues:
+            return replace(u, intent=Intent.GREETING)
+        if "join" in cues or u.roles or u.topics or "subteams" in cues:
+            return replace(u, intent=Intent.CLARIFY)
+        return replace(u, intent=Intent.FALLBACK)
+
+    def _role_matches(self, roles: Iterable[str]) -> tuple[Match, ...]:
+        cat = self.catalogue
+        out: list[Match] = []
+        for role_id in roles:
+            role = next((r for r in cat.roles if r.id == role_id), None)
+            if role and role.communities:
+                reason = f"it is for {role.plural} (you told me you are a {role.label})"
+                out.append(Match(role.communities[0], W_ROLE, (reason,)))
+        return tuple(out[:MAX_RECOMMENDATIONS])
+
+    def _subteam_matches(self, community_ids: Iterable[str]) -> tuple[Match, ...]:
+        cat = self.catalogue
+        out: list[Match] = []
+        for cid in community_ids:
+            community = cat.community(cid)
+            team_id = community.parent or community.id
+            for sub in cat.children(team_id):
+                reason = f"a sub-team of {cat.community(team_id).name}"
+                out.append(Match(sub.id, W_KEYWORD, (reason,)))
+        return tuple(dict((m.community_id, m) for m in out).values())
+
+
+def _content(toks: Iterable[str]) -> list[str]:
+    return [t for t in toks if t not in STOPWORDS]

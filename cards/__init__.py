@@ -1,0 +1,1 @@
+"""Adaptive Card builders (pure functions returning dicts) and the reply renderer."""

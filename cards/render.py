@@ -1,0 +1,47 @@
+"""Answer -> the Bot Framework activities the bot sends, as plain dicts (no botbuilder)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.answers import Answer
+from bot.catalogue import Catalogue
+from cards.builders import CARD_CONTENT_TYPE, answer_card, card_text
+
+
+def answer_key(answer: Answer) -> str:
+    """A stable name for an answer, under which its feedback votes are counted."""
+    if answer.faq:
+        return f"faq:{answer.faq.id}"
+    if answer.recommendations:
+        return "recommend:" + "+".join(r.community.id for r in answer.recommendations)
+    if answer.contact:
+        return f"escalate:{answer.contact.id}"
+    return str(answer.intent)
+
+
+def attachment(card: dict[str, Any]) -> dict[str, Any]:
+    return {"contentType": CARD_CONTENT_TYPE, "content": card}
+
+
+def render(answer: Answer, catalogue: Catalogue) -> list[dict[str, Any]]:
+    """The message activities for an answer: one Adaptive Card, with the text as its summary."""
+    card = answer_card(answer, catalogue, answer_key(answer))
+    return [
+        {
+            "type": "message",
+            "summary": answer.text,
+            "attachments": [attachment(card)],
+        }
+    ]
+
+
+def activities_text(activities: list[dict[str, Any]]) -> str:
+    """Everything a person reads in these activities: message text and all card text."""
+    parts: list[str] = []
+    for activity in activities:
+        if activity.get("text"):
+            parts.append(str(activity["text"]))
+        for att in activity.get("attachments") or []:
+            parts.extend(card_text(att.get("content")))
+    return "\n".join(parts)
