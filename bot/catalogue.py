@@ -39,6 +39,7 @@ INTENT_PHRASE_KINDS = (
     "join",
     "person",
     "problem",
+    "cancel",
 )
 LINK_NAMES = ("register", "all_communities")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -13,6 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
+DEFAULT_WEBSITE_URL = "https://www.interact.eu/"
 
 
 class SettingsError(ValueError):
@@ -69,7 +70,15 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3978
     max_body_bytes: int = 256 * 1024
+    feedback_path: Path = ROOT / "var" / "feedback.jsonl"
     log_level: str = "INFO"
+    # Teams app package (``python -m bot package``); checked by bot.package, not here.
+    teams_app_id: str = ""  # empty: derived from app_id (uuid5), so builds are reproducible
+    bot_domain: str = ""  # the bot's public host name, for the manifest's validDomains
+    app_version: str = "1.0.0"
+    developer_website_url: str = DEFAULT_WEBSITE_URL
+    privacy_url: str = DEFAULT_WEBSITE_URL
+    terms_url: str = DEFAULT_WEBSITE_URL
 
     @property
     def auth_enabled(self) -> bool:
@@ -100,5 +109,18 @@ class Settings:
             host=merged.get("HOST", "").strip() or "0.0.0.0",
             port=_int(merged, "PORT", 3978, 1, 65535),
             max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
+            feedback_path=Path(
+                merged.get("FEEDBACK_LOG", "").strip() or ROOT / "var" / "feedback.jsonl"
+            ),
             log_level=(merged.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            teams_app_id=merged.get("TEAMS_APP_ID", "").strip(),
+            bot_domain=(
+                merged.get("BOT_DOMAIN", "").strip() or merged.get("PUBLIC_HOSTNAME", "").strip()
+            ),
+            app_version=merged.get("APP_VERSION", "").strip() or "1.0.0",
+            developer_website_url=(
+                merged.get("DEVELOPER_WEBSITE_URL", "").strip() or DEFAULT_WEBSITE_URL
+            ),
+            privacy_url=merged.get("PRIVACY_URL", "").strip() or DEFAULT_WEBSITE_URL,
+            terms_url=merged.get("TERMS_URL", "").strip() or DEFAULT_WEBSITE_URL,
         )

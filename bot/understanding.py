@@ -338,6 +338,16 @@ class Understander:
         )
         return self._decide(base, toks, frozenset(wg_span), routes, context, known_roles)
 
+    def command(self, text: str) -> str | None:
+        """ "cancel" or "help" when the whole message is that command (interrupts any dialog)."""
+        toks = tuple(self.correct(t) for t in tokens(text[:200]))
+        content = tuple(t for t in toks if t not in STOPWORDS) or toks
+        for key in (toks, content):
+            for sense in self._index.get(key, ()):
+                if sense.kind == "cue" and sense.target in ("cancel", "help"):
+                    return sense.target
+        return None
+
     def _reason(self, sense: Sense, said: str) -> str:
         cat = self.catalogue
         if sense.via:
@@ -452,7 +462,7 @@ class Understander:
                 return replace(u, intent=Intent.RECOMMEND, matches=fallback)
         if u.faq_score >= FAQ_OK:
             return replace(u, intent=Intent.FAQ)
-        if "help" in cues:
+        if "help" in cues or "cancel" in cues:
             return replace(u, intent=Intent.HELP)
         if "greeting" in cues or "thanks" in cues:
             return replace(u, intent=Intent.GREETING)

@@ -2,33 +2,85 @@
 
 Every card declares CARD_VERSION: Teams renders up to 1.5, but 1.5 cards and cards without a
 version fail on some mobile clients. Text that came from a user is passed through ``escape``.
+
+Layout rules: the bot's own text uses no inline markdown (bold is a TextBlock weight or a TextRun),
+so a card reads the same on every Teams client; at most ``ROW`` buttons share an ActionSet (Teams
+shows at most 6); buttons that ask something go through the same pipeline as typed text (``ask``).
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import quote
 
-from bot.answers import Answer, Choice, Link, Recommendation
-from bot.catalogue import Catalogue, Community
+from bot.answers import CLARIFY_ROLES, Answer, Choice, Link, Recommendation
+from bot.catalogue import Catalogue, Community, Contact, Portal
 
 CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 FEEDBACK_VERB = "feedback"
+ROW = 3  # buttons per ActionSet row: wider rows are cut off in the Teams chat pane
+OUTCOME_LIMIT = 300  # characters of user text an outcome card repeats
+
+# The subject of the e-mail a mailto: button starts, by contact id.
+MAIL_SUBJECTS = {
+    "tech-support": "Interact Communities: help needed",
+    "communication": "Interact Communities: question",
+}
+DEFAULT_MAIL_SUBJECT = "Interact Communities: help needed"
 
 Card = dict[str, Any]
+Element = dict[str, Any]
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+# Characters that start markdown in a TextBlock or Fact (Teams: bold, italic, strike-through,
+# links, lists, plus the HTML, entity, mention and {{DATE()}} syntax some clients also read).
+_MARKDOWN = re.compile(r"([\\`*_~\[\]<>{}#&|])")
+_LINE_START = re.compile(r"^([-+]|\d+(?=[.)]))")
+_ZWJ = "\u200d"  # joins emoji sequences: harmless, kept
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 def escape(text: str) -> str:
-    """Make user text inert in a TextBlock: no markdown links, emphasis or lists."""
-    text = "".join(ch for ch in text if ch >= " " or ch in "\n\t")
-    return _MARKDOWN.sub(r"\\\1", text)
+    """Make user text inert in a TextBlock or Fact: it shows as typed, and never as a link,
+    emphasis, list, heading, mention or date function.
+
+    Whitespace (newlines too) collapses to single spaces, so no line can start a list or a block;
+    control and bidi-override characters are dropped; markdown characters get a backslash
+    (CommonMark escapes, which Teams reads); ``](`` is broken twice (``\\]\\(``) so that even a
+    client that ignores backslashes sees no link.
+    """
+    text = "".join(_visible(ch) for ch in text)
+    text = " ".join(text.split())
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = text.replace("](", "]\\(")
+    if m := _LINE_START.match(text):
+        end = m.end()
+        text = text[:end] + "\\" + text[end:] if text[:end].isdigit() else "\\" + text
+    return text
 
 
-def card(body: list[dict[str, Any]], actions: Sequence[dict[str, Any]] = ()) -> Card:
+def _visible(ch: str) -> str:
+    """Controls become spaces; format (bidi, zero-width), private and unassigned ones go."""
+    category = unicodedata.category(ch)
+    if category == "Cc":
+        return " "
+    if category[0] == "C" and ch != _ZWJ:
+        return ""
+    return ch
+
+
+def unescape(text: str) -> str:
+    """What a reader sees of an escaped text: the backslashes are gone."""
+    return _ESCAPED.sub(r"\1", text)
+
+
+# --------------------------------------------------------------------------- elements
+
+
+def card(body: list[Element], actions: Sequence[Element] = ()) -> Card:
     out: Card = {
         "type": "AdaptiveCard",
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -41,22 +93,43 @@ def card(body: list[dict[str, Any]], actions: Sequence[dict[str, Any]] = ()) -> 
     return out
 
 
-def text_block(text: str, **style: Any) -> dict[str, Any]:
+def text_block(text: str, **style: Any) -> Element:
     return {"type": "TextBlock", "text": text, "wrap": True, **style}
 
 
-def heading(text: str) -> dict[str, Any]:
-    return text_block(text, size="Medium", weight="Bolder")
+def heading(text: str, **style: Any) -> Element:
+    return text_block(text, size="Medium", weight="Bolder", **style)
 
 
-def open_url(title: str, url: str, *, primary: bool = False) -> dict[str, Any]:
-    action: dict[str, Any] = {"type": "Action.OpenUrl", "title": title, "url": url}
+def subtle(text: str, **style: Any) -> Element:
+    return text_block(text, isSubtle=True, spacing=style.pop("spacing", "None"), **style)
+
+
+def facts(pairs: Iterable[tuple[str, str]], **style: Any) -> Element:
+    return {
+        "type": "FactSet",
+        "facts": [{"title": t, "value": v} for t, v in pairs],
+        **style,
+    }
+
+
+def rich(*runs: tuple[str, dict[str, Any]], **style: Any) -> Element:
+    """One paragraph of TextRuns (plain text, styled per run: no markdown involved)."""
+    return {
+        "type": "RichTextBlock",
+        "inlines": [{"type": "TextRun", "text": t, **s} for t, s in runs],
+        **style,
+    }
+
+
+def open_url(title: str, url: str, *, primary: bool = False) -> Element:
+    action: Element = {"type": "Action.OpenUrl", "title": title, "url": url}
     if primary:
         action["style"] = "positive"
     return action
 
 
-def ask(title: str, text: str) -> dict[str, Any]:
+def ask(title: str, text: str) -> Element:
     """A button that sends ``text`` as if the user typed it (messageBack)."""
     return {
         "type": "Action.Submit",
@@ -68,14 +141,31 @@ def ask(title: str, text: str) -> dict[str, Any]:
     }
 
 
-def action_set(actions: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    return {"type": "ActionSet", "actions": list(actions)}
+def action_set(actions: Iterable[Element], **style: Any) -> Element:
+    return {"type": "ActionSet", "actions": list(actions), **style}
 
 
-def feedback(answer_id: str) -> list[dict[str, Any]]:
+def action_rows(actions: Sequence[Element], per_row: int = ROW, **style: Any) -> list[Element]:
+    """Buttons as ActionSets of at most ``per_row`` buttons (Teams cuts wider rows off)."""
+    rows = [actions[i : i + per_row] for i in range(0, len(actions), per_row)]
+    return [
+        action_set(row, **(style if i == 0 else {"spacing": "Small"})) for i, row in enumerate(rows)
+    ]
+
+
+def mailto(email: str, subject: str = DEFAULT_MAIL_SUBJECT) -> str:
+    """A mailto: link with the subject filled in (RFC 6068: percent-encoded, spaces as %20)."""
+    return f"mailto:{email}?subject={quote(subject, safe='')}"
+
+
+def contact_mailto(contact: Contact) -> str:
+    return mailto(contact.email, MAIL_SUBJECTS.get(contact.id, DEFAULT_MAIL_SUBJECT))
+
+
+def feedback(answer_id: str) -> list[Element]:
     """The "Was this helpful?" row that every answer card carries."""
 
-    def vote(title: str, value: str) -> dict[str, Any]:
+    def vote(title: str, value: str) -> Element:
         return {
             "type": "Action.Submit",
             "title": title,
@@ -83,116 +173,163 @@ def feedback(answer_id: str) -> list[dict[str, Any]]:
         }
 
     return [
-        text_block("Was this helpful?", spacing="Medium", isSubtle=True, size="Small"),
-        action_set([vote("👍 Yes", "up"), vote("👎 No", "down")]),
+        {
+            "type": "ColumnSet",
+            "separator": True,
+            "spacing": "Medium",
+            "columns": [
+                {
+                    "type": "Column",
+                    "width": "auto",
+                    "verticalContentAlignment": "Center",
+                    "items": [text_block("Was this helpful?", isSubtle=True, size="Small")],
+                },
+                {
+                    "type": "Column",
+                    "width": "stretch",
+                    "items": [action_set([vote("👍", "up"), vote("👎", "down")])],
+                },
+            ],
+        }
     ]
 
 
-def _links(links: Iterable[Link]) -> list[dict[str, Any]]:
-    return [open_url(link.title, link.url) for link in links]
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
-def _choices(choices: Iterable[Choice]) -> list[dict[str, Any]]:
-    return [ask(c.title, c.text) for c in choices]
+def _link_actions(links: Iterable[Link], catalogue: Catalogue) -> list[Element]:
+    """Link buttons; the first is the primary one, e-mail links get their subject."""
+    contacts = {c.mailto: c for c in catalogue.contacts}
+    out = []
+    for i, link in enumerate(links):
+        url = link.url
+        if url in contacts:
+            url = contact_mailto(contacts[url])
+        elif url.startswith("mailto:") and "?" not in url:
+            url = mailto(url[len("mailto:") :])
+        out.append(open_url(link.title, url, primary=i == 0))
+    return out
 
 
-# --------------------------------------------------------------------------- cards
+def _choices(choices: Iterable[Choice]) -> list[Element]:
+    return [ask(_capitalised(c.title), c.text) for c in choices]
 
 
-def recommendation_section(rec: Recommendation, register_url: str) -> list[dict[str, Any]]:
-    c = rec.community
-    body: list[dict[str, Any]] = [heading(c.name)]
-    if rec.parent:
-        body.append(
-            text_block(
-                f"Sub-team of **{rec.parent.name}** · private channel",
-                isSubtle=True,
-                spacing="None",
-            )
-        )
-    body.append(
-        {
-            "type": "FactSet",
-            "facts": [
-                {"title": "Who should join", "value": c.who_should_join},
-                *([{"title": "Why", "value": rec.reason}] if rec.reason else []),
-            ],
-        }
+def role_choices(catalogue: Catalogue) -> tuple[Choice, ...]:
+    """The quick choices for the most common roles (as ``bot.answers`` offers them)."""
+    known = {r.id: r for r in catalogue.roles}
+    return tuple(
+        Choice(_capitalised(known[r].label), f"I'm a {known[r].label}")
+        for r in CLARIFY_ROLES
+        if r in known
     )
-    actions = []
-    if rec.parent and rec.parent_join_url:
-        body.append(
-            text_block(
-                f"This sub-team is private: join **{rec.parent.name}** first, then ask to join "
-                f"{c.name}. Both are done on the All Communities page of the Interact portal, "
-                "with your Interact account.",
-            )
+
+
+# --------------------------------------------------------------------------- recommendations
+
+
+def _where(url: str, portal: Portal) -> str:
+    if url == portal.all_communities_url:
+        return "on the All Communities page of the Interact portal"
+    return "on its page on the Interact portal"
+
+
+def how_to_join(rec: Recommendation, portal: Portal) -> str:
+    """What happens after the join button: nothing is promised that one click does."""
+    c = rec.community
+    if rec.parent:
+        return (
+            f"{c.name} is private: it is a channel of {rec.parent.name}. Join "
+            f"{rec.parent.name} first (button 1), then ask to join {c.name} (button 2), "
+            f"{_where(rec.join_url, portal)}, signed in with your Interact account. Once you are "
+            "a member of both, you find it in Microsoft Teams."
         )
-        actions.append(open_url(f"1. Join {rec.parent.name}", rec.parent_join_url, primary=True))
-        actions.append(open_url(f"2. Join {c.name}", rec.join_url))
-    else:
-        body.append(
-            text_block(
-                f"How to join: open the All Communities page of the Interact portal, sign in with "
-                f"your Interact account and ask to join {c.name}. You can use it in Teams once "
-                "your membership is in place.",
-            )
-        )
-        actions.append(open_url(f"Join {c.name} on the portal", rec.join_url, primary=True))
-    actions.append(open_url("I have no account yet", register_url))
-    if rec.teams_url:
-        actions.append(open_url("Open in Teams (for members)", rec.teams_url))
-    body.append(action_set(actions))
+    return (
+        f"Sign in to the Interact portal with your Interact account and ask to join {c.name} "
+        f"{_where(rec.join_url, portal)}. Joining is done on the portal, not with a Teams link "
+        "or code. Once you are a member, you find it in Microsoft Teams."
+    )
+
+
+def _join_actions(rec: Recommendation) -> list[Element]:
+    c = rec.community
+    if rec.parent:
+        return [
+            open_url(
+                f"1. Join {rec.parent.name}", rec.parent_join_url or rec.join_url, primary=True
+            ),
+            open_url(f"2. Join {c.name}", rec.join_url),
+        ]
+    return [open_url("Join on the portal", rec.join_url, primary=True)]
+
+
+def _teams_action(rec: Recommendation) -> list[Element]:
+    if not rec.teams_url:
+        return []
+    return [open_url("Already a member? Open in Teams", rec.teams_url)]
+
+
+def recommendation_section(
+    rec: Recommendation, portal: Portal, *, standalone: bool = True
+) -> list[Element]:
+    """One community: name, who should join, why it matched, how to join, then its buttons.
+
+    ``standalone``: the section explains how to join and offers registration itself; in a card
+    with several recommendations ``recommendations_footer`` does that once for all of them.
+    """
+    c = rec.community
+    body: list[Element] = [heading(c.name)]
+    if rec.parent:
+        body.append(subtle(f"🔒 Private sub-team of {rec.parent.name}"))
+    pairs = [("Who should join", c.who_should_join)]
+    if rec.reason:
+        pairs.append(("Why it matched", escape(rec.reason)))
+    if standalone:
+        pairs.append(("How to join", how_to_join(rec, portal)))
+    body.append(facts(pairs, spacing="Small"))
+    actions = _join_actions(rec)
+    if standalone:
+        actions.append(open_url("I have no account yet", portal.register_url))
+    actions.extend(_teams_action(rec))
+    body.extend(action_rows(actions))
     return body
 
 
-def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
-    """The card for an answer: its text, then what the intent shows, then the feedback row."""
-    body: list[dict[str, Any]] = []
-    actions: list[dict[str, Any]] = []
-    for refusal in answer.refusals:
-        body.append(text_block(f"⚠️ {refusal.text}", color="Attention", weight="Bolder"))
-    if answer.recommendations:
-        body.append(text_block(_intro(answer)))
-        for i, rec in enumerate(answer.recommendations):
-            section = recommendation_section(rec, catalogue.portal.register_url)
-            body.append(
-                {"type": "Container", "separator": i > 0, "spacing": "Medium", "items": section}
-            )
-    else:
-        body.append(text_block(answer.text))
-    if answer.list_all:
-        body.extend(communities_list(catalogue))
-    if answer.working_groups:
+def recommendations_footer(recs: Sequence[Recommendation], portal: Portal) -> list[Element]:
+    text = (
+        "How to join: each Join button opens the Interact portal. Sign in with your Interact "
+        "account and ask to join there: joining is done on the portal, not with a Teams link or "
+        "code. Once you are a member, you find the community in Microsoft Teams."
+    )
+    if any(r.parent for r in recs):
+        text += " A private sub-team needs its parent Team first: use button 1, then button 2."
+    return [
+        text_block(text, spacing="Medium", separator=True),
+        action_set([open_url("I have no account yet", portal.register_url)]),
+    ]
+
+
+def _recommendations(answer: Answer, catalogue: Catalogue) -> list[Element]:
+    portal = catalogue.portal
+    recs = answer.recommendations
+    intro = _intro(answer)
+    if answer.refusals and intro:
+        intro = "Instead: " + intro
+    body: list[Element] = [text_block(intro)] if intro else []
+    standalone = len(recs) == 1
+    for i, rec in enumerate(recs):
         body.append(
             {
-                "type": "FactSet",
-                "facts": [
-                    {
-                        "title": wg.name,
-                        "value": f"“{wg.nickname}”" if wg.nickname else "Working Group",
-                    }
-                    for wg in answer.working_groups
-                ],
+                "type": "Container",
+                "separator": i > 0,
+                "spacing": "Medium",
+                "items": recommendation_section(rec, portal, standalone=standalone),
             }
         )
-    if answer.contact:
-        body.append(
-            {
-                "type": "FactSet",
-                "facts": [
-                    {"title": "Contact", "value": answer.contact.email},
-                    {"title": "For", "value": answer.contact.purpose},
-                ],
-            }
-        )
-    actions.extend(_links(answer.links))
-    if answer.choices:
-        body.append(action_set(_choices(answer.choices)))
-    if actions:
-        body.append(action_set(actions))
-    body.extend(feedback(answer_id))
-    return card(body)
+    if not standalone:
+        body.extend(recommendations_footer(recs, portal))
+    return body
 
 
 def _intro(answer: Answer) -> str:
@@ -203,22 +340,129 @@ def _intro(answer: Answer) -> str:
     return text
 
 
-def communities_list(catalogue: Catalogue) -> list[dict[str, Any]]:
-    """The 10 Teams with their sub-teams, grouped and compact."""
-    items: list[dict[str, Any]] = []
+def _refusals(answer: Answer) -> list[Element]:
+    """Each refusal with its reason: who the refused community is for."""
+    return [
+        {
+            "type": "Container",
+            "items": [
+                text_block(f"⚠️ {r.text}", color="Attention", weight="Bolder"),
+                subtle(f"It is for: {r.community.who_should_join}"),
+            ],
+        }
+        for r in answer.refusals
+    ]
+
+
+# --------------------------------------------------------------------------- answer cards
+
+
+def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
+    """The card for an answer: its text, then what the intent shows, then the feedback row."""
+    body: list[Element] = []
+    body.extend(_refusals(answer))
+    if answer.recommendations:
+        body.extend(_recommendations(answer, catalogue))
+    elif answer.faq:
+        body.append(heading(_capitalised(answer.faq.questions[0])))
+        body.append(text_block(answer.text, spacing="Small"))
+    elif answer.list_all:
+        body.append(heading("Interact's communities"))
+        body.append(text_block(answer.text, spacing="Small"))
+        body.extend(communities_list(catalogue))
+    elif answer.working_groups:
+        body.append(heading("Working Groups"))
+        body.append(text_block(answer.text, spacing="Small"))
+        body.append(working_groups_facts(answer))
+    elif answer.contact:
+        body.extend(escalation_body(answer, catalogue))
+    else:
+        intro = _intro(answer) if answer.refusals else answer.text
+        if intro:
+            body.append(text_block(intro))
+    links = [] if answer.contact else _link_actions(answer.links, catalogue)
+    if answer.refusals and not answer.recommendations:
+        links.append(ask("List all teams", "list all teams"))
+    body.extend(action_rows(links, spacing="Medium"))
+    if answer.choices:
+        label = {
+            "faq": "Related questions",
+            "greeting": "What do you do? Pick one, or tell me in your own words:",
+            "clarify": "Pick one, or tell me in your own words:",
+        }.get(str(answer.intent), "Try one of these:")
+        body.append(subtle(label, spacing="Medium", size="Small"))
+        body.extend(action_rows(_choices(answer.choices), spacing="Small"))
+    body.extend(feedback(answer_id))
+    return card(body)
+
+
+def working_groups_facts(answer: Answer) -> Element:
+    return facts(
+        (
+            (wg.name, f"“{wg.nickname}”" if wg.nickname else "Working Group")
+            for wg in answer.working_groups
+        ),
+        spacing="Medium",
+    )
+
+
+def escalation_body(answer: Answer, catalogue: Catalogue) -> list[Element]:
+    """The hand-over to a person: who, for what, and what happens after the e-mail button."""
+    contact = answer.contact
+    assert contact is not None
+    return [
+        text_block(answer.text),
+        facts(
+            [
+                ("Contact", contact.email),
+                ("For", contact.purpose),
+                (
+                    "What happens next",
+                    "The button opens an e-mail to "
+                    f"{contact.email} with the subject filled in. Say what you tried and "
+                    "what happened; Interact answers you by e-mail.",
+                ),
+            ],
+            spacing="Medium",
+        ),
+        action_set(
+            [open_url(f"E-mail {contact.email}", contact_mailto(contact), primary=True)],
+            spacing="Medium",
+        ),
+    ]
+
+
+def communities_list(catalogue: Catalogue) -> list[Element]:
+    """The 10 Teams with their sub-teams, grouped and compact: one line per Team (name and who
+    should join) and one line naming its private sub-teams."""
+    items: list[Element] = []
     for team in catalogue.teams:
+        items.append(
+            rich(
+                (team.name, {"weight": "Bolder"}),
+                (f" · {team.who_should_join}", {"isSubtle": True}),
+                spacing="Small",
+            )
+        )
         subs = catalogue.children(team.id)
-        lines = [f"**{team.name}**: {team.who_should_join}"]
-        items.append(text_block(lines[0], spacing="Small"))
         if subs:
             items.append(
-                text_block(
-                    "\n".join(f"- {s.name}: {s.who_should_join}" for s in subs),
-                    spacing="None",
-                    isSubtle=True,
+                subtle(
+                    "🔒 Private sub-teams: " + " · ".join(s.name for s in subs),
+                    size="Small",
                 )
             )
+    items.append(
+        subtle(
+            "Ask me about any of them, for example “Jems network”, to get its join buttons.",
+            spacing="Medium",
+            size="Small",
+        )
+    )
     return [{"type": "Container", "spacing": "Medium", "items": items}]
+
+
+# --------------------------------------------------------------------------- other cards
 
 
 def community_card(community: Community, catalogue: Catalogue) -> Card:
@@ -232,7 +476,46 @@ def community_card(community: Community, catalogue: Catalogue) -> Card:
         parent_join_url=catalogue.join_url(parent) if parent else None,
         teams_url=community.teams_url,
     )
-    return card(recommendation_section(rec, catalogue.portal.register_url))
+    return card(recommendation_section(rec, catalogue.portal))
+
+
+def welcome_card(catalogue: Catalogue) -> Card:
+    """The first card in a conversation: what the bot does and quick buttons for common roles."""
+    body: list[Element] = [
+        heading("Welcome to the Interact Communities assistant"),
+        text_block(
+            "I help people working in Interreg find the right Interact community (Team or "
+            "sub-team) on Microsoft Teams, explain how to register and join on the Interact "
+            "portal, and put you in touch with Interact if something does not work.",
+            spacing="Small",
+        ),
+        text_block("What do you do? Pick one, or tell me in your own words:", spacing="Medium"),
+        *action_rows(_choices(role_choices(catalogue)), spacing="Small"),
+        subtle("Or:", spacing="Medium", size="Small"),
+        *action_rows(
+            [
+                ask("List all teams", "list all teams"),
+                ask("How do I register?", "how do I register?"),
+                ask("Contact support", "talk to support"),
+            ],
+            spacing="Small",
+        ),
+    ]
+    return card(body)
+
+
+def outcome_card(title: str, text: str = "") -> Card:
+    """The card that replaces a clicked card ("You chose: …", "Thanks for your feedback").
+
+    Both texts are escaped (they may repeat what a user sent); the text is cut to
+    OUTCOME_LIMIT characters.
+    """
+    if len(text) > OUTCOME_LIMIT:
+        text = text[: OUTCOME_LIMIT - 1].rstrip() + "…"
+    body = [text_block(escape(title), weight="Bolder")]
+    if text.strip():
+        body.append(text_block(escape(text), spacing="Small", isSubtle=True))
+    return card(body)
 
 
 # --------------------------------------------------------------------------- text
@@ -244,9 +527,20 @@ def card_text(node: Any) -> list[str]:
     if isinstance(node, dict):
         kind = node.get("type")
         if kind == "TextBlock" and isinstance(node.get("text"), str):
-            out.append(node["text"])
+            out.append(unescape(node["text"]))
+        elif kind == "RichTextBlock":
+            out.append(
+                "".join(
+                    run if isinstance(run, str) else str(run.get("text", ""))
+                    for run in node.get("inlines", [])
+                )
+            )
+            return out
         elif kind == "FactSet":
-            out.extend(f"{f.get('title', '')}: {f.get('value', '')}" for f in node.get("facts", []))
+            out.extend(
+                f"{unescape(str(f.get('title', '')))}: {unescape(str(f.get('value', '')))}"
+                for f in node.get("facts", [])
+            )
         elif isinstance(kind, str) and kind.startswith("Action.") and node.get("title"):
             out.append(str(node["title"]))
             if kind == "Action.OpenUrl" and str(node.get("url", "")).startswith("mailto:"):

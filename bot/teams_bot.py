@@ -1,0 +1,167 @@
+"""The Teams edge: a TeamsActivityHandler that turns activities into core calls and sends replies.
+
+This module and ``dialogs/`` are the only places that know botbuilder (with ``app.py``, which
+wires them). Handlers stay thin: extract the input, run the dialog or record, send.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from botbuilder.core import (
+    ConversationState,
+    StatePropertyAccessor,
+    TurnContext,
+    UserState,
+)
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount
+from botbuilder.schema.teams import TeamInfo
+
+from cards.builders import outcome_card, welcome_card
+from cards.render import attachment
+from dialogs.conversation import TURN_TEXT, Conversation, clean_text, to_activity
+
+log = logging.getLogger("interact.bot")
+
+
+class InteractBot(TeamsActivityHandler):
+    def __init__(
+        self,
+        conversation: Conversation,
+        conversation_state: ConversationState,
+        user_state: UserState,
+        dialog: Dialog,
+    ) -> None:
+        self.conversation = conversation
+        self.conversation_state = conversation_state
+        self.user_state = user_state
+        self.dialog_state: StatePropertyAccessor = conversation_state.create_property("dialogs")
+        self.dialogs = DialogSet(self.dialog_state)
+        self.dialogs.add(dialog)
+        self.dialog_id = dialog.id
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.channel_data is None:
+            activity.channel_data = {}  # Teams handlers read it; a missing one is not an error
+        await super().on_turn(turn_context)
+        await self.conversation_state.save_changes(turn_context)
+        await self.user_state.save_changes(turn_context)
+
+    # ------------------------------------------------------------------ messages
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        value = activity.value if isinstance(activity.value, dict) else {}
+        if value.get("action") == "feedback":
+            await self._feedback(turn_context, value)
+            return
+        text = clean_text(activity.text) or clean_text(str(value.get("ask") or ""))
+        if value.get("ask") and activity.reply_to_id:
+            # A question button: replace the clicked card so it cannot be submitted twice.
+            await self._replace(turn_context, outcome_card("You asked", text))
+        turn_context.turn_state[TURN_TEXT] = text
+        await self._run_dialog(turn_context)
+
+    async def _run_dialog(self, turn_context: TurnContext) -> None:
+        dialog_context = await self.dialogs.create_context(turn_context)
+        result = await dialog_context.continue_dialog()
+        if result.status == DialogTurnStatus.Empty:
+            await dialog_context.begin_dialog(self.dialog_id)
+
+    async def _feedback(self, turn_context: TurnContext, value: dict[str, Any]) -> None:
+        vote = value.get("vote")
+        answer = str(value.get("answer") or "unknown")
+        if vote not in ("up", "down"):
+            await turn_context.send_activity("Sorry, I did not understand that button.")
+            return
+        self.conversation.feedback.record_vote(answer, vote, self.conversation.now())
+        if vote == "up":
+            thanks = outcome_card("Thanks for your feedback", "Glad it helped.")
+        else:
+            thanks = outcome_card(
+                "Thanks for your feedback",
+                "Sorry this did not help. Tell me more in your own words, or ask “talk to "
+                "support” to reach a person at Interact.",
+            )
+        if not await self._replace(turn_context, thanks):
+            await turn_context.send_activity(to_activity(_message(thanks)))
+
+    async def _replace(self, turn_context: TurnContext, card: dict[str, Any]) -> bool:
+        """Replace the card the user clicked (its id is the activity's replyToId)."""
+        reply_to = turn_context.activity.reply_to_id
+        if not reply_to:
+            return False
+        update = to_activity(_message(card))
+        update.id = reply_to
+        try:
+            await turn_context.update_activity(update)
+        except Exception:  # the channel may not support updates: the answer still goes out
+            log.warning("could not replace the clicked card", exc_info=True)
+            return False
+        return True
+
+    # ------------------------------------------------------------------ welcome
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._welcome(turn_context)
+
+    async def on_teams_members_added_dispatch(
+        self, members_added: list[ChannelAccount], team_info: TeamInfo, turn_context: TurnContext
+    ) -> None:
+        """The stock handler fetches every added member's profile from Teams first; the welcome
+        needs only their ids, so skip that round-trip (and its failure modes)."""
+        await self.on_members_added_activity(members_added, turn_context)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """Welcome when the bot is added, or a user joins its personal chat; not every time
+        someone joins a team the bot is in (that would flood the channel)."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        personal = (activity.conversation.conversation_type or "personal") == "personal"
+        if personal or any(m.id == bot_id for m in members_added):
+            await self._welcome(turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        """One welcome card, exactly once per user (remembered in user state)."""
+        profile = await self.conversation.load_profile(turn_context)
+        if profile.get("welcomed"):
+            return
+        profile["welcomed"] = True
+        card = welcome_card(self.conversation.assistant.catalogue)
+        await turn_context.send_activity(to_activity(_message(card)))
+
+
+def _message(card: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "message", "attachments": [attachment(card)]}
+
+
+def error_handler(
+    conversation_state: ConversationState,
+) -> Callable[[TurnContext, Exception], Awaitable[None]]:
+    """Log the error with an id and its stack, apologise with that id, reset the dialog."""
+
+    async def on_error(turn_context: TurnContext, error: Exception) -> None:
+        error_id = uuid.uuid4().hex[:8]
+        log.error("turn failed [error %s]", error_id, exc_info=error)
+        try:
+            await turn_context.send_activity(
+                "Sorry, something went wrong on my side. Please try again in a moment. "
+                f"(error id {error_id})"
+            )
+        except Exception:
+            log.error("could not send the apology [error %s]", error_id, exc_info=True)
+        try:
+            await conversation_state.load(turn_context)
+            await conversation_state.delete(turn_context)
+        except Exception:
+            log.error("could not reset the conversation [error %s]", error_id, exc_info=True)
+
+    return on_error

@@ -1,0 +1,1 @@
+"""Conversation flows on botbuilder-dialogs: thin steps that call the pure core."""

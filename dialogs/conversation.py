@@ -1,0 +1,87 @@
+"""The bridge between botbuilder turns and the pure core: state in, reply out, activities sent.
+
+Everything botbuilder-specific that the dialogs share lives here, so that the dialogs stay thin
+and the core stays free of the SDK.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from html import unescape
+from typing import Any
+
+from botbuilder.core import StatePropertyAccessor, TurnContext
+from botbuilder.schema import Activity
+
+from bot.assistant import Assistant, Reply
+from bot.feedback import FeedbackLog
+from bot.understanding import Context, Intent
+
+TURN_TEXT = "interact.text"  # turn_state key: the user's text without the bot's @mention
+MAX_REMEMBERED = 5
+_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+_TAGS = re.compile(r"<[^>]{1,200}>")
+
+
+def clean_text(raw: str | None) -> str:
+    """The user's words: @mentions, HTML tags and surrounding space removed."""
+    text = _MENTION.sub(" ", raw or "")
+    text = unescape(_TAGS.sub(" ", text))
+    return " ".join(text.split())
+
+
+def turn_text(turn_context: TurnContext) -> str:
+    return str(turn_context.turn_state.get(TURN_TEXT, ""))
+
+
+def to_activity(data: dict[str, Any]) -> Activity:
+    return Activity().deserialize(data)
+
+
+class Conversation:
+    def __init__(
+        self,
+        assistant: Assistant,
+        profile: StatePropertyAccessor,
+        feedback: FeedbackLog,
+        today: Callable[[], dt.date],
+        now: Callable[[], dt.datetime],
+    ) -> None:
+        self.assistant = assistant
+        self.profile = profile
+        self.feedback = feedback
+        self.today = today
+        self.now = now
+
+    async def load_profile(self, turn_context: TurnContext) -> dict[str, Any]:
+        profile = await self.profile.get(turn_context, dict)
+        profile.setdefault("roles", [])
+        profile.setdefault("last", [])
+        return profile
+
+    async def forget(self, turn_context: TurnContext) -> None:
+        profile = await self.load_profile(turn_context)
+        profile["roles"], profile["last"] = [], []
+
+    async def reply(self, turn_context: TurnContext, text: str) -> Reply:
+        """Understand ``text`` with what we know of the user, and remember what it told us."""
+        profile = await self.load_profile(turn_context)
+        context = Context(roles=tuple(profile["roles"]), last_communities=tuple(profile["last"]))
+        reply = self.assistant.respond(text, self.today(), context)
+        answer = reply.answer
+        if answer.roles:
+            roles = list(dict.fromkeys([*answer.roles, *profile["roles"]]))
+            profile["roles"] = roles[:MAX_REMEMBERED]
+        if answer.recommendations:
+            profile["last"] = [r.community.id for r in answer.recommendations]
+        if answer.intent == Intent.FALLBACK and text:
+            self.feedback.record_fallback(text, self.now())
+        return reply
+
+    async def send(self, turn_context: TurnContext, activities: list[dict[str, Any]]) -> None:
+        await turn_context.send_activities([to_activity(a) for a in activities])
+
+    def command(self, text: str) -> str | None:
+        return self.assistant.understander.command(text)

@@ -1,0 +1,84 @@
+"""Escalation: confirm, collect a short description (unless the message gave one), hand over."""
+
+from __future__ import annotations
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+from botbuilder.dialogs.prompts import ConfirmPrompt, PromptOptions, TextPrompt
+from botbuilder.schema import Attachment
+
+from bot.catalogue import Contact
+from bot.text import STOPWORDS, tokens
+from cards.builders import CARD_CONTENT_TYPE
+from cards.escalation import handover_card
+from dialogs.conversation import Conversation, clean_text
+
+DESCRIBED_WORDS = 6  # a first message with this many content words already describes the problem
+
+
+def describes_problem(text: str) -> bool:
+    return sum(1 for t in tokens(text) if t not in STOPWORDS) >= DESCRIBED_WORDS
+
+
+class EscalationDialog(ComponentDialog):
+    ID = "escalation"
+
+    def __init__(self, conversation: Conversation) -> None:
+        super().__init__(self.ID)
+        self.conversation = conversation
+        self.add_dialog(ConfirmPrompt("escalation.confirm"))
+        self.add_dialog(TextPrompt("escalation.describe"))
+        self.add_dialog(
+            WaterfallDialog("escalation.steps", [self.confirm, self.describe, self.hand_over])
+        )
+        self.initial_dialog_id = "escalation.steps"
+
+    def _contact(self, step: WaterfallStepContext) -> Contact:
+        catalogue = self.conversation.assistant.catalogue
+        return catalogue.contact(step.options["contact"])
+
+    async def confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
+        await self.conversation.send(step.context, step.options["activities"])
+        contact = self._contact(step)
+        question = (
+            f"Shall I prepare an e-mail to {contact.email} with a short description, so that "
+            "nothing gets lost?"
+        )
+        return await step.prompt(
+            "escalation.confirm", PromptOptions(prompt=MessageFactory.text(question))
+        )
+
+    async def describe(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if not step.result:
+            contact = self._contact(step)
+            await step.context.send_activity(
+                f"OK. You can write to {contact.email} at any time. Is there anything else I can "
+                "help you with?"
+            )
+            return await step.end_dialog()
+        first = step.options.get("text", "")
+        if describes_problem(first):
+            return await step.next(first)
+        return await step.prompt(
+            "escalation.describe",
+            PromptOptions(
+                prompt=MessageFactory.text(
+                    "Please describe the problem in a sentence or two: what you tried and what "
+                    "happened."
+                )
+            ),
+        )
+
+    async def hand_over(self, step: WaterfallStepContext) -> DialogTurnResult:
+        description = clean_text(str(step.result or ""))
+        user = step.context.activity.from_property
+        name = (user.name or "") if user else ""
+        card = handover_card(self._contact(step), description, name)
+        attachment = Attachment(content_type=CARD_CONTENT_TYPE, content=card)
+        await step.context.send_activity(MessageFactory.attachment(attachment))
+        return await step.end_dialog({"escalated": step.options["contact"]})

@@ -1,0 +1,85 @@
+"""The root dialog: route each message through the core, start the role or escalation dialog
+when needed, and let "help" and "cancel" interrupt any step (the CancelAndHelp idiom)."""
+
+from __future__ import annotations
+
+from botbuilder.dialogs import (
+    ComponentDialog,
+    DialogContext,
+    DialogTurnResult,
+    DialogTurnStatus,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+
+from bot.assistant import Reply
+from bot.understanding import Intent
+from dialogs.conversation import Conversation, turn_text
+from dialogs.escalation_dialog import EscalationDialog
+from dialogs.role_dialog import RoleDialog
+
+CANCELLED = "OK, I stopped that. What would you like to do? You can ask “help” at any time."
+
+
+class MainDialog(ComponentDialog):
+    ID = "main"
+
+    def __init__(
+        self, conversation: Conversation, role: RoleDialog, escalation: EscalationDialog
+    ) -> None:
+        super().__init__(self.ID)
+        self.conversation = conversation
+        self.add_dialog(role)
+        self.add_dialog(escalation)
+        self.add_dialog(WaterfallDialog("main.steps", [self.route, self.after_role]))
+        self.initial_dialog_id = "main.steps"
+
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        interrupted = await self._interrupt(inner_dc)
+        if interrupted is not None:
+            return interrupted
+        return await super().on_continue_dialog(inner_dc)
+
+    async def _interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:
+        command = self.conversation.command(turn_text(inner_dc.context))
+        if command == "cancel":
+            await inner_dc.cancel_all_dialogs()
+            await inner_dc.context.send_activity(CANCELLED)
+            return DialogTurnResult(DialogTurnStatus.Cancelled)
+        if command == "help":
+            reply = await self.conversation.reply(inner_dc.context, "help")
+            await self.conversation.send(inner_dc.context, reply.activities)
+            await inner_dc.reprompt_dialog()
+            return DialogTurnResult(DialogTurnStatus.Waiting)
+        return None
+
+    async def _act(self, step: WaterfallStepContext, text: str, reply: Reply) -> DialogTurnResult:
+        intent = reply.answer.intent
+        if intent == Intent.ESCALATE and reply.answer.contact:
+            options = {
+                "text": text,
+                "contact": reply.answer.contact.id,
+                "activities": reply.activities,
+            }
+            return await step.begin_dialog(EscalationDialog.ID, options)
+        await self.conversation.send(step.context, reply.activities)
+        return await step.end_dialog()
+
+    async def route(self, step: WaterfallStepContext) -> DialogTurnResult:
+        text = turn_text(step.context)
+        if self.conversation.command(text) == "cancel":
+            # Nothing to stop: "start over" forgets what the user told us before.
+            await self.conversation.forget(step.context)
+            await step.context.send_activity(CANCELLED)
+            return await step.end_dialog()
+        reply = await self.conversation.reply(step.context, text)
+        if reply.answer.intent == Intent.CLARIFY:
+            return await step.begin_dialog(RoleDialog.ID, {"activities": reply.activities})
+        return await self._act(step, text, reply)
+
+    async def after_role(self, step: WaterfallStepContext) -> DialogTurnResult:
+        result = step.result or {}
+        reply = result.get("reply")
+        if reply is None:
+            return await step.end_dialog()
+        return await self._act(step, result.get("text", ""), reply)

@@ -1,0 +1,203 @@
+"""Dialog tests on botbuilder's TestAdapter: every conversation flow, interruptions included."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from botbuilder.schema import Activity, ChannelAccount
+
+from tests.conftest import Chat, all_text, card_of
+
+
+def _actions(node: object) -> list[dict]:
+    """Every action of a card, in reading order."""
+    found: list[dict] = []
+    if isinstance(node, dict):
+        if str(node.get("type", "")).startswith("Action."):
+            found.append(node)
+        for value in node.values():
+            found.extend(_actions(value))
+    elif isinstance(node, list):
+        for item in node:
+            found.extend(_actions(item))
+    return found
+
+
+def texts(replies: list[Activity]) -> str:
+    return "\n".join(all_text(r) for r in replies)
+
+
+async def test_recommendation_card_with_join_buttons(chat: Chat) -> None:
+    replies = await chat.say("which team for controllers?")
+    assert len(replies) == 1
+    card = card_of(replies[0])
+    assert card is not None and card["version"] == "1.4"
+    text = texts(replies)
+    assert "Controllers network" in text
+    assert "I have no account yet" in text
+    settings = chat.components.assistant.catalogue.portal
+    urls = [a["url"] for a in _actions(card) if a["type"] == "Action.OpenUrl"]
+    assert urls[0] == settings.all_communities_url  # the primary button opens the portal
+    assert settings.register_url in urls
+
+
+async def test_vague_question_asks_the_role_then_recommends(chat: Chat) -> None:
+    replies = await chat.say("which team should I join?")
+    assert "describes your work best" in texts(replies)
+    replies = await chat.say("I'm an auditor")
+    text = texts(replies)
+    assert "Auditors network" in text
+
+
+async def test_role_question_is_asked_at_most_twice(chat: Chat) -> None:
+    await chat.say("which team should I join?")
+    second = await chat.say("which one fits me?")
+    assert "describes your work best" in texts(second)
+    third = await chat.say("I am not sure, which community?")
+    # After two asks the bot stops insisting; the next message is routed normally.
+    fourth = await chat.say("list all teams")
+    assert third and "Auditors network" in texts(fourth)
+
+
+async def test_role_dialog_accepts_any_question_instead(chat: Chat) -> None:
+    await chat.say("which team should I join?")
+    replies = await chat.say("how do I register?")
+    assert "portal" in texts(replies)
+
+
+async def test_escalation_confirms_asks_description_and_hands_over(chat: Chat) -> None:
+    replies = await chat.say("I can't log in")
+    text = texts(replies)
+    assert "tech.support@interact.eu" in text
+    assert "Shall I prepare an e-mail" in text
+    replies = await chat.say("yes")
+    assert "describe the problem" in texts(replies)
+    replies = await chat.say("The activation e-mail never arrived, I checked the spam folder")
+    card = card_of(replies[-1])
+    assert card is not None
+    mailto = card["actions"][0]["url"]
+    assert mailto.startswith("mailto:tech.support@interact.eu?subject=")
+    assert "activation%20e-mail%20never%20arrived" in mailto
+    assert chat.adapter.template.from_property.name.replace(" ", "%20") in mailto
+
+
+async def test_escalation_skips_description_when_message_describes_it(chat: Chat) -> None:
+    first = "the join link for the Controllers network fails with access denied every time"
+    await chat.say(first)
+    replies = await chat.say("yes please")
+    card = card_of(replies[-1])
+    assert card is not None and "access%20denied" in card["actions"][0]["url"]
+
+
+async def test_escalation_declined(chat: Chat) -> None:
+    await chat.say("talk to support")
+    replies = await chat.say("no")
+    assert "at any time" in texts(replies)
+
+
+async def test_help_interrupts_and_reprompts(chat: Chat) -> None:
+    await chat.say("I can't log in")
+    await chat.say("yes")
+    replies = await chat.say("help")
+    text = texts(replies)
+    assert "list all teams" in text.lower()
+    assert "describe the problem" in text  # the question is asked again
+    replies = await chat.say("My password reset mail does not come")
+    assert card_of(replies[-1]) is not None
+
+
+async def test_cancel_and_start_over_stop_any_dialog(chat: Chat) -> None:
+    await chat.say("I can't log in")
+    replies = await chat.say("cancel")
+    assert "I stopped that" in texts(replies)
+    replies = await chat.say("auditors")
+    assert "Auditors network" in texts(replies)
+    await chat.say("which team should I join?")
+    replies = await chat.say("start over")
+    assert "I stopped that" in texts(replies)
+
+
+async def test_remembers_roles_and_last_team(chat: Chat) -> None:
+    await chat.say("I'm a communication officer")
+    replies = await chat.say("and which sub-teams?")
+    text = texts(replies)
+    assert "Transnational Communication" in text and "IPA Communication" in text
+    replies = await chat.say("which team should I join?")
+    assert "Communication and visibility" in texts(replies)
+
+
+async def test_eligibility_is_remembered(chat: Chat) -> None:
+    await chat.say("I'm a controller")
+    replies = await chat.say("financial management")
+    text = texts(replies)
+    assert "not open to controllers" in text
+    assert "Controllers network" in text
+
+
+async def test_channel_mention_is_removed(components) -> None:
+    chat = Chat(components, conversation_type="channel")
+    replies = await chat.say("<at>Interact</at> which team for controllers?")
+    assert "Controllers network" in texts(replies)
+
+
+async def test_question_button_goes_through_pipeline_and_replaces_card(chat: Chat) -> None:
+    data = {"msteams": {"type": "messageBack", "text": "list all teams"}, "ask": "list all teams"}
+    replies = await chat.click(data, text="list all teams")
+    assert "Programme and project management" in texts(replies)
+    assert len(chat.adapter.updated_activities) == 1
+    assert "list all teams" in all_text(chat.adapter.updated_activities[0])
+
+
+async def test_plain_submit_without_text_uses_the_data(chat: Chat) -> None:
+    replies = await chat.click({"ask": "working groups"})
+    assert "State aid" in texts(replies)
+
+
+async def test_feedback_is_recorded_without_the_user_and_card_replaced(
+    chat: Chat, settings
+) -> None:
+    replies = await chat.click({"action": "feedback", "vote": "down", "answer": "faq:register"})
+    assert replies == []
+    assert "Thanks for your feedback" in all_text(chat.adapter.updated_activities[0])
+    events = [json.loads(x) for x in settings.feedback_path.read_text().splitlines()]
+    assert events[0]["event"] == "vote" and events[0]["vote"] == "down"
+    assert "Ana" not in settings.feedback_path.read_text()
+    assert "user-1" not in settings.feedback_path.read_text()
+
+
+async def test_fallback_questions_are_recorded(chat: Chat, settings) -> None:
+    await chat.say("write me a poem about the sea")
+    events = [json.loads(x) for x in settings.feedback_path.read_text().splitlines()]
+    assert events == [events[0]] and events[0]["event"] == "fallback"
+
+
+async def test_welcome_once_per_user(chat: Chat) -> None:
+    def added() -> Activity:
+        return Activity(
+            type="conversationUpdate",
+            members_added=[ChannelAccount(id="user-1"), ChannelAccount(id="bot-1")],
+        )
+
+    first = await chat.send(added())
+    second = await chat.send(added())
+    assert len(first) == 1 and "Interact" in all_text(first[0])
+    assert second == []
+
+
+async def test_installation_update_welcomes(chat: Chat) -> None:
+    replies = await chat.send(Activity(type="installationUpdate", action="add"))
+    assert len(replies) == 1
+
+
+async def test_failing_turn_apologises_with_error_id_and_logs_it(chat: Chat, caplog) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    chat.components.assistant.respond = boom  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR):
+        replies = await chat.say("which team for controllers?")
+    assert "something went wrong" in replies[0].text
+    error_id = replies[0].text.rsplit("error id ", 1)[1].rstrip(")")
+    assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
+    assert "kaboom" not in replies[0].text

@@ -1,0 +1,83 @@
+"""HTTP fixtures: the real aiohttp app on loopback, and a connector stub that plays the Bot
+Connector service (``/v3/conversations/{id}/activities...``) and records what the bot sends."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import create_app
+from bot.settings import Settings
+
+
+@dataclass
+class ConnectorStub:
+    url: str = ""
+    sent: list[dict[str, Any]] = field(default_factory=list)  # POSTed activities
+    updated: list[dict[str, Any]] = field(default_factory=list)  # PUT (card replaced)
+
+    def app(self) -> web.Application:
+        ids = itertools.count(1)
+
+        async def post(request: web.Request) -> web.Response:
+            body = await request.json()
+            body["_path"] = request.path
+            self.sent.append(body)
+            return web.json_response({"id": f"sent-{next(ids)}"})
+
+        async def put(request: web.Request) -> web.Response:
+            body = await request.json()
+            body["_path"] = request.path
+            self.updated.append(body)
+            return web.json_response({"id": request.match_info["activity_id"]})
+
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{cid}/activities", post)
+        app.router.add_post("/v3/conversations/{cid}/activities/{activity_id}", post)
+        app.router.add_put("/v3/conversations/{cid}/activities/{activity_id}", put)
+        return app
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[ConnectorStub]:
+    stub = ConnectorStub()
+    server = TestServer(stub.app(), host="127.0.0.1")
+    await server.start_server()
+    stub.url = str(server.make_url("/"))
+    try:
+        yield stub
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[TestClient]:
+    server = TestServer(create_app(settings), host="127.0.0.1")
+    async with TestClient(server) as c:
+        yield c
+
+
+def activity(connector: ConnectorStub, text: str | None = "hello", **kw: Any) -> dict[str, Any]:
+    """A Bot Framework activity as Teams sends it."""
+    base: dict[str, Any] = {
+        "type": "message",
+        "id": "incoming-1",
+        "timestamp": "2026-11-24T10:00:00.000Z",
+        "serviceUrl": connector.url,
+        "channelId": "msteams",
+        "from": {"id": "29:user-1", "name": "Ana Example", "aadObjectId": "aad-1"},
+        "conversation": {"id": "a:conv-1", "conversationType": "personal", "tenantId": "t-1"},
+        "recipient": {"id": "28:bot-1", "name": "Interact"},
+        "locale": "en-US",
+        "channelData": {"tenant": {"id": "t-1"}},
+    }
+    if text is not None:
+        base["text"] = text
+    base.update(kw)
+    return base
