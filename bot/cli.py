@@ -18,6 +18,7 @@ from typing import TextIO
 
 from bot.assistant import Assistant, Reply
 from bot.catalogue import CatalogueError, load_catalogue
+from bot.feedback import FeedbackLog
 from bot.settings import Settings, SettingsError
 
 
@@ -76,6 +77,26 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
+    log = FeedbackLog(Path(args.log) if args.log else _settings().feedback_path)
+    report = log.report(top=args.top)
+    out.write(f"Questions that fell back most often ({log.path}):\n")
+    for question, count in report.fallbacks:
+        out.write(f"  {count:5d}  {question}\n")
+    if not report.fallbacks:
+        out.write("  (none)\n")
+    out.write("\nVotes per answer (👍 up, 👎 down):\n")
+    for key, up, down in report.votes:
+        out.write(f"  {up:5d} 👍 {down:5d} 👎  {key}\n")
+    if not report.votes:
+        out.write("  (none)\n")
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8", newline="") as f:
+            n = log.export_csv(f)
+        out.write(f"\nexported {n} events to {args.csv}\n")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -92,6 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the data files")
     check.add_argument("dir", nargs="?", help="data folder (default: the bot's data/)")
     check.set_defaults(func=cmd_check)
+    report = sub.add_parser("report", help="fallback questions and votes, for content editors")
+    report.add_argument("--top", type=int, default=20, help="how many fallback questions")
+    report.add_argument("--csv", help="also export every event to this CSV file")
+    report.add_argument("--log", help="feedback log (default: FEEDBACK_LOG or var/feedback.jsonl)")
+    report.set_defaults(func=cmd_report)
     return parser
 
 
