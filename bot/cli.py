@@ -4,6 +4,7 @@ python -m bot ask "which team for controllers?"          # human-readable answer
 python -m bot ask --json "which team for controllers?"   # one JSON object
 python -m bot ask --jsonl < questions.txt                # one JSON object per input line
 python -m bot check [DIR]                                # validate the data files
+python -m bot package [--out FILE] [--app-id GUID]       # build + validate the Teams app zip
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from bot import package as teams_package
 from bot.assistant import Assistant, Reply
 from bot.catalogue import CatalogueError, load_catalogue
 from bot.feedback import FeedbackLog
@@ -97,6 +99,10 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_package(args: argparse.Namespace, out: TextIO) -> int:
+    return teams_package.command(args, _settings(), out, sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -113,6 +119,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the data files")
     check.add_argument("dir", nargs="?", help="data folder (default: the bot's data/)")
     check.set_defaults(func=cmd_check)
+    package = sub.add_parser("package", help="build and validate the Teams app package (zip)")
+    teams_package.add_arguments(package)
+    package.set_defaults(func=cmd_package)
     report = sub.add_parser("report", help="fallback questions and votes, for content editors")
     report.add_argument("--top", type=int, default=20, help="how many fallback questions")
     report.add_argument("--csv", help="also export every event to this CSV file")
