@@ -19,10 +19,17 @@ from botbuilder.core import (
 )
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount
-from botbuilder.schema.teams import TeamInfo
+from botbuilder.schema import Attachment, ChannelAccount
+from botbuilder.schema.teams import (
+    MessagingExtensionAttachment,
+    MessagingExtensionQuery,
+    MessagingExtensionResponse,
+    MessagingExtensionResult,
+    TeamInfo,
+)
 
 from cards.builders import outcome_card, welcome_card
+from cards.extension import search_response
 from cards.render import attachment
 from dialogs.conversation import TURN_TEXT, Conversation, clean_text, to_activity
 
@@ -106,6 +113,18 @@ class InteractBot(TeamsActivityHandler):
             return False
         return True
 
+    # ------------------------------------------------------------------ messaging extension
+
+    async def on_teams_messaging_extension_query(
+        self, turn_context: TurnContext, query: MessagingExtensionQuery
+    ) -> MessagingExtensionResponse:
+        text = ""
+        for parameter in (query.parameters if query else None) or []:
+            if parameter.name == "query" and isinstance(parameter.value, str):
+                text = parameter.value
+        body = search_response(self.conversation.assistant.understander, text)
+        return _extension_response(body["composeExtension"])
+
     # ------------------------------------------------------------------ welcome
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
@@ -137,6 +156,28 @@ class InteractBot(TeamsActivityHandler):
         profile["welcomed"] = True
         card = welcome_card(self.conversation.assistant.catalogue)
         await turn_context.send_activity(to_activity(_message(card)))
+
+
+def _extension_response(result: dict[str, Any]) -> MessagingExtensionResponse:
+    """The SDK's models for a composeExtension result dict (msrest cannot deserialize them)."""
+    attachments = [
+        MessagingExtensionAttachment(
+            content_type=a["contentType"],
+            content=a["content"],
+            preview=Attachment(
+                content_type=a["preview"]["contentType"], content=a["preview"]["content"]
+            ),
+        )
+        for a in result.get("attachments", [])
+    ]
+    return MessagingExtensionResponse(
+        compose_extension=MessagingExtensionResult(
+            type=result["type"],
+            attachment_layout=result.get("attachmentLayout"),
+            attachments=attachments or None,
+            text=result.get("text"),
+        )
+    )
 
 
 def _message(card: dict[str, Any]) -> dict[str, Any]:
