@@ -303,10 +303,16 @@ class Answerer:
         cat = self.catalogue
         known = {r.id: r for r in cat.roles}
         return tuple(
-            Choice(known[r].label[:1].upper() + known[r].label[1:], f"I'm a {known[r].label}")
+            Choice(known[r].label[:1].upper() + known[r].label[1:], i_am(known[r].label))
             for r in CLARIFY_ROLES
             if r in known
         )
+
+
+def i_am(label: str) -> str:
+    """What a role button says for the user: "I'm an auditor", "I'm a controller"."""
+    article = "an" if label[:1].lower() in "aeiou" else "a"
+    return f"I'm {article} {label}"
 
 
 def _label(rec: Recommendation) -> str:

@@ -6,6 +6,7 @@ wires them). Handlers stay thin: extract the input, run the dialog or record, se
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -51,6 +52,7 @@ class InteractBot(TeamsActivityHandler):
         self.dialogs = DialogSet(self.dialog_state)
         self.dialogs.add(dialog)
         self.dialog_id = dialog.id
+        self._welcome_lock = asyncio.Lock()
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -149,11 +151,16 @@ class InteractBot(TeamsActivityHandler):
             await self._welcome(turn_context)
 
     async def _welcome(self, turn_context: TurnContext) -> None:
-        """One welcome card, exactly once per user (remembered in user state)."""
-        profile = await self.conversation.load_profile(turn_context)
-        if profile.get("welcomed"):
-            return
-        profile["welcomed"] = True
+        """One welcome card, exactly once per user (remembered in user state). Teams sends both an
+        installationUpdate and a conversationUpdate on install, at the same moment: the check and
+        the mark happen under a lock, on freshly loaded state, saved before the card goes out."""
+        async with self._welcome_lock:
+            await self.user_state.load(turn_context, force=True)
+            profile = await self.conversation.load_profile(turn_context)
+            if profile.get("welcomed"):
+                return
+            profile["welcomed"] = True
+            await self.user_state.save_changes(turn_context, force=True)
         card = welcome_card(self.conversation.assistant.catalogue)
         await turn_context.send_activity(to_activity(_message(card)))
 

@@ -201,3 +201,26 @@ async def test_failing_turn_apologises_with_error_id_and_logs_it(chat: Chat, cap
     error_id = replies[0].text.rsplit("error id ", 1)[1].rstrip(")")
     assert any(error_id in r.getMessage() and r.exc_info for r in caplog.records)
     assert "kaboom" not in replies[0].text
+
+
+async def test_install_sends_one_welcome_even_when_both_events_race(chat: Chat) -> None:
+    import asyncio
+
+    install = chat.message(None)
+    install.type, install.action, install.text = "installationUpdate", "add", None
+    update = chat.message(None)
+    update.type, update.text = "conversationUpdate", None
+    update.members_added = [ChannelAccount(id="user-1"), ChannelAccount(id="bot-1")]
+    send = chat.adapter.send_activities
+
+    async def slow_send(context, activities):  # a real channel takes time to answer
+        await asyncio.sleep(0.05)
+        return await send(context, activities)
+
+    chat.adapter.send_activities = slow_send
+    await asyncio.gather(
+        chat.adapter.process_activity(install, chat.components.bot.on_turn),
+        chat.adapter.process_activity(update, chat.components.bot.on_turn),
+    )
+    welcomes = [a for a in chat.adapter.activity_buffer if a.type == "message"]
+    assert len(welcomes) == 1

@@ -1,0 +1,194 @@
+"""End to end: the real bot (``python app.py``) in a Teams-like client.
+
+The shared harness ``../shared/tools/playground/run.sh`` drives Microsoft 365 Agents Playground
+(the Teams emulator) in headless chromium against the bot, types the messages, clicks the
+Action.OpenUrl buttons and writes ``transcript.json`` plus one screenshot per turn to
+``artifacts/e2e/`` (git-ignored). The harness installs chromium (apt-get, as root) and its npm
+packages itself. The test is skipped only when the harness folder or node is missing; anything
+else that goes wrong fails it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+HARNESS = REPO.parent / "shared" / "tools" / "playground"
+RUN_SH = HARNESS / "run.sh"
+ARTIFACTS = REPO / "artifacts" / "e2e"
+
+MESSAGES = ("hi", "which team for controllers?", "I can't log in")
+TECH_SUPPORT = "tech.support@interact.eu"
+HEALTH_TIMEOUT_S = 30
+RUN_TIMEOUT_S = 900  # the first run may apt-get install chromium and npm install the playground
+APOLOGY = "Sorry, something went wrong on my side"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen[Any], grace_s: float = 10) -> None:
+    """TERM, then KILL if it has not exited within ``grace_s``."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    if not path.is_file():
+        return f"({path} missing)"
+    return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+
+
+def _wait_healthy(proc: subprocess.Popen[Any], base: str, log: Path) -> None:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    last = ""
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"the bot exited ({proc.returncode}) during start-up:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as resp:
+                body = json.loads(resp.read())
+            if resp.status == 200 and body.get("status") == "ok":
+                return
+            last = f"HTTP {resp.status} {body}"
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            last = repr(exc)
+        time.sleep(0.2)
+    pytest.fail(f"GET /healthz not ok after {HEALTH_TIMEOUT_S}s (last: {last}):\n{_tail(log)}")
+
+
+def _run_harness(bot_url: str, outdir: Path) -> tuple[int, str]:
+    """run.sh BOT_URL OUTDIR messages...; stopped with TERM (its trap cleans up) on timeout."""
+    env = {**os.environ, "PG_REQUIRE_REPLY": "1"}  # exit 6 if a turn gets no reply
+    proc = subprocess.Popen(
+        ["bash", str(RUN_SH), bot_url, str(outdir), *MESSAGES],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    try:
+        out, _ = proc.communicate(timeout=RUN_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        _stop(proc, grace_s=30)
+        out, _ = proc.communicate()
+        pytest.fail(f"run.sh did not finish within {RUN_TIMEOUT_S}s:\n{out}")
+    finally:
+        _stop(proc, grace_s=30)
+    (outdir / "run.log").write_text(out, encoding="utf-8")
+    return proc.returncode, out
+
+
+def _turn_text(turn: dict[str, Any]) -> str:
+    """Everything the user reads in a turn: bubble texts and card texts."""
+    parts = list(turn.get("reply_texts") or [])
+    parts.extend(card.get("text") or "" for card in turn.get("cards") or [])
+    return "\n".join(parts)
+
+
+def _open_urls(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in card.get("actions") or [] if a.get("kind") == "Action.OpenUrl"]
+
+
+def _check_transcript(t: dict[str, Any], out: str) -> None:
+    turns = t["turns"]
+    assert [x["message"] for x in turns] == list(MESSAGES), out
+    assert not t.get("error"), f"driver error: {t.get('error')}"
+    assert t["page_errors"] == [], f"playground page errors: {t['page_errors']}"
+    for turn in turns:
+        name = repr(turn["message"])
+        assert turn["user_message_seen"], f"{name}: the user's bubble never appeared"
+        assert not turn["timed_out"], f"{name}: timed out waiting for the reply"
+        assert turn["replies"], f"{name}: no reply"
+        assert APOLOGY not in _turn_text(turn), f"{name}: the bot failed:\n{_turn_text(turn)}"
+        bad = [w for w in turn["wire"] if not 200 <= int(w.get("status") or 0) < 300]
+        assert not bad, f"{name}: HTTP exchanges that failed: {bad}"
+
+    hi, controllers, login = turns
+
+    # "hi": a greeting the user can read
+    assert _turn_text(hi).strip(), "'hi': the reply is empty"
+
+    # a recommendation card for Controllers network with a Join button (Action.OpenUrl)
+    cards = [c for c in controllers["cards"] if "Controllers network" in (c.get("text") or "")]
+    assert cards, f"no card names Controllers network:\n{_turn_text(controllers)}"
+    joins = [a for c in cards for a in _open_urls(c) if "Join" in (a.get("title") or "")]
+    assert joins, f"no Action.OpenUrl 'Join' button on the card: {cards[0].get('actions')}"
+    for join in joins:
+        assert (join.get("url") or "").startswith("https://"), join
+        assert join.get("clicked_opened") == join["url"], f"clicking {join} opened nothing"
+
+    # the escalation names Interact's tech support
+    assert TECH_SUPPORT in _turn_text(login), (
+        f"'I can't log in': {TECH_SUPPORT} not named:\n{_turn_text(login)}"
+    )
+
+
+@pytest.mark.e2e
+def test_playground_conversation(tmp_path: Path) -> None:
+    if not HARNESS.is_dir():
+        pytest.skip(f"Agents Playground harness not found at {HARNESS}")
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed (the Agents Playground harness needs Node >= 18)")
+    assert RUN_SH.is_file(), f"{RUN_SH} is missing from the harness folder"
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    bot_log = ARTIFACTS / "bot.log"
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "HOST": "127.0.0.1",
+        "MicrosoftAppId": "",
+        "MicrosoftAppPassword": "",
+        "ASSISTANT_TODAY": "2026-11-24",
+        "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
+    }
+    with bot_log.open("w", encoding="utf-8") as log:
+        bot = subprocess.Popen(
+            [sys.executable, "app.py"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        _wait_healthy(bot, base, bot_log)
+        rc, out = _run_harness(f"{base}/api/messages", ARTIFACTS)
+        print(out)
+        assert bot.poll() is None, f"the bot died during the run:\n{_tail(bot_log)}"
+    finally:
+        _stop(bot)
+
+    assert rc == 0, f"run.sh exited {rc}:\n{out}\nbot log:\n{_tail(bot_log)}"
+    transcript = ARTIFACTS / "transcript.json"
+    assert transcript.is_file(), f"run.sh wrote no transcript:\n{out}"
+    _check_transcript(json.loads(transcript.read_text(encoding="utf-8")), out)
+    log_text = bot_log.read_text(encoding="utf-8", errors="replace")
+    assert "Traceback" not in log_text, f"the bot logged an exception:\n{_tail(bot_log, 80)}"
+    for shot in ["00.png", *(f"{i:02d}.png" for i in range(1, len(MESSAGES) + 1))]:
+        assert (ARTIFACTS / shot).is_file(), f"screenshot {shot} missing in {ARTIFACTS}"
