@@ -22,7 +22,9 @@ from bot.catalogue import Catalogue, Community, Contact, Portal
 CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 FEEDBACK_VERB = "feedback"
-ROW = 3  # buttons per ActionSet row: wider rows are cut off in the Teams chat pane
+ROW = 6  # Teams shows at most 6 buttons in an ActionSet
+ROW_WIDTH = 62  # characters of button titles (plus BUTTON_WIDTH each) that fit in one row
+BUTTON_WIDTH = 5  # a button's padding and gap, in characters
 OUTCOME_LIMIT = 300  # characters of user text an outcome card repeats
 
 # The subject of the e-mail a mailto: button starts, by contact id.
@@ -52,14 +54,18 @@ def escape(text: str) -> str:
     (CommonMark escapes, which Teams reads); ``](`` is broken twice (``\\]\\(``) so that even a
     client that ignores backslashes sees no link.
     """
-    text = "".join(_visible(ch) for ch in text)
-    text = " ".join(text.split())
+    text = plain(text)
     text = _MARKDOWN.sub(r"\\\1", text)
     text = text.replace("](", "]\\(")
     if m := _LINE_START.match(text):
         end = m.end()
         text = text[:end] + "\\" + text[end:] if text[:end].isdigit() else "\\" + text
     return text
+
+
+def plain(text: str) -> str:
+    """User text for a TextRun (never read as markdown): one line, no control characters."""
+    return " ".join("".join(_visible(ch) for ch in text).split())
 
 
 def _visible(ch: str) -> str:
@@ -122,6 +128,11 @@ def rich(*runs: tuple[str, dict[str, Any]], **style: Any) -> Element:
     }
 
 
+def labelled(label: str, value: str, **style: Any) -> Element:
+    """One paragraph "label: value" with a bold label; the value is shown as is."""
+    return rich((f"{label}: ", {"weight": "Bolder"}), (value, {}), **style)
+
+
 def open_url(title: str, url: str, *, primary: bool = False) -> Element:
     action: Element = {"type": "Action.OpenUrl", "title": title, "url": url}
     if primary:
@@ -145,9 +156,21 @@ def action_set(actions: Iterable[Element], **style: Any) -> Element:
     return {"type": "ActionSet", "actions": list(actions), **style}
 
 
-def action_rows(actions: Sequence[Element], per_row: int = ROW, **style: Any) -> list[Element]:
-    """Buttons as ActionSets of at most ``per_row`` buttons (Teams cuts wider rows off)."""
-    rows = [actions[i : i + per_row] for i in range(0, len(actions), per_row)]
+def _width(action: Element) -> int:
+    title = str(action.get("title", ""))
+    return BUTTON_WIDTH + sum(2 if unicodedata.east_asian_width(ch) == "W" else 1 for ch in title)
+
+
+def action_rows(actions: Sequence[Element], **style: Any) -> list[Element]:
+    """Buttons in as few ActionSets as fit the Teams chat pane: Teams does not wrap a row of
+    buttons, it cuts off what is too wide. ``style`` applies to the first row."""
+    rows: list[list[Element]] = []
+    for action in actions:
+        row = rows[-1] if rows else None
+        if row and len(row) < ROW and sum(map(_width, row)) + _width(action) <= ROW_WIDTH:
+            row.append(action)
+        else:
+            rows.append([action])
     return [
         action_set(row, **(style if i == 0 else {"spacing": "Small"})) for i, row in enumerate(rows)
     ]
@@ -187,7 +210,7 @@ def feedback(answer_id: str) -> list[Element]:
                 {
                     "type": "Column",
                     "width": "stretch",
-                    "items": [action_set([vote("👍", "up"), vote("👎", "down")])],
+                    "items": [action_set([vote("👍 Yes", "up"), vote("👎 No", "down")])],
                 },
             ],
         }
@@ -231,34 +254,34 @@ def role_choices(catalogue: Catalogue) -> tuple[Choice, ...]:
 
 def _where(url: str, portal: Portal) -> str:
     if url == portal.all_communities_url:
-        return "on the All Communities page of the Interact portal"
-    return "on its page on the Interact portal"
+        return "the All Communities page of the Interact portal"
+    return "its page on the Interact portal"
 
 
 def how_to_join(rec: Recommendation, portal: Portal) -> str:
     """What happens after the join button: nothing is promised that one click does."""
     c = rec.community
     if rec.parent:
+        same = rec.parent_join_url in (None, rec.join_url)
+        where = _where(rec.join_url, portal) if same else "the Interact portal"
         return (
-            f"{c.name} is private: it is a channel of {rec.parent.name}. Join "
-            f"{rec.parent.name} first (button 1), then ask to join {c.name} (button 2), "
-            f"{_where(rec.join_url, portal)}, signed in with your Interact account. Once you are "
-            "a member of both, you find it in Microsoft Teams."
+            f"join {rec.parent.name} first (button 1), then ask to join {c.name} (button 2), "
+            f"both on {where}, signed in with your Interact account. Once you are a member of "
+            "both, you find it in Microsoft Teams."
         )
     return (
-        f"Sign in to the Interact portal with your Interact account and ask to join {c.name} "
-        f"{_where(rec.join_url, portal)}. Joining is done on the portal, not with a Teams link "
-        "or code. Once you are a member, you find it in Microsoft Teams."
+        f"the button opens {_where(rec.join_url, portal)}: sign in with your Interact account "
+        f"and ask to join {c.name} there (not with a Teams link or code). Once you are a member, "
+        "you find it in Microsoft Teams."
     )
 
 
 def _join_actions(rec: Recommendation) -> list[Element]:
     c = rec.community
     if rec.parent:
+        parent_url = rec.parent_join_url or rec.join_url
         return [
-            open_url(
-                f"1. Join {rec.parent.name}", rec.parent_join_url or rec.join_url, primary=True
-            ),
+            open_url(f"1. Join {rec.parent.name}", parent_url, primary=True),
             open_url(f"2. Join {c.name}", rec.join_url),
         ]
     return [open_url("Join on the portal", rec.join_url, primary=True)]
@@ -275,19 +298,19 @@ def recommendation_section(
 ) -> list[Element]:
     """One community: name, who should join, why it matched, how to join, then its buttons.
 
-    ``standalone``: the section explains how to join and offers registration itself; in a card
-    with several recommendations ``recommendations_footer`` does that once for all of them.
+    A sub-team says it is private and offers its parent's button first. ``standalone``: the
+    section explains how to join and offers registration itself; in a card with several
+    recommendations ``recommendations_footer`` does that once for all of them.
     """
     c = rec.community
     body: list[Element] = [heading(c.name)]
     if rec.parent:
         body.append(subtle(f"🔒 Private sub-team of {rec.parent.name}"))
-    pairs = [("Who should join", c.who_should_join)]
+    body.append(labelled("Who should join", c.who_should_join, spacing="Small"))
     if rec.reason:
-        pairs.append(("Why it matched", escape(rec.reason)))
+        body.append(labelled("Why it matched", plain(rec.reason), spacing="None"))
     if standalone:
-        pairs.append(("How to join", how_to_join(rec, portal)))
-    body.append(facts(pairs, spacing="Small"))
+        body.append(labelled("How to join", how_to_join(rec, portal), spacing="None"))
     actions = _join_actions(rec)
     if standalone:
         actions.append(open_url("I have no account yet", portal.register_url))
@@ -297,15 +320,15 @@ def recommendation_section(
 
 
 def recommendations_footer(recs: Sequence[Recommendation], portal: Portal) -> list[Element]:
-    text = (
-        "How to join: each Join button opens the Interact portal. Sign in with your Interact "
-        "account and ask to join there: joining is done on the portal, not with a Teams link or "
-        "code. Once you are a member, you find the community in Microsoft Teams."
+    how = (
+        "each Join button opens the Interact portal: sign in with your Interact account and ask "
+        "to join there (not with a Teams link or code). Once you are a member, you find the "
+        "community in Microsoft Teams."
     )
     if any(r.parent for r in recs):
-        text += " A private sub-team needs its parent Team first: use button 1, then button 2."
+        how += " A private sub-team needs its parent Team first: button 1, then button 2."
     return [
-        text_block(text, spacing="Medium", separator=True),
+        labelled("How to join", how, spacing="Medium", separator=True),
         action_set([open_url("I have no account yet", portal.register_url)]),
     ]
 
@@ -313,11 +336,15 @@ def recommendations_footer(recs: Sequence[Recommendation], portal: Portal) -> li
 def _recommendations(answer: Answer, catalogue: Catalogue) -> list[Element]:
     portal = catalogue.portal
     recs = answer.recommendations
+    standalone = len(recs) == 1
+    body: list[Element] = []
     intro = _intro(answer)
     if answer.refusals and intro:
-        intro = "Instead: " + intro
-    body: list[Element] = [text_block(intro)] if intro else []
-    standalone = len(recs) == 1
+        # the refusal above, then the right community instead
+        intro = "Instead, " + (intro if intro.startswith("I ") else intro[:1].lower() + intro[1:])
+        body.append(text_block(intro, spacing="Medium"))
+    elif not standalone:
+        body.append(text_block(intro))
     for i, rec in enumerate(recs):
         body.append(
             {
@@ -340,18 +367,26 @@ def _intro(answer: Answer) -> str:
     return text
 
 
-def _refusals(answer: Answer) -> list[Element]:
-    """Each refusal with its reason: who the refused community is for."""
-    return [
-        {
-            "type": "Container",
-            "items": [
-                text_block(f"⚠️ {r.text}", color="Attention", weight="Bolder"),
-                subtle(f"It is for: {r.community.who_should_join}"),
-            ],
-        }
-        for r in answer.refusals
-    ]
+def _refusals(answer: Answer, catalogue: Catalogue) -> list[Element]:
+    """Each refusal with its reason: who should join the community whose rule refused it (the
+    rule of a Team covers its sub-teams)."""
+    ruled = {rule.community for rule in catalogue.eligibility}
+    body: list[Element] = []
+    for refusal in answer.refusals:
+        community = refusal.community
+        parent = catalogue.parent_of(community)
+        if community.id not in ruled and parent is not None and parent.id in ruled:
+            community = parent
+        body.append(
+            {
+                "type": "Container",
+                "items": [
+                    text_block(f"⚠️ {refusal.text}", color="Attention", weight="Bolder"),
+                    subtle(f"Who should join {community.name}: {community.who_should_join}"),
+                ],
+            }
+        )
+    return body
 
 
 # --------------------------------------------------------------------------- answer cards
@@ -360,7 +395,7 @@ def _refusals(answer: Answer) -> list[Element]:
 def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
     """The card for an answer: its text, then what the intent shows, then the feedback row."""
     body: list[Element] = []
-    body.extend(_refusals(answer))
+    body.extend(_refusals(answer, catalogue))
     if answer.recommendations:
         body.extend(_recommendations(answer, catalogue))
     elif answer.faq:
@@ -410,19 +445,18 @@ def escalation_body(answer: Answer, catalogue: Catalogue) -> list[Element]:
     """The hand-over to a person: who, for what, and what happens after the e-mail button."""
     contact = answer.contact
     assert contact is not None
+    subject = MAIL_SUBJECTS.get(contact.id, DEFAULT_MAIL_SUBJECT)
+    add = (
+        "Add what you tried and what happened"
+        if contact.id == catalogue.escalation.problem_contact
+        else "Write your question"
+    )
     return [
         text_block(answer.text),
-        facts(
-            [
-                ("Contact", contact.email),
-                ("For", contact.purpose),
-                (
-                    "What happens next",
-                    "The button opens an e-mail to "
-                    f"{contact.email} with the subject filled in. Say what you tried and "
-                    "what happened; Interact answers you by e-mail.",
-                ),
-            ],
+        labelled(
+            "What happens next",
+            f"the button opens an e-mail to {contact.email} with the subject “{subject}”. "
+            f"{add}, and send it: Interact answers by e-mail.",
             spacing="Medium",
         ),
         action_set(

@@ -1,0 +1,548 @@
+"""The catalogue loader: the real data, and every kind of broken data it must reject.
+
+Broken data is made by copying the real ``data/`` folder to a temporary folder and changing one
+thing in one file (``broken``), so each test shows exactly which edit a content editor made and
+which problem report (file, entry, field, line) they get back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.catalogue import FILES, Catalogue, CatalogueError, Problem, load_catalogue
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+SEED = ROOT.parent / "shared" / "seed" / "interact-networks-and-communities.txt"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def broken(tmp_path: Path, file: str, old: str, new: str) -> Path:
+    """A copy of the real data folder in which ``old`` (exactly once in ``file``) is ``new``."""
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the test edit {old!r} must occur exactly once in {file}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return folder
+
+
+def problems_of(folder: Path) -> tuple[Problem, ...]:
+    with pytest.raises(CatalogueError) as info:
+        load_catalogue(folder)
+    problems = info.value.problems
+    assert problems, "a CatalogueError must list at least one problem"
+    # The exception's message is the list of problems, one a line, as `check` prints them.
+    assert str(info.value).splitlines() == [str(p) for p in problems]
+    return problems
+
+
+def the_problem(problems: tuple[Problem, ...], file: str, field: str) -> Problem:
+    found = [p for p in problems if p.file == file and p.field == field]
+    assert len(found) == 1, f"expected one problem in {file}, field {field!r}; got {problems}"
+    return found[0]
+
+
+def line_of(folder: Path, file: str, text: str) -> int:
+    """The 1-based number of the (single) line of ``file`` that contains ``text``."""
+    lines = (folder / file).read_text(encoding="utf-8").splitlines()
+    numbers = [i for i, line in enumerate(lines, start=1) if text in line]
+    assert len(numbers) == 1, f"{text!r} must be on exactly one line of {file}"
+    return numbers[0]
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(DATA)
+
+
+# --------------------------------------------------------------------------- the real data
+
+
+def seed_table() -> list[tuple[str, str, str | None]]:
+    """(name, who should join, parent name) for each row of the seed page's table, in order."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("---|")) + 1
+    rows: list[tuple[str, str, str | None]] = []
+    parent: str | None = None
+    for line in lines[start:]:
+        if "|" not in line:
+            break
+        cells = [cell.strip() for cell in line.split("|")]
+        name, who = cells[0], cells[1]
+        if name[:1] in "-–":  # a sub-team row: "- IPA Communication" or "– Core Group"
+            assert parent is not None, f"sub-team row before any Team: {line!r}"
+            rows.append((name.lstrip("-– ").strip(), who, parent))
+        else:
+            parent = name
+            rows.append((name, who, None))
+    return rows
+
+
+@pytest.fixture(scope="module")
+def table() -> list[tuple[str, str, str | None]]:
+    if not SEED.is_file():
+        pytest.skip(f"the seed text is not here: {SEED}")
+    return seed_table()
+
+
+def test_seed_table_parses_into_10_teams_and_13_subteams(table):
+    assert sum(1 for _, _, parent in table if parent is None) == 10
+    assert sum(1 for _, _, parent in table if parent is not None) == 13
+
+
+def test_real_data_loads_with_10_teams_and_13_subteams(catalogue):
+    assert len(catalogue.teams) == 10
+    assert len(catalogue.subteams) == 13
+    assert all(not t.is_subteam for t in catalogue.teams)
+    assert all(s.is_subteam for s in catalogue.subteams)
+    assert catalogue.counts()["teams"] == 10
+    assert catalogue.counts()["subteams"] == 13
+
+
+def test_team_names_are_exactly_the_seed_names_in_order(catalogue, table):
+    assert [t.name for t in catalogue.teams] == [n for n, _, p in table if p is None]
+
+
+def test_subteam_names_are_exactly_the_seed_names_in_order(catalogue, table):
+    assert [s.name for s in catalogue.subteams] == [n for n, _, p in table if p is not None]
+
+
+def test_every_subteam_has_the_parent_the_seed_table_gives_it(catalogue, table):
+    by_name = {c.name: c for c in catalogue.communities}
+    for name, _, parent_name in table:
+        community = by_name[name]
+        parent = catalogue.parent_of(community)
+        assert (parent.name if parent else None) == parent_name, name
+        if parent:
+            assert community in catalogue.children(parent.id)
+
+
+def test_communities_list_each_team_followed_by_its_subteams(catalogue, table):
+    assert [c.name for c in catalogue.communities] == [name for name, _, _ in table]
+
+
+def test_who_should_join_is_the_seed_text(catalogue, table):
+    # One deliberate correction: the source page misspells "Strand B" as "Stand B".
+    corrections = {"Sub-space for Stand B": "Sub-space for Strand B"}
+    by_name = {c.name: c for c in catalogue.communities}
+    for name, who, _ in table:
+        assert by_name[name].who_should_join == corrections.get(who, who), name
+
+
+def test_financial_management_is_not_open_to_controllers_or_auditors(catalogue):
+    rules = [r for r in catalogue.eligibility if r.community == "financial-management"]
+    assert len(rules) == 1
+    assert set(rules[0].not_open_to) == {"controller", "auditor"}
+    assert catalogue.community("financial-management").name == "Financial management"
+    assert "not open for controllers or auditors" in rules[0].source_text
+    # The rule names roles that exist, and no other community is closed to anyone.
+    assert {r.id for r in catalogue.roles} >= {"controller", "auditor"}
+    assert {r.community for r in catalogue.eligibility} == {"financial-management"}
+
+
+def test_the_two_contacts_are_the_seed_addresses(catalogue):
+    assert catalogue.contact("tech-support").email == "tech.support@interact.eu"
+    assert catalogue.contact("communication").email == "communication@interact.eu"
+
+
+def test_every_link_is_https(catalogue):
+    links = [catalogue.portal.register_url, catalogue.portal.all_communities_url]
+    links += [catalogue.join_url(c) for c in catalogue.communities]
+    assert all(link.startswith("https://") for link in links), links
+
+
+# --------------------------------------------------------------------------- broken data
+
+
+def test_duplicate_id(tmp_path):
+    folder = broken(tmp_path, "communities.yaml", "  - id: controllers\n", "  - id: auditors\n")
+    p = the_problem(problems_of(folder), "communities.yaml", "id")
+    assert p.entry == "teams[2] (id 'auditors')"
+    assert "duplicate id 'auditors'" in p.message
+    assert "teams[0]" in p.message  # says where the first one is
+    assert p.line == line_of(folder, "communities.yaml", "name: Controllers network") - 1
+
+
+def test_duplicate_id_reports_the_line_of_the_second_entry(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "  - id: jems\n    name: Jems network",
+        "  - id: imc\n    name: Jems network",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "id")
+    assert p.entry == "teams[5] (id 'imc')"
+    assert p.line == line_of(folder, "communities.yaml", "name: Jems network") - 1
+
+
+def test_duplicate_name_ignoring_case(tmp_path):
+    folder = broken(
+        tmp_path, "communities.yaml", "name: Controllers network", "name: AUDITORS network"
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "name")
+    assert p.entry == "teams[2] (id 'controllers')"
+    assert "duplicate name 'AUDITORS network'" in p.message
+    assert "teams[0] (id 'auditors')" in p.message
+    assert p.line == line_of(folder, "communities.yaml", "name: AUDITORS network") - 1
+
+
+def test_duplicate_name_between_a_team_and_a_subteam(tmp_path):
+    folder = broken(tmp_path, "communities.yaml", "name: Baltic Sea\n", "name: Jems network\n")
+    p = the_problem(problems_of(folder), "communities.yaml", "name")
+    assert p.entry == "subteams[5] (id 'baltic-sea')"
+    assert "teams[5] (id 'jems')" in p.message
+
+
+def test_subteam_whose_parent_does_not_exist(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "    parent: jems\n    who_should_join: Sub-space for Members",
+        "    parent: jems-network\n    who_should_join: Sub-space for Members",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "parent")
+    assert p.entry == "subteams[3] (id 'jems-core-group')"
+    assert "'jems-network'" in p.message
+    assert p.line == line_of(folder, "communities.yaml", "id: jems-core-group")
+
+
+def test_subteam_whose_parent_is_a_subteam(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "    parent: jems\n    who_should_join: Sub-space for Members",
+        "    parent: jems-user-group\n    who_should_join: Sub-space for Members",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "parent")
+    assert p.entry == "subteams[3] (id 'jems-core-group')"
+    assert "'jems-user-group'" in p.message
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("''", "must not be empty"), ('"   "', "must not be empty"), ("", "is missing")],
+    ids=["empty", "blank", "null"],
+)
+def test_empty_who_should_join(tmp_path, value, message):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        f"who_should_join: {value}\n".replace(": \n", ":\n"),
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "who_should_join")
+    assert p.entry == "teams[2] (id 'controllers')"
+    assert p.message == message
+    assert p.line == line_of(folder, "communities.yaml", "id: controllers")
+
+
+def test_missing_who_should_join_of_a_subteam(tmp_path):
+    folder = broken(tmp_path, "communities.yaml", "    who_should_join: Sub-space for IPA\n", "")
+    p = the_problem(problems_of(folder), "communities.yaml", "who_should_join")
+    assert p.entry == "subteams[1] (id 'ipa-communication')"
+    assert p.message == "is missing"
+
+
+@pytest.mark.parametrize(
+    ("field", "link"),
+    [
+        ("join_url", "http://portal.interact.eu/controllers"),
+        ("join_url", "portal.interact.eu/controllers"),
+        ("teams_url", "ftp://teams.example.org/x"),
+        ("teams_url", "https://"),
+        ("join_url", "javascript:alert(1)"),
+    ],
+)
+def test_link_that_is_not_https_or_mailto(tmp_path, field, link):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        f"who_should_join: Controllers\n    {field}: '{link}'\n",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", field)
+    assert p.entry == "teams[2] (id 'controllers')"
+    assert link in p.message
+    assert "https://" in p.message and "mailto:" in p.message
+    assert p.line == line_of(folder, "communities.yaml", "id: controllers")
+
+
+def test_portal_link_that_is_not_https(tmp_path):
+    folder = broken(
+        tmp_path,
+        "catalogue.yaml",
+        "register_url: https://portal.interact.eu/register",
+        "register_url: http://portal.interact.eu/register",
+    )
+    p = the_problem(problems_of(folder), "catalogue.yaml", "register_url")
+    assert p.entry == "portal"
+    assert "http://portal.interact.eu/register" in p.message
+
+
+@pytest.mark.parametrize(
+    "link", ["https://portal.interact.eu/communities/controllers", "mailto:someone@interact.eu"]
+)
+def test_https_and_mailto_links_are_accepted(tmp_path, link):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        f"who_should_join: Controllers\n    join_url: '{link}'\n",
+    )
+    catalogue = load_catalogue(folder)
+    assert catalogue.join_url(catalogue.community("controllers")) == link
+
+
+def test_eligibility_rule_naming_an_unknown_role(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "not_open_to: [controller, auditor]",
+        "not_open_to: [controller, auditors]",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "not_open_to")
+    assert p.entry == "eligibility[0] (id 'financial-management')"
+    assert "'auditors'" in p.message and "vocabulary.yaml" in p.message
+    assert p.line == line_of(folder, "communities.yaml", "- community: financial-management")
+
+
+def test_eligibility_rule_naming_an_unknown_community(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "- community: financial-management",
+        "- community: finance-management",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "community")
+    assert p.entry == "eligibility[0] (id 'finance-management')"
+    assert "'finance-management'" in p.message
+
+
+def test_faq_without_an_answer(tmp_path):
+    folder = broken(tmp_path, "faq.yaml", '    answer: "{migration} {platform}"\n', "")
+    p = the_problem(problems_of(folder), "faq.yaml", "answer")
+    assert p.entry == "faqs[4] (id 'migration')"
+    assert p.message == "is missing"
+    assert p.line == line_of(folder, "faq.yaml", "- id: migration")
+
+
+def test_faq_with_an_empty_answer(tmp_path):
+    folder = broken(
+        tmp_path, "faq.yaml", '    answer: "{migration} {platform}"\n', '    answer: ""\n'
+    )
+    p = the_problem(problems_of(folder), "faq.yaml", "answer")
+    assert p.entry == "faqs[4] (id 'migration')"
+    assert p.message == "must not be empty"
+
+
+def test_faq_with_an_unknown_placeholder(tmp_path):
+    folder = broken(
+        tmp_path, "faq.yaml", '    answer: "{migration} {platform}"\n', '    answer: "{migraton}"\n'
+    )
+    p = the_problem(problems_of(folder), "faq.yaml", "answer")
+    assert p.entry == "faqs[4] (id 'migration')"
+    assert "{migraton}" in p.message
+
+
+def test_yaml_syntax_error_names_the_file_and_the_line(tmp_path):
+    # A second colon on a line: YAML stops right there.
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        "who_should_join: Controllers: all of them\n",
+    )
+    problems = problems_of(folder)
+    assert len(problems) == 1
+    p = problems[0]
+    assert p.file == "communities.yaml"
+    assert "YAML syntax error" in p.message
+    assert p.line == line_of(folder, "communities.yaml", "Controllers: all of them")
+    # No entry or field can be named when the file cannot be parsed: the line stands for both.
+    assert (p.entry, p.field) == ("", "")
+    assert str(p).startswith(f"communities.yaml:{p.line}: ")
+
+
+def test_yaml_syntax_error_unclosed_list(tmp_path):
+    folder = broken(
+        tmp_path,
+        "vocabulary.yaml",
+        "terms: [strand d, outermost regions, outermost region]",
+        "terms: [strand d, outermost regions, outermost region",
+    )
+    p = problems_of(folder)[0]
+    assert p.file == "vocabulary.yaml"
+    assert "YAML syntax error" in p.message
+    # YAML notices the missing "]" at the first thing that cannot be in the list: the next entry.
+    assert p.line is not None
+    assert p.line == line_of(folder, "vocabulary.yaml", "- id: ipa")
+
+
+def test_yaml_duplicate_key_is_a_syntax_error_with_its_line(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        "who_should_join: Controllers\n    name: Controllers network again\n",
+    )
+    p = problems_of(folder)[0]
+    assert p.file == "communities.yaml"
+    assert "duplicate key 'name'" in p.message
+    assert p.line == line_of(folder, "communities.yaml", "Controllers network again")
+
+
+def test_unknown_field_in_an_entry(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        "who_should_join: Controllers\n    colour: blue\n",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "colour")
+    assert p.entry == "teams[2] (id 'controllers')"
+    assert p.message == "is not a known field"
+    assert p.line == line_of(folder, "communities.yaml", "id: controllers")
+
+
+def test_misspelt_field_is_unknown(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "keywords: [controllers network, controller network, control network]",
+        "keyword: [controllers network, controller network, control network]",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "keyword")
+    assert p.entry == "teams[2] (id 'controllers')"
+    assert p.message == "is not a known field"
+
+
+def test_qualifiers_are_unknown_on_a_team(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        "who_should_join: Controllers\n    qualifiers: [flc]\n",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "qualifiers")
+    assert p.entry == "teams[2] (id 'controllers')"
+
+
+def test_unknown_top_level_field(tmp_path):
+    folder = broken(
+        tmp_path, "catalogue.yaml", 'version: "2025.1"\n', 'version: "2025.1"\nauthor: me\n'
+    )
+    p = the_problem(problems_of(folder), "catalogue.yaml", "author")
+    assert p.entry == ""
+    assert "not a known top-level field" in p.message
+
+
+def test_unknown_field_in_a_faq(tmp_path):
+    folder = broken(
+        tmp_path,
+        "faq.yaml",
+        "    links: [tech-support]\n",
+        "    links: [tech-support]\n    tags: [x]\n",
+    )
+    p = the_problem(problems_of(folder), "faq.yaml", "tags")
+    assert p.entry == "faqs[7] (id 'account-contact')"
+
+
+@pytest.mark.parametrize("file", FILES)
+def test_missing_file(tmp_path, file):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    (folder / file).unlink()
+    problems = problems_of(folder)
+    assert [(p.file, p.entry, p.field) for p in problems] == [(file, "", "")]
+    assert problems[0].message == "file is missing"
+
+
+def test_empty_file(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    (folder / "faq.yaml").write_text("# nothing here\n", encoding="utf-8")
+    p = the_problem(problems_of(folder), "faq.yaml", "")
+    assert p.message == "file is empty"
+
+
+def test_missing_folder(tmp_path):
+    problems = problems_of(tmp_path / "nowhere")
+    assert sorted(p.file for p in problems) == sorted(FILES)
+    assert all(p.message == "file is missing" for p in problems)
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    folder = broken(tmp_path, "communities.yaml", "  - id: controllers\n", "  - id: auditors\n")
+    faq = folder / "faq.yaml"
+    text = faq.read_text(encoding="utf-8")
+    faq.write_text(text.replace('    answer: "{migration} {platform}"\n', ""), encoding="utf-8")
+    problems = problems_of(folder)
+    assert {("communities.yaml", "id"), ("faq.yaml", "answer")} <= {
+        (p.file, p.field) for p in problems
+    }
+    # The role that points at the id that is gone is reported too, in its own file.
+    p = the_problem(problems, "vocabulary.yaml", "communities")
+    assert p.entry == "roles[1] (id 'controller')"
+    assert "'controllers'" in p.message
+
+
+def test_problem_text_names_file_line_entry_and_field():
+    p = Problem("faq.yaml", "faqs[4] (id 'migration')", "answer", "is missing", 72)
+    assert str(p) == "faq.yaml:72: faqs[4] (id 'migration'): field 'answer': is missing"
+    assert str(Problem("faq.yaml", "", "", "file is missing")) == "faq.yaml: file is missing"
+
+
+# --------------------------------------------------------------------------- python -m bot check
+
+
+def test_check_exits_0_on_the_real_data(capsys):
+    out = io.StringIO()
+    assert main(["check", str(DATA)], out=out) == 0
+    assert "is valid" in out.getvalue()
+    assert re.search(r"\b10 teams\b", out.getvalue())
+    assert re.search(r"\b13 subteams\b", out.getvalue())
+    assert capsys.readouterr().err == ""
+
+
+def test_check_exits_non_zero_on_a_broken_copy_and_names_the_problem(tmp_path, capsys):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "not_open_to: [controller, auditor]",
+        "not_open_to: [controller, auditors]",
+    )
+    out = io.StringIO()
+    assert main(["check", str(folder)], out=out) != 0
+    assert out.getvalue() == ""
+    err = capsys.readouterr().err
+    line = line_of(folder, "communities.yaml", "- community: financial-management")
+    assert f"communities.yaml:{line}: eligibility[0]" in err
+    assert "field 'not_open_to'" in err
+    assert "1 problem(s)" in err
+
+
+def test_check_exits_non_zero_on_a_yaml_syntax_error(tmp_path, capsys):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "who_should_join: Controllers\n",
+        "who_should_join: Controllers: all of them\n",
+    )
+    assert main(["check", str(folder)], out=io.StringIO()) != 0
+    line = line_of(folder, "communities.yaml", "Controllers: all of them")
+    assert f"communities.yaml:{line}: YAML syntax error" in capsys.readouterr().err
+
+
+def test_check_exits_non_zero_on_a_missing_folder(tmp_path, capsys):
+    assert main(["check", str(tmp_path / "nowhere")], out=io.StringIO()) != 0
+    assert "file is missing" in capsys.readouterr().err

@@ -1,0 +1,246 @@
+"""Properties: no message makes the assistant fail, and gibberish is never given a community.
+
+Plus an architecture rule: the core (bot/ except the Teams edge, and cards/) never imports
+botbuilder, so that it can be tested and run from the command line without the SDK.
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from bot.assistant import Assistant, Reply
+from bot.catalogue import load_catalogue
+from bot.understanding import Context, Intent
+
+ROOT = Path(__file__).resolve().parents[2]
+TODAY = dt.date(2026, 11, 24)
+BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@functools.cache
+def assistant() -> Assistant:
+    return Assistant(load_catalogue(ROOT / "data"))
+
+
+def respond(text: str, context: Context | None = None) -> Reply:
+    reply = assistant().respond(text, TODAY, context)
+    # Whatever came in, what goes out is a well-formed, serialisable reply.
+    assert isinstance(reply.understanding.intent, Intent)
+    assert reply.answer.intent == reply.understanding.intent
+    assert reply.answer.text.strip()
+    assert reply.activities
+    json.dumps(reply.to_json(), ensure_ascii=False)
+    return reply
+
+
+# Any character a Python str can hold except lone surrogates (category Cs), which no real
+# message contains (Teams sends UTF-8; they cannot be encoded).
+ANY_CHAR = st.characters(blacklist_categories=("Cs",))
+ODD = (
+    "\u200b\u200c\u200d\u2060\ufeff"  # zero-width
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"  # bidi controls
+    "\u0000\u0007\u001b\u007f\u0085\u2028\u2029\r\n\t\v\f"  # control and separators
+    "\u0301\u0308\u0338\u20dd"  # combining marks
+    "שלום مرحبا ܫܠܡܐ ދިވެހި"  # right-to-left scripts
+    "😀👩‍💻🏳️‍🌈🇪🇺🧑🏽‍🤝‍🧑🏿"  # emoji, ZWJ sequences, flags, skin tones
+    "ﬁﬂẞİıǅ℡Ⅻ①ｆｕｌｌ"  # letters that change under case folding and NFKD
+    "\U0001d4d2\U0001d4f8\U0001d4f7\U0001d4fd"  # mathematical script letters
+)
+
+
+@BOUNDED
+@given(st.text(alphabet=ANY_CHAR, max_size=400))
+@example("")
+@example(" ")
+@example("\n\t\r ")
+@example("?!.,;:")
+def test_arbitrary_text_never_raises(text):
+    respond(text)
+
+
+@BOUNDED
+@given(st.text(alphabet=st.sampled_from(ODD), max_size=200))
+def test_odd_unicode_never_raises(text):
+    respond(text)
+
+
+@BOUNDED
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(
+                [
+                    "controller",
+                    "auditor",
+                    "IPA",
+                    "comms",
+                    "financial management",
+                    "sub-teams",
+                    "working groups",
+                    "I can't log in",
+                    "which team",
+                    "hello",
+                ]
+            ),
+            st.text(alphabet=st.sampled_from(ODD), min_size=1, max_size=5),
+            st.text(alphabet=ANY_CHAR, min_size=1, max_size=10),
+        ),
+        max_size=12,
+    ).map("".join),
+    st.lists(st.sampled_from(["controller", "auditor", "ncp", "nobody"]), max_size=3),
+    st.lists(st.sampled_from(["communication", "jems", "ipa-communication"]), max_size=2),
+)
+def test_catalogue_words_mixed_with_odd_unicode_never_raise(text, roles, last):
+    respond(text, Context(roles=tuple(roles), last_communities=tuple(last)))
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n", "\u200b", "\ufeff", "\u202e", "...", "🙂"])
+def test_empty_or_wordless_text_is_answered_with_help_or_fallback(text):
+    reply = respond(text)
+    assert reply.understanding.intent in (Intent.HELP, Intent.FALLBACK, Intent.GREETING)
+    assert reply.understanding.matches == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a" * 100_000,
+        "controller " * 10_000,
+        "I'm an auditor. " + "blah " * 20_000,
+        "שלום 😀\u200b" * 14_000,
+        "".join(chr(0x4E00 + i % 20_000) for i in range(100_000)),
+        "\u0301" * 100_000,
+        "x\n" * 50_000,
+    ],
+    ids=["letters", "one word", "role then filler", "rtl+emoji+zw", "cjk", "combining", "lines"],
+)
+def test_100_kb_of_text_never_raises(text):
+    assert len(text.encode("utf-8")) >= 100_000 or len(text) >= 100_000
+    respond(text)
+
+
+def test_100_kb_still_reads_the_start_of_the_message():
+    reply = respond("I'm an auditor. " + "blah " * 20_000)
+    assert reply.understanding.matches[0].community_id == "auditors"
+
+
+# --------------------------------------------------------------------------- gibberish
+
+CONSONANTS = "bcdfghjklmnpqrstvwxz"
+GIBBERISH_WORD = st.text(alphabet=CONSONANTS, min_size=6, max_size=12)
+SEPARATOR = st.one_of(
+    st.text(alphabet=" .,;:!?-()/'\"", min_size=1, max_size=3),
+    st.builds(
+        lambda a, digits, b: a + digits + b,
+        st.sampled_from([" ", ", ", " #", " ("]),
+        st.text(alphabet="0123456789", min_size=1, max_size=4),
+        st.sampled_from([" ", ") ", ". ", "! "]),
+    ),
+)
+
+
+@st.composite
+def gibberish(draw) -> str:
+    """1-10 words of 6-12 consonants (no vowels, so no word of any language the catalogue
+    covers), separated by punctuation, spaces and numbers, with random capitals."""
+    words = draw(st.lists(GIBBERISH_WORD, min_size=1, max_size=10))
+    out = words[0]
+    for word in words[1:]:
+        out += draw(SEPARATOR) + word
+    if draw(st.booleans()):
+        out = out.upper()
+    return out + draw(st.sampled_from(["", "?", "!", "."]))
+
+
+@BOUNDED
+@given(gibberish())
+@example("qwrtzp")
+@example("xkcdvb. BRRRTZ 2021 2027 sdfghj")
+def test_gibberish_is_never_given_a_community(text):
+    reply = respond(text)
+    u = reply.understanding
+    assert u.matches == (), (text, [m.community_id for m in u.matches], u.corrections)
+    assert u.intent != Intent.RECOMMEND
+    assert reply.answer.recommendations == ()
+    assert reply.to_json()["teams"] == []
+
+
+@BOUNDED
+@given(gibberish())
+def test_gibberish_is_answered_with_the_fallback(text):
+    u = respond(text).understanding
+    assert u.intent == Intent.FALLBACK, (text, u.intent, u.corrections, sorted(u.cues))
+
+
+# --------------------------------------------------------------------------- no botbuilder
+
+EDGE = {Path("bot/teams_bot.py")}
+
+
+def core_modules() -> list[Path]:
+    files = [*sorted((ROOT / "bot").rglob("*.py")), *sorted((ROOT / "cards").rglob("*.py"))]
+    return [
+        f
+        for f in files
+        if f.relative_to(ROOT) not in EDGE and "dialogs" not in f.relative_to(ROOT).parts
+    ]
+
+
+def botbuilder_imports(source: str) -> list[str]:
+    """Every import of botbuilder in ``source``: import statements (anywhere, also inside
+    functions or ``if TYPE_CHECKING``) and ``importlib.import_module`` / ``__import__`` calls."""
+    found: list[str] = []
+    for node in ast.walk(ast.parse(source)):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            arg = node.args[0]
+            if called in ("import_module", "__import__") and isinstance(arg, ast.Constant):
+                names = [str(arg.value)]
+        found += [n for n in names if n == "botbuilder" or n.startswith("botbuilder.")]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import botbuilder", ["botbuilder"]),
+        ("import botbuilder.core as bc", ["botbuilder.core"]),
+        ("from botbuilder.schema import Activity", ["botbuilder.schema"]),
+        ("def f():\n    from botbuilder.core import TurnContext", ["botbuilder.core"]),
+        ("import importlib\nimportlib.import_module('botbuilder.dialogs')", ["botbuilder.dialogs"]),
+        ("__import__('botbuilder')", ["botbuilder"]),
+        ("import botbuilderish\nfrom .botbuilder import x\nimport yaml", []),
+    ],
+)
+def test_the_import_finder_finds_botbuilder_imports(source, expected):
+    assert botbuilder_imports(source) == expected
+
+
+def test_core_modules_are_found():
+    names = {f.relative_to(ROOT).as_posix() for f in core_modules()}
+    assert {
+        "bot/understanding.py",
+        "bot/answers.py",
+        "bot/catalogue.py",
+        "cards/render.py",
+    } <= names
+    assert "bot/teams_bot.py" not in names
+
+
+@pytest.mark.parametrize("path", core_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_core_module_does_not_import_botbuilder(path):
+    assert botbuilder_imports(path.read_text(encoding="utf-8")) == []
