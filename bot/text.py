@@ -16,6 +16,8 @@ _FOLD = str.maketrans(
 )
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+# French and Italian elisions: "d'audit" -> "d audit", "l'autorité" -> "l autorite", "dell'AdG".
+_ELISION = re.compile(r"\b(l|d|j|qu|c|s|n|m|t|dell|all|nell|sull|dall|un)'(?=[a-z])")
 
 # Function words that carry no meaning for matching (English plus the most common ones in the
 # other languages the vocabulary covers). Only used where a message is compared as a bag of words.
@@ -44,6 +46,8 @@ def stem(token: str) -> str:
     """Remove a plural from longer words ("controllers" -> "controller", not "access")."""
     if len(token) > 4 and token.endswith("ies"):
         return token[:-3] + "y"
+    if len(token) > 6 and token.endswith("ores"):  # Spanish: auditores, controladores
+        return token[:-2]
     if len(token) > 4 and token.endswith("s") and not token.endswith(("ss", "us", "is")):
         return token[:-1]
     return token
@@ -51,5 +55,5 @@ def stem(token: str) -> str:
 
 def tokens(text: str) -> tuple[str, ...]:
     """Normalised, stemmed tokens: "Can't log-in to Jems!" -> ("cant", "log", "in", "to", "jem")."""
-    folded = _APOSTROPHES.sub("", fold(text))
+    folded = _ELISION.sub(r"\1 ", _APOSTROPHES.sub("'", fold(text))).replace("'", "")
     return tuple(stem(t) for t in _NON_WORD.split(folded) if t)

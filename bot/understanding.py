@@ -33,6 +33,7 @@ KEEP_RATIO = 0.5  # further recommendations need at least this share of the best
 MAX_RECOMMENDATIONS = 3
 FAQ_STRONG = 0.8
 FAQ_OK = 0.55
+FAQ_EXACT = 0.9
 
 W_NAME = 3.0  # the community's own name
 W_KEYWORD = 2.0  # one of its keywords
@@ -192,9 +193,10 @@ class Understander:
         for words in doc_words.values():
             for w in words:
                 df[w] += 1
+        meaningful = set(self._index)  # words that already are a phrase keep their meaning
         for cid, words in doc_words.items():
             for w in words:
-                if df[w] <= 2 and len(w) > 2 and not w.isdigit():
+                if df[w] <= 2 and len(w) > 2 and not w.isdigit() and (w,) not in meaningful:
                     self._add(w, Sense("community", cid, W_WORD))
 
     def _build_faq_index(self) -> None:
@@ -218,11 +220,12 @@ class Understander:
 
     def correct(self, token: str) -> str:
         """The catalogue word a typo most likely meant, or the token itself."""
-        if token in self._words or len(token) < 5 or not token.isalpha():
+        if token in self._words or len(token) < 4 or not token.isalpha():
             return token
         if token in self._corrections:
             return self._corrections[token] or token
         max_dist = 1 if len(token) < 8 else 2
+        short = len(token) < 6  # "jmes" -> "jems", but never "stock" -> "stuck"
         candidates = process.extract(
             token,
             self._by_letter.get(token[0], ()),
@@ -230,6 +233,8 @@ class Understander:
             score_cutoff=max_dist,
             limit=None,
         )
+        if short:
+            candidates = [c for c in candidates if sorted(c[0]) == sorted(token)]
         # Nearest first; among equals, a word that is a phrase of its own, then the closest length.
         best = min(
             candidates,
@@ -371,7 +376,7 @@ class Understander:
         for cid, q in ev.qualifier.items():
             parent = cat.community(cid).parent
             if (
-                score.get(cid, 0.0) > 0
+                score.get(cid, 0.0) >= MIN_SCORE
                 or (parent and score.get(parent, 0.0) >= MIN_SCORE)
                 or len(ev.qualifier_phrases[cid]) > 1
             ):
@@ -425,8 +430,32 @@ class Understander:
         cues = u.cues
         if not toks:
             return replace(u, intent=Intent.HELP)
-        # A problem is escalated; a request for a person too, unless a FAQ answers it exactly.
-        if "problem" in cues or ("person" in cues and u.faq_score < 0.9):
+        if "join" in cues and not u.matches and "problem" not in cues:
+            # "which team should I join?": answer from the roles we know, or ask for them.
+            remembered = self._role_matches(context.roles)
+            if remembered:
+                return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
+            if not u.refusals:
+                return replace(u, intent=Intent.CLARIFY)
+        if "subteams" in cues:
+            # "what are the sub-teams of Jems?", or "and which sub-teams?" after an answer
+            named = [m.community_id for m in u.matches if not cat.community(m.community_id).parent]
+            teams = named[:1] if u.matches else list(context.last_communities)
+            if teams and (not u.matches or named):
+                subs, refused = self._subteam_matches(teams, known_roles)
+                if subs or refused:
+                    return replace(
+                        u,
+                        intent=Intent.RECOMMEND,
+                        matches=subs or self._role_matches(known_roles),
+                        refusals=refused,
+                        follow_up=bool(subs),
+                    )
+        # A question asked the way a FAQ asks it gets that FAQ, whatever cue words it has.
+        if u.faq_score >= FAQ_EXACT:
+            return replace(u, intent=Intent.FAQ)
+        # A problem is escalated, and so is a request for a person.
+        if "problem" in cues or "person" in cues:
             if "problem" in cues:
                 contact = cat.escalation.problem_contact
             else:
@@ -435,22 +464,12 @@ class Understander:
         top = u.matches[0].score if u.matches else 0.0
         if "list" in cues and not u.matches:
             return replace(u, intent=Intent.LIST)
-        if "subteams" in cues and not u.matches and context.last_communities:
-            subs = self._subteam_matches(context.last_communities)
-            if subs:
-                return replace(u, intent=Intent.RECOMMEND, matches=subs, follow_up=True)
         if (u.working_groups or "working_groups" in cues) and top < W_NAME:
             # "working groups" is the Working Groups answer, unless the rest of the message asks
             # a FAQ ("general questions about working groups, who do I ask?").
             rest = self.faq_scores(_content(t for i, t in enumerate(toks) if i not in wg_span))
-            if max(rest.values(), default=0.0) < FAQ_OK:
+            if u.faq_score < FAQ_OK or max(rest.values(), default=0.0) < FAQ_OK:
                 return replace(u, intent=Intent.WORKING_GROUPS, matches=())
-        if "join" in cues and not u.matches:
-            remembered = self._role_matches(context.roles)
-            if remembered:
-                return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
-            if not u.refusals:
-                return replace(u, intent=Intent.CLARIFY)
         if u.faq_score >= FAQ_STRONG and u.faq_score * 4 >= top:
             return replace(u, intent=Intent.FAQ)
         if u.matches:
@@ -476,20 +495,35 @@ class Understander:
         for role_id in roles:
             role = next((r for r in cat.roles if r.id == role_id), None)
             if role and role.communities:
-                reason = f"it is for {role.plural} (you told me you are a {role.label})"
+                article = "an" if role.label[:1].lower() in "aeiou" else "a"
+                reason = f"it is for {role.plural} (you told me you are {article} {role.label})"
                 out.append(Match(role.communities[0], W_ROLE, (reason,)))
         return tuple(out[:MAX_RECOMMENDATIONS])
 
-    def _subteam_matches(self, community_ids: Iterable[str]) -> tuple[Match, ...]:
+    def _subteam_matches(
+        self, community_ids: Iterable[str], roles: tuple[str, ...]
+    ) -> tuple[tuple[Match, ...], tuple[Refusal, ...]]:
+        """The sub-teams of these communities' Teams, minus those the user's roles may not join."""
         cat = self.catalogue
-        out: list[Match] = []
+        out: dict[str, Match] = {}
+        refused: list[Refusal] = []
         for cid in community_ids:
             community = cat.community(cid)
             team_id = community.parent or community.id
+            blocked = self._blocked_role(team_id, roles)
+            if blocked:
+                refused.append(Refusal(team_id, blocked))
+                continue
             for sub in cat.children(team_id):
                 reason = f"a sub-team of {cat.community(team_id).name}"
-                out.append(Match(sub.id, W_KEYWORD, (reason,)))
-        return tuple(dict((m.community_id, m) for m in out).values())
+                out.setdefault(sub.id, Match(sub.id, W_KEYWORD, (reason,)))
+        return tuple(out.values()), tuple(refused)
+
+    def _blocked_role(self, community_id: str, roles: tuple[str, ...]) -> str | None:
+        for rule in self.catalogue.eligibility:
+            if rule.community == community_id:
+                return next((r for r in roles if r in rule.not_open_to), None)
+        return None
 
 
 def _content(toks: Iterable[str]) -> list[str]:

@@ -4,9 +4,8 @@ The phrasings here are deliberately not those of the development question set
 (shared/eval/dev.yaml; ``test_phrasings_are_not_the_dev_set`` checks it), so that these tests
 measure how the engine generalises rather than what it was tuned on.
 
-Phrasings a real user would write that the engine gets wrong today are kept, unchanged, in
-``ENGINE_MISTAKES`` at the end as strict xfails: they state the right answer and turn into
-failures (XPASS) once the engine is fixed, so that the mark is then removed.
+Phrasings a real user would write that the engine once got wrong are kept, unchanged, in
+``ENGINE_MISTAKES`` at the end, as regression tests (each says what the engine answered then).
 """
 
 from __future__ import annotations
@@ -579,17 +578,14 @@ ENGINE_MISTAKES = [
 
 @pytest.mark.parametrize(
     ("text", "context", "check"),
-    [
-        pytest.param(text, context, check, marks=pytest.mark.xfail(strict=True, reason=today))
-        for text, context, check, today in ENGINE_MISTAKES
-    ],
+    [pytest.param(text, context, check) for text, context, check, _was in ENGINE_MISTAKES],
     ids=[text for text, *_ in ENGINE_MISTAKES],
 )
 def test_engine_mistakes(assistant, text, context, check):
+    """Mistakes the engine once made (the last field of each case says what it answered)."""
     check(ask(assistant, text, context))
 
 
-@pytest.mark.xfail(strict=True, reason="engine says 'you told me you are a auditor'")
 def test_remembered_role_text_uses_the_right_article(assistant):
     reply = ask(assistant, "what should I join then?", Context(roles=("auditor",)))
     assert "you are a auditor" not in reply.text, "engine says 'a auditor'"
