@@ -151,6 +151,8 @@ class Answerer:
                 f"{parent.name} has {len(recs)} sub-team{'s' if len(recs) > 1 else ''}. "
                 + cat.fact("subteams_rule")
             )
+        elif not recs:
+            lines.append("Tell me more about your work and I will find the community that fits.")
         elif len(recs) == 1:
             lines.append(f"I recommend {_label(recs[0])}.")
         else:

@@ -333,3 +333,17 @@ def test_ask_honours_the_portal_override(cli_env, monkeypatch):
     out = io.StringIO()
     assert main(["ask", "--json", "I'm an auditor"], out=out) == 0
     assert json.loads(out.getvalue())["teams"][0]["join_url"] == "https://portal.example.test/all"
+
+
+def test_a_refusal_without_any_recommendation_still_answers(catalogue):
+    from bot.answers import Answerer
+    from bot.understanding import Refusal, Understanding
+
+    u = Understanding(
+        text="financial management",
+        intent=Intent.RECOMMEND,
+        refusals=(Refusal("financial-management", "auditor"),),
+    )
+    answer = Answerer(catalogue).answer(u, AFTER[1])
+    assert "not open to auditors" in answer.text
+    assert answer.recommendations == ()
