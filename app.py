@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -13,7 +14,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from aiohttp import web
-from botbuilder.core import ConversationState, MemoryStorage, Storage, TurnContext, UserState
+from botbuilder.core import ConversationState, Storage, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
@@ -24,8 +25,12 @@ from botbuilder.schema import Activity
 from bot.assistant import Assistant
 from bot.catalogue import load_catalogue
 from bot.feedback import FeedbackLog
+from bot.mail import smtp_config
 from bot.settings import Settings
+from bot.sqlite_storage import SqliteStorage
+from bot.store import SqliteStore
 from bot.teams_bot import InteractBot, error_handler
+from bot.teams_support import SupportDesk
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.main_dialog import MainDialog
@@ -36,6 +41,20 @@ log = logging.getLogger("interact.app")
 ASSISTANT = web.AppKey("assistant", Assistant)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsActivityHandler)
+DESK = web.AppKey("desk", SupportDesk)
+WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
+
+
+async def _start_worker(app: web.Application) -> None:
+    """Deliveries (support channel, e-mail, notifications) run in the background, retried."""
+    app[WORKER_TASK] = asyncio.create_task(app[DESK].worker.run())
+
+
+async def _stop_worker(app: web.Application) -> None:
+    """Graceful: the worker finishes the delivery it is on, then the store is closed."""
+    app[DESK].worker.stop()
+    await app[WORKER_TASK]
+    app[DESK].store.close()
 
 
 @dataclass(frozen=True)
@@ -44,29 +63,44 @@ class Components:
     conversation_state: ConversationState
     user_state: UserState
     bot: InteractBot
+    desk: SupportDesk
     on_error: Callable[[TurnContext, Exception], Awaitable[None]]
 
 
 def build_bot(settings: Settings, storage: Storage | None = None) -> Components:
-    """Configuration -> catalogue -> core -> state -> dialogs -> bot (no web server)."""
+    """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
+
+    The SQLite store at ``settings.store_path`` holds the tickets and, unless ``storage`` is
+    given (tests pass ``MemoryStorage``), the bot's conversation, user and dialog state too."""
     catalogue = load_catalogue(settings.data_dir).with_portal(
         register_url=settings.register_url, all_communities_url=settings.all_communities_url
     )
     assistant = Assistant(catalogue)
-    storage = storage or MemoryStorage()
+    store = SqliteStore(settings.store_path)
+    storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
+
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
     conversation = Conversation(
         assistant=assistant,
         profile=user_state.create_property("profile"),
+        history=conversation_state.create_property("history"),
         feedback=FeedbackLog(settings.feedback_path),
         today=settings.date_today,
-        now=lambda: dt.datetime.now(dt.UTC),
+        now=now,
     )
-    dialog = MainDialog(conversation, RoleDialog(conversation), EscalationDialog(conversation))
-    bot = InteractBot(conversation, conversation_state, user_state, dialog)
+    desk = SupportDesk(
+        store, smtp_config(settings), settings.app_id, now, admins=settings.support_admins
+    )
+    dialog = MainDialog(
+        conversation, RoleDialog(conversation), EscalationDialog(conversation, desk)
+    )
+    bot = InteractBot(conversation, conversation_state, user_state, dialog, desk)
     return Components(
-        assistant, conversation_state, user_state, bot, error_handler(conversation_state)
+        assistant, conversation_state, user_state, bot, desk, error_handler(conversation_state)
     )
 
 
@@ -81,11 +115,15 @@ def create_app(settings: Settings, storage: Storage | None = None) -> web.Applic
     )
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(auth_config))
     adapter.on_turn_error = parts.on_error
+    parts.desk.attach(adapter)
 
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[ASSISTANT] = parts.assistant
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
+    app.on_startup.append(_start_worker)
+    app.on_cleanup.append(_stop_worker)
+    app[DESK] = parts.desk
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     return app

@@ -295,6 +295,11 @@ class Answerer:
                 "“list all teams”, “working groups” or “how do I register?”."
             ),
             choices=(
+                *(
+                    (Choice("Ask a person at Interact", "talk to a person"),)
+                    if u.offer_person
+                    else ()
+                ),
                 Choice("List all teams", "list all teams"),
                 Choice("What can you do?", "help"),
             ),

@@ -40,6 +40,7 @@ INTENT_PHRASE_KINDS = (
     "person",
     "problem",
     "cancel",
+    "support_channel",
 )
 LINK_NAMES = ("register", "all_communities")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")

@@ -5,13 +5,16 @@ python -m bot ask --json "which team for controllers?"   # one JSON object
 python -m bot ask --jsonl < questions.txt                # one JSON object per input line
 python -m bot check [DIR]                                # validate the data files
 python -m bot package [--out FILE] [--app-id GUID]       # build + validate the Teams app zip
+python -m bot tickets [list|show ID|export --format csv|json] [--status S] [--db PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -22,6 +25,16 @@ from bot.assistant import Assistant, Reply
 from bot.catalogue import CatalogueError, load_catalogue
 from bot.feedback import FeedbackLog
 from bot.settings import Settings, SettingsError
+from bot.store import SqliteStore, StoreError
+from bot.tickets import (
+    Delivery,
+    Status,
+    Ticket,
+    one_line,
+    printable,
+    write_csv,
+    write_json,
+)
 
 
 def _settings() -> Settings:
@@ -103,6 +116,100 @@ def cmd_package(args: argparse.Namespace, out: TextIO) -> int:
     return teams_package.command(args, _settings(), out, sys.stderr)
 
 
+def _when(value: dt.datetime | None) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if value else "-"
+
+
+def _ticket_line(t: Ticket) -> str:
+    created = t.created_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M")
+    return (
+        f"{t.id}  {t.status:<8}  {created}  {one_line(t.route, 16):<16}  "
+        f"{one_line(t.user_name, 20):<20}  {one_line(t.description)}"
+    )
+
+
+def _delivery_line(d: Delivery) -> str:
+    head = f"#{d.id} {d.kind:<7}"
+    if d.done_at is not None:
+        return f"{head} done {_when(d.done_at)}"
+    text = f"{head} pending, {d.attempts} failed attempt(s), next {_when(d.next_attempt_at)}"
+    if d.last_error:
+        text += f", last error: {one_line(d.last_error, 120)}"
+    return text
+
+
+def _show_ticket(t: Ticket, deliveries: list[Delivery]) -> str:
+    conversation = t.conversation_reference.get("conversation") or {}
+    conversation_id = conversation.get("id") if isinstance(conversation, dict) else None
+    lines = [
+        f"{t.id} ({t.status}, version {t.version})",
+        f"route:        {printable(t.route)} ({printable(t.contact_email)})",
+        f"user:         {printable(t.user_name)} <{printable(t.user_email)}>"
+        f" (AAD object id {printable(t.user_aad_id) or '-'})",
+        f"assignee:     {printable(t.assignee) or '-'}",
+        f"created:      {_when(t.created_at)}",
+        f"updated:      {_when(t.updated_at)}",
+        f"conversation: {printable(str(conversation_id or '-'))}",
+        f"channel post: {printable(t.channel_activity_id or '-')}",
+        "description:",
+        *(f"  {line}" for line in printable(t.description, keep_newlines=True).split("\n")),
+        "transcript:",
+        *(f"  {turn.time} {turn.who}: {one_line(turn.text, 200)}" for turn in t.transcript),
+        "deliveries:",
+        *(f"  {_delivery_line(d)}" for d in deliveries),
+    ]
+    if not t.transcript:
+        lines.insert(lines.index("deliveries:"), "  (none)")
+    if not deliveries:
+        lines.append("  (none)")
+    return "\n".join(lines)
+
+
+def cmd_tickets(args: argparse.Namespace, out: TextIO) -> int:
+    """Support staff: list, show and export the escalation tickets."""
+    if args.action == "show" and not args.ticket:
+        print("tickets: show needs a ticket id, e.g. SUP-0042", file=sys.stderr)
+        return 2
+    if args.action != "show" and args.ticket:
+        print(f"tickets: {args.action} takes no ticket id (use show)", file=sys.stderr)
+        return 2
+    path = Path(args.db) if args.db else _settings().store_path
+    if not path.is_file():
+        print(
+            f"tickets: no ticket store at {path} (set ASSISTANT_DB or pass --db)", file=sys.stderr
+        )
+        return 1
+    try:
+        store = SqliteStore(path)
+    except (StoreError, sqlite3.Error) as exc:
+        print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
+        return 1
+    with store:
+        status = Status(args.status) if args.status else None
+        if args.action == "show":
+            ticket = store.get_ticket(args.ticket)
+            if ticket is None:
+                print(f"tickets: no ticket {printable(args.ticket)} in {path}", file=sys.stderr)
+                return 1
+            out.write(_show_ticket(ticket, store.deliveries(ticket.id)) + "\n")
+            return 0
+        tickets = store.list_tickets(status)
+        if args.action == "list":
+            for ticket in tickets:
+                out.write(_ticket_line(ticket) + "\n")
+            which = f" {status}" if status else ""
+            out.write(f"{len(tickets)}{which} ticket(s) in {path}\n")
+            return 0
+        write = write_csv if args.format == "csv" else write_json
+        if args.out:
+            with open(args.out, "w", encoding="utf-8", newline="") as f:
+                n = write(tickets, f)
+            out.write(f"exported {n} ticket(s) to {args.out}\n")
+        else:
+            write(tickets, out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m bot",
@@ -127,6 +234,18 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--csv", help="also export every event to this CSV file")
     report.add_argument("--log", help="feedback log (default: FEEDBACK_LOG or var/feedback.jsonl)")
     report.set_defaults(func=cmd_report)
+    tickets = sub.add_parser("tickets", help="list, show and export support tickets")
+    tickets.add_argument("action", nargs="?", choices=("list", "show", "export"), default="list")
+    tickets.add_argument("ticket", nargs="?", help="the ticket id for show, e.g. SUP-0042")
+    tickets.add_argument("--status", choices=[str(s) for s in Status], help="only these")
+    tickets.add_argument(
+        "--format", choices=("csv", "json"), default="csv", help="export format (default csv)"
+    )
+    tickets.add_argument("--out", help="export to this file (default: standard output)")
+    tickets.add_argument(
+        "--db", help="ticket store (default: ASSISTANT_DB or var/assistant.sqlite3)"
+    )
+    tickets.set_defaults(func=cmd_tickets)
     return parser
 
 

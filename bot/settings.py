@@ -57,6 +57,53 @@ def _https(env: Mapping[str, str], name: str) -> str | None:
     return raw or None
 
 
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if raw.lower() in _TRUE:
+        return True
+    if raw.lower() in _FALSE:
+        return False
+    raise SettingsError(f"{name} must be true or false (also 1/0, yes/no, on/off), not {raw!r}")
+
+
+def _smtp_from(env: Mapping[str, str]) -> str:
+    """SMTP_FROM, required when SMTP_HOST is set: a sender address cannot be guessed."""
+    from bot.mail import MailError, sender_address  # the check the mail itself makes
+
+    raw = env.get("SMTP_FROM", "").strip()
+    if not raw:
+        if env.get("SMTP_HOST", "").strip():
+            raise SettingsError(
+                "SMTP_FROM must be set when SMTP_HOST is: the sender of the ticket e-mails, "
+                "e.g. 'Interact Communities assistant <noreply@interact.eu>'"
+            )
+        return ""
+    try:
+        sender_address(raw)
+    except MailError as exc:
+        raise SettingsError(
+            f"SMTP_FROM must be an e-mail address ('Name <name@domain>' or 'name@domain'), "
+            f"not {raw!r}"
+        ) from exc
+    return raw
+
+
+def _smtp_password(env: Mapping[str, str]) -> str:
+    password = env.get("SMTP_PASSWORD", "").strip()
+    username = env.get("SMTP_USERNAME", "").strip()
+    if username and not password:
+        raise SettingsError("SMTP_PASSWORD must be set when SMTP_USERNAME is")
+    if password and not username:
+        raise SettingsError("SMTP_USERNAME must be set when SMTP_PASSWORD is")
+    return password
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
@@ -71,7 +118,16 @@ class Settings:
     port: int = 3978
     max_body_bytes: int = 256 * 1024
     feedback_path: Path = ROOT / "var" / "feedback.jsonl"
+    store_path: Path = ROOT / "var" / "assistant.sqlite3"  # tickets and bot state (SQLite)
     log_level: str = "INFO"
+    support_admins: frozenset[str] = frozenset()  # AAD object ids; empty: anyone in a channel
+    # E-mail of escalation tickets (bot.mail); no SMTP_HOST: no e-mail is sent.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_starttls: bool = True
+    smtp_username: str = ""
+    smtp_password: str = field(default="", repr=False)
+    smtp_from: str = ""  # required when smtp_host is set
     # Teams app package (``python -m bot package``); checked by bot.package, not here.
     teams_app_id: str = ""  # empty: derived from app_id (uuid5), so builds are reproducible
     bot_domain: str = ""  # the bot's public host name, for the manifest's validDomains
@@ -112,7 +168,19 @@ class Settings:
             feedback_path=Path(
                 merged.get("FEEDBACK_LOG", "").strip() or ROOT / "var" / "feedback.jsonl"
             ),
+            store_path=Path(
+                merged.get("ASSISTANT_DB", "").strip() or ROOT / "var" / "assistant.sqlite3"
+            ),
             log_level=(merged.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            support_admins=frozenset(
+                a.strip() for a in merged.get("SUPPORT_ADMINS", "").split(",") if a.strip()
+            ),
+            smtp_host=merged.get("SMTP_HOST", "").strip(),
+            smtp_port=_int(merged, "SMTP_PORT", 587, 1, 65535),
+            smtp_starttls=_bool(merged, "SMTP_STARTTLS", True),
+            smtp_username=merged.get("SMTP_USERNAME", "").strip(),
+            smtp_password=_smtp_password(merged),
+            smtp_from=_smtp_from(merged),
             teams_app_id=merged.get("TEAMS_APP_ID", "").strip(),
             bot_domain=(
                 merged.get("BOT_DOMAIN", "").strip() or merged.get("PUBLIC_HOSTNAME", "").strip()

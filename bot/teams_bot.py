@@ -20,7 +20,12 @@ from botbuilder.core import (
 )
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
-from botbuilder.schema import Attachment, ChannelAccount
+from botbuilder.schema import (
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    Attachment,
+    ChannelAccount,
+)
 from botbuilder.schema.teams import (
     MessagingExtensionAttachment,
     MessagingExtensionQuery,
@@ -29,7 +34,9 @@ from botbuilder.schema.teams import (
     TeamInfo,
 )
 
-from cards.builders import outcome_card, welcome_card
+from bot.teams_support import SupportDesk
+from cards.builders import CARD_CONTENT_TYPE, outcome_card, welcome_card
+from cards.escalation import offer_person_card
 from cards.extension import search_response
 from cards.render import attachment
 from dialogs.conversation import TURN_TEXT, Conversation, clean_text, to_activity
@@ -44,8 +51,10 @@ class InteractBot(TeamsActivityHandler):
         conversation_state: ConversationState,
         user_state: UserState,
         dialog: Dialog,
+        desk: SupportDesk,
     ) -> None:
         self.conversation = conversation
+        self.desk = desk
         self.conversation_state = conversation_state
         self.user_state = user_state
         self.dialog_state: StatePropertyAccessor = conversation_state.create_property("dialogs")
@@ -71,6 +80,9 @@ class InteractBot(TeamsActivityHandler):
             await self._feedback(turn_context, value)
             return
         text = clean_text(activity.text) or clean_text(str(value.get("ask") or ""))
+        if self.conversation.command(text) == "support_channel":
+            await turn_context.send_activity(await self.desk.use_channel(turn_context))
+            return
         if value.get("ask") and activity.reply_to_id:
             # A question button: replace the clicked card so it cannot be submitted twice.
             await self._replace(turn_context, outcome_card("You asked", text))
@@ -95,11 +107,13 @@ class InteractBot(TeamsActivityHandler):
         else:
             thanks = outcome_card(
                 "Thanks for your feedback",
-                "Sorry this did not help. Tell me more in your own words, or ask “talk to "
-                "support” to reach a person at Interact.",
+                "Sorry this did not help. Tell me more in your own words, or ask a person at "
+                "Interact.",
             )
         if not await self._replace(turn_context, thanks):
             await turn_context.send_activity(to_activity(_message(thanks)))
+        if vote == "down":  # offer a person
+            await turn_context.send_activity(to_activity(_message(offer_person_card())))
 
     async def _replace(self, turn_context: TurnContext, card: dict[str, Any]) -> bool:
         """Replace the card the user clicked (its id is the activity's replyToId)."""
@@ -114,6 +128,24 @@ class InteractBot(TeamsActivityHandler):
             log.warning("could not replace the clicked card", exc_info=True)
             return False
         return True
+
+    # ------------------------------------------------------------------ ticket cards
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        """ "Assign to me" / "Resolve" on a ticket card (Action.Execute, universal actions)."""
+        action = invoke_value.action or {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        try:
+            card = await self.desk.on_action(turn_context, str(action.get("verb") or ""), data)
+        except LookupError as exc:
+            return AdaptiveCardInvokeResponse(
+                status_code=400,
+                type="application/vnd.microsoft.error",
+                value={"code": "BadRequest", "message": str(exc)},
+            )
+        return AdaptiveCardInvokeResponse(status_code=200, type=CARD_CONTENT_TYPE, value=card)
 
     # ------------------------------------------------------------------ messaging extension
 

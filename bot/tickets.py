@@ -239,7 +239,8 @@ CSV_COLUMNS = (
 
 def write_csv(tickets: Iterable[Ticket], out: TextIO) -> int:
     """One row per ticket (``CSV_COLUMNS``); every cell is protected against spreadsheet
-    formulas (a leading = + - @ gets a ' prefix). Returns the number of tickets written."""
+    formulas (a leading = + - @ gets a ' prefix) and control characters other than line breaks
+    are shown as escapes (``printable``). Returns the number of tickets written."""
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     n = 0
@@ -249,14 +250,15 @@ def write_csv(tickets: Iterable[Ticket], out: TextIO) -> int:
             "transcript": transcript_text(ticket.transcript),
             "channel_activity_id": ticket.channel_activity_id or "",
         }
-        writer.writerow([_cell(row[c]) for c in CSV_COLUMNS])
+        writer.writerow([_cell(printable(str(row[c]), keep_newlines=True)) for c in CSV_COLUMNS])
         n += 1
     return n
 
 
 def write_json(tickets: Iterable[Ticket], out: TextIO) -> int:
-    """The full tickets as one JSON array. Returns the number of tickets written."""
+    """The full tickets as one JSON array (control characters and bidirectional overrides
+    escaped as ``\\uXXXX``). Returns the number of tickets written."""
     items = [t.to_json() for t in tickets]
-    json.dump(items, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    text = json.dumps(items, ensure_ascii=False, indent=2)
+    out.write("".join(f"\\u{ord(ch):04x}" if ch in _BIDI else ch for ch in text) + "\n")
     return len(items)

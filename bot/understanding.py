@@ -27,6 +27,7 @@ from bot.catalogue import Catalogue
 from bot.text import STOPWORDS, tokens
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
+COMMANDS = ("cancel", "help", "support_channel")
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
 MIN_SCORE = 1.0  # evidence a community needs before it is recommended
 KEEP_RATIO = 0.5  # further recommendations need at least this share of the best one's score
@@ -72,6 +73,7 @@ class Context:
 
     roles: tuple[str, ...] = ()
     last_communities: tuple[str, ...] = ()
+    fallbacks: int = 0  # how many answers in a row just before this one fell back
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class Understanding:
     contact_id: str | None = None
     corrections: tuple[tuple[str, str], ...] = ()
     follow_up: bool = False  # the answer continues from the previous turn's communities
+    offer_person: bool = False  # fell back again: offer to reach a person at Interact
 
 
 @dataclass
@@ -349,7 +352,7 @@ class Understander:
         content = tuple(t for t in toks if t not in STOPWORDS) or toks
         for key in (toks, content):
             for sense in self._index.get(key, ()):
-                if sense.kind == "cue" and sense.target in ("cancel", "help"):
+                if sense.kind == "cue" and sense.target in COMMANDS:
                     return sense.target
         return None
 
@@ -487,7 +490,7 @@ class Understander:
             return replace(u, intent=Intent.GREETING)
         if "join" in cues or u.roles or u.topics or "subteams" in cues:
             return replace(u, intent=Intent.CLARIFY)
-        return replace(u, intent=Intent.FALLBACK)
+        return replace(u, intent=Intent.FALLBACK, offer_person=context.fallbacks >= 1)
 
     def _role_matches(self, roles: Iterable[str]) -> tuple[Match, ...]:
         cat = self.catalogue

@@ -176,9 +176,14 @@ def action_rows(actions: Sequence[Element], **style: Any) -> list[Element]:
     ]
 
 
-def mailto(email: str, subject: str = DEFAULT_MAIL_SUBJECT) -> str:
-    """A mailto: link with the subject filled in (RFC 6068: percent-encoded, spaces as %20)."""
-    return f"mailto:{email}?subject={quote(subject, safe='')}"
+def mailto(email: str, subject: str = DEFAULT_MAIL_SUBJECT, body: str = "") -> str:
+    """A mailto: link with the subject (and a body, if given) filled in (RFC 6068: percent-encoded,
+    spaces as %20, line breaks as %0D%0A)."""
+    url = f"mailto:{email}?subject={quote(subject, safe='')}"
+    if body:
+        crlf = "\r\n".join(body.splitlines())
+        url += f"&body={quote(crlf, safe='')}"
+    return url
 
 
 def contact_mailto(contact: Contact) -> str:

@@ -17,10 +17,12 @@ from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
 from bot.feedback import FeedbackLog
+from bot.tickets import Turn
 from bot.understanding import Context, Intent
 
 TURN_TEXT = "interact.text"  # turn_state key: the user's text without the bot's @mention
 MAX_REMEMBERED = 5
+MAX_HISTORY = 8  # turns kept for the context of a support request
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{1,200}>")
 
@@ -45,12 +47,14 @@ class Conversation:
         self,
         assistant: Assistant,
         profile: StatePropertyAccessor,
+        history: StatePropertyAccessor,
         feedback: FeedbackLog,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
     ) -> None:
         self.assistant = assistant
         self.profile = profile
+        self.history = history
         self.feedback = feedback
         self.today = today
         self.now = now
@@ -68,9 +72,17 @@ class Conversation:
     async def reply(self, turn_context: TurnContext, text: str) -> Reply:
         """Understand ``text`` with what we know of the user, and remember what it told us."""
         profile = await self.load_profile(turn_context)
-        context = Context(roles=tuple(profile["roles"]), last_communities=tuple(profile["last"]))
+        context = Context(
+            roles=tuple(profile["roles"]),
+            last_communities=tuple(profile["last"]),
+            fallbacks=int(profile.get("fallbacks", 0)),
+        )
         reply = self.assistant.respond(text, self.today(), context)
         answer = reply.answer
+        fell_back = answer.intent == Intent.FALLBACK
+        profile["fallbacks"] = int(profile.get("fallbacks", 0)) + 1 if fell_back else 0
+        await self.remember(turn_context, "user", text)
+        await self.remember(turn_context, "bot", answer.text)
         if answer.roles:
             roles = list(dict.fromkeys([*answer.roles, *profile["roles"]]))
             profile["roles"] = roles[:MAX_REMEMBERED]
@@ -79,6 +91,16 @@ class Conversation:
         if answer.intent == Intent.FALLBACK and text:
             self.feedback.record_fallback(text, self.now())
         return reply
+
+    async def remember(self, turn_context: TurnContext, who: str, text: str) -> None:
+        """Keep the last few turns, so that a support request carries its context."""
+        history = await self.history.get(turn_context, list)
+        history.append({"who": who, "text": text[:500], "time": self.now().isoformat()})
+        del history[:-MAX_HISTORY]
+
+    async def transcript(self, turn_context: TurnContext) -> list[Turn]:
+        history = await self.history.get(turn_context, list)
+        return [Turn(who=h["who"], text=h["text"], time=h["time"]) for h in history]
 
     async def send(self, turn_context: TurnContext, activities: list[dict[str, Any]]) -> None:
         await turn_context.send_activities([to_activity(a) for a in activities])

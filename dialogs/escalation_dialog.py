@@ -13,9 +13,10 @@ from botbuilder.dialogs.prompts import ConfirmPrompt, PromptOptions, TextPrompt
 from botbuilder.schema import Attachment
 
 from bot.catalogue import Contact
+from bot.teams_support import SupportDesk
 from bot.text import STOPWORDS, tokens
 from cards.builders import CARD_CONTENT_TYPE
-from cards.escalation import handover_card
+from cards.tickets import ticket_receipt_card
 from dialogs.conversation import Conversation, clean_text
 
 DESCRIBED_WORDS = 6  # a first message with this many content words already describes the problem
@@ -26,11 +27,15 @@ def describes_problem(text: str) -> bool:
 
 
 class EscalationDialog(ComponentDialog):
+    """Confirm, collect a short description (unless the first message gave one), open a ticket
+    and tell the user its id and the truth about where it arrived."""
+
     ID = "escalation"
 
-    def __init__(self, conversation: Conversation) -> None:
+    def __init__(self, conversation: Conversation, desk: SupportDesk) -> None:
         super().__init__(self.ID)
         self.conversation = conversation
+        self.desk = desk
         self.add_dialog(ConfirmPrompt("escalation.confirm"))
         self.add_dialog(TextPrompt("escalation.describe"))
         self.add_dialog(
@@ -46,8 +51,8 @@ class EscalationDialog(ComponentDialog):
         await self.conversation.send(step.context, step.options["activities"])
         contact = self._contact(step)
         question = (
-            f"Shall I prepare an e-mail to {contact.email} with a short description, so that "
-            "nothing gets lost?"
+            f"Shall I pass your request to {contact.email} for you? Interact will see your name "
+            "and your Teams e-mail address, and this conversation, so that nothing gets lost."
         )
         return await step.prompt(
             "escalation.confirm", PromptOptions(prompt=MessageFactory.text(question))
@@ -75,10 +80,14 @@ class EscalationDialog(ComponentDialog):
         )
 
     async def hand_over(self, step: WaterfallStepContext) -> DialogTurnResult:
-        description = clean_text(str(step.result or ""))
-        user = step.context.activity.from_property
-        name = (user.name or "") if user else ""
-        card = handover_card(self._contact(step), description, name)
+        description = clean_text(str(step.result or "")) or step.options.get("text", "")
+        contact = self._contact(step)
+        transcript = await self.conversation.transcript(step.context)
+        ticket, delivered, pending = await self.desk.open_ticket(
+            step.context, contact, description, transcript
+        )
+        await self.conversation.remember(step.context, "bot", f"Request {ticket.id} opened.")
+        card = ticket_receipt_card(ticket, delivered, pending)
         attachment = Attachment(content_type=CARD_CONTENT_TYPE, content=card)
         await step.context.send_activity(MessageFactory.attachment(attachment))
-        return await step.end_dialog({"escalated": step.options["contact"]})
+        return await step.end_dialog({"ticket": ticket.id})

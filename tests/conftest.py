@@ -24,7 +24,11 @@ TODAY = dt.date(2026, 11, 24)
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(today=TODAY, feedback_path=tmp_path / "feedback.jsonl")
+    return Settings(
+        today=TODAY,
+        feedback_path=tmp_path / "feedback.jsonl",
+        store_path=tmp_path / "assistant.sqlite3",
+    )
 
 
 @pytest.fixture
@@ -69,6 +73,7 @@ class Chat:
         )
         self.adapter = TestAdapter(components.bot.on_turn, self.reference)
         self.adapter.on_turn_error = components.on_error
+        components.desk.attach(self.adapter)
 
     async def send(self, activity: Activity) -> list[Activity]:
         await self.adapter.process_activity(activity, self.components.bot.on_turn)

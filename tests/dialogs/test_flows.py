@@ -66,28 +66,59 @@ async def test_role_dialog_accepts_any_question_instead(chat: Chat) -> None:
     assert "portal" in texts(replies)
 
 
-async def test_escalation_confirms_asks_description_and_hands_over(chat: Chat) -> None:
+async def test_escalation_confirms_asks_description_and_opens_a_ticket(chat: Chat) -> None:
     replies = await chat.say("I can't log in")
     text = texts(replies)
     assert "tech.support@interact.eu" in text
-    assert "Shall I prepare an e-mail" in text
+    assert "Shall I pass your request" in text
     replies = await chat.say("yes")
     assert "describe the problem" in texts(replies)
     replies = await chat.say("The activation e-mail never arrived, I checked the spam folder")
+    text = texts(replies)
+    assert "SUP-0001" in text
+    tickets = chat.components.desk.store.list_tickets()
+    assert [t.id for t in tickets] == ["SUP-0001"]
+    ticket = tickets[0]
+    assert ticket.route == "tech-support" and ticket.contact_email == "tech.support@interact.eu"
+    assert ticket.description.startswith("The activation e-mail never arrived")
+    assert ticket.user_name == chat.adapter.template.from_property.name
+    assert any(t.who == "user" and t.text == "I can't log in" for t in ticket.transcript)
+    assert (
+        ticket.conversation_reference["conversation"]["id"] == chat.adapter.template.conversation.id
+    )
+    # No support channel is set yet: the user is told the truth, and the delivery waits.
+    assert [d.kind for d in chat.components.desk.store.pending(ticket.id)] == ["channel"]
     card = card_of(replies[-1])
-    assert card is not None
-    mailto = card["actions"][0]["url"]
-    assert mailto.startswith("mailto:tech.support@interact.eu?subject=")
-    assert "activation%20e-mail%20never%20arrived" in mailto
-    assert chat.adapter.template.from_property.name.replace(" ", "%20") in mailto
+    mailto = next(a["url"] for a in _actions(card) if a.get("url", "").startswith("mailto:"))
+    assert "SUP-0001" in mailto and "activation%20e-mail%20never%20arrived" in mailto
 
 
 async def test_escalation_skips_description_when_message_describes_it(chat: Chat) -> None:
     first = "the join link for the Controllers network fails with access denied every time"
     await chat.say(first)
     replies = await chat.say("yes please")
-    card = card_of(replies[-1])
-    assert card is not None and "access%20denied" in card["actions"][0]["url"]
+    assert "SUP-0001" in texts(replies)
+    assert chat.components.desk.store.get_ticket("SUP-0001").description == first
+
+
+async def test_general_question_for_a_person_goes_to_communication(chat: Chat) -> None:
+    await chat.say("I need to talk to someone about the working groups")
+    await chat.say("yes")
+    await chat.say("We would like to join the indicators group with two colleagues")
+    ticket = chat.components.desk.store.get_ticket("SUP-0001")
+    assert ticket.route == "communication"
+
+
+async def test_fallback_twice_offers_a_person(chat: Chat) -> None:
+    first = await chat.say("write me a poem")
+    second = await chat.say("what is the weather in Vienna")
+    assert "Ask a person at Interact" not in texts(first)
+    assert "Ask a person at Interact" in texts(second)
+
+
+async def test_thumbs_down_offers_a_person(chat: Chat) -> None:
+    replies = await chat.click({"action": "feedback", "vote": "down", "answer": "faq:register"})
+    assert "contact Interact" in texts(replies)
 
 
 async def test_escalation_declined(chat: Chat) -> None:
@@ -104,7 +135,7 @@ async def test_help_interrupts_and_reprompts(chat: Chat) -> None:
     assert "list all teams" in text.lower()
     assert "describe the problem" in text  # the question is asked again
     replies = await chat.say("My password reset mail does not come")
-    assert card_of(replies[-1]) is not None
+    assert "SUP-0001" in texts(replies)
 
 
 async def test_cancel_and_start_over_stop_any_dialog(chat: Chat) -> None:
@@ -158,7 +189,7 @@ async def test_feedback_is_recorded_without_the_user_and_card_replaced(
     chat: Chat, settings
 ) -> None:
     replies = await chat.click({"action": "feedback", "vote": "down", "answer": "faq:register"})
-    assert replies == []
+    assert len(replies) == 1  # the offer of a person
     assert "Thanks for your feedback" in all_text(chat.adapter.updated_activities[0])
     events = [json.loads(x) for x in settings.feedback_path.read_text().splitlines()]
     assert events[0]["event"] == "vote" and events[0]["vote"] == "down"

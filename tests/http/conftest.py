@@ -20,12 +20,15 @@ from bot.settings import Settings
 class ConnectorStub:
     url: str = ""
     sent: list[dict[str, Any]] = field(default_factory=list)  # POSTed activities
+    down_for: set[str] = field(default_factory=set)  # conversations that answer 503
     updated: list[dict[str, Any]] = field(default_factory=list)  # PUT (card replaced)
 
     def app(self) -> web.Application:
         ids = itertools.count(1)
 
         async def post(request: web.Request) -> web.Response:
+            if request.match_info["cid"] in self.down_for:
+                return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
             body = await request.json()
             body["_path"] = request.path
             self.sent.append(body)
@@ -37,7 +40,20 @@ class ConnectorStub:
             self.updated.append(body)
             return web.json_response({"id": request.match_info["activity_id"]})
 
+        async def member(request: web.Request) -> web.Response:
+            uid = request.match_info["uid"]
+            return web.json_response(
+                {
+                    "id": uid,
+                    "name": "Ana Example",
+                    "aadObjectId": "aad-1",
+                    "email": "ana@example.org",
+                    "userPrincipalName": "ana@example.org",
+                }
+            )
+
         app = web.Application()
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", member)
         app.router.add_post("/v3/conversations/{cid}/activities", post)
         app.router.add_post("/v3/conversations/{cid}/activities/{activity_id}", post)
         app.router.add_put("/v3/conversations/{cid}/activities/{activity_id}", put)

@@ -1,0 +1,103 @@
+"""Delivering tickets to the humans, with retries: nothing is lost when a channel is down.
+
+Each delivery (post to the support channel, e-mail, notify the user) is a row in the store. The
+worker claims due rows with a lease (so that two workers, or two instances, never deliver the
+same row at once), runs the sender for its kind, and marks it done, or failed with a backoff
+before the next attempt. Plain asyncio: the senders that need botbuilder live at the edge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+
+from bot.store import TicketStore
+from bot.tickets import Delivery, Ticket
+
+log = logging.getLogger("interact.delivery")
+
+Sender = Callable[[Delivery, Ticket], Awaitable[None]]
+Clock = Callable[[], dt.datetime]
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        store: TicketStore,
+        senders: Mapping[str, Sender],
+        owner: str,
+        now: Clock,
+        *,
+        lease: dt.timedelta = dt.timedelta(seconds=60),
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.store = store
+        self.senders = senders
+        self.owner = owner
+        self.now = now
+        self.lease = lease
+        self.poll_seconds = poll_seconds
+        self._wake = asyncio.Event()
+        self._stopping = False
+
+    def wake(self) -> None:
+        """Look for due deliveries now (a ticket was just created)."""
+        self._wake.set()
+
+    async def run_once(self) -> int:
+        """Deliver what is due; return how many deliveries succeeded."""
+        due = await asyncio.to_thread(self.store.claim_due, self.now(), self.owner, self.lease)
+        done = 0
+        for delivery in due:
+            done += await self._deliver(delivery)
+        return done
+
+    async def deliver_ticket(self, ticket_id: str, timeout: float = 5.0) -> dict[str, bool]:
+        """Try the ticket's due deliveries right away (bounded); report which kinds arrived."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.run_once(), timeout)
+        pending = {d.kind for d in await asyncio.to_thread(self.store.pending, ticket_id)}
+        kinds = {d.kind for d in await asyncio.to_thread(self.store.deliveries, ticket_id)}
+        return {kind: kind not in pending for kind in sorted(kinds)}
+
+    async def _deliver(self, delivery: Delivery) -> int:
+        ticket = await asyncio.to_thread(self.store.get_ticket, delivery.ticket_id)
+        sender = self.senders.get(delivery.kind)
+        try:
+            if ticket is None:
+                raise LookupError(f"ticket {delivery.ticket_id} is gone")
+            if sender is None:
+                raise LookupError(f"no sender for {delivery.kind!r} deliveries is configured")
+            await sender(delivery, ticket)
+        except Exception as exc:  # any failure: keep the row, try again later
+            log.warning(
+                "delivery %s (%s of %s) failed, attempt %d: %s",
+                delivery.id,
+                delivery.kind,
+                delivery.ticket_id,
+                delivery.attempts + 1,
+                exc,
+            )
+            await asyncio.to_thread(self.store.fail, delivery.id, str(exc)[:500], self.now())
+            return 0
+        await asyncio.to_thread(self.store.complete, delivery.id, self.now())
+        log.info("delivery %s (%s of %s) done", delivery.id, delivery.kind, delivery.ticket_id)
+        return 1
+
+    async def run(self) -> None:
+        """Deliver until ``stop`` is called; an in-flight delivery is finished first."""
+        while not self._stopping:
+            try:
+                await self.run_once()
+            except Exception:
+                log.exception("delivery round failed")
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()

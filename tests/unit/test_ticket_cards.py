@@ -1,0 +1,419 @@
+"""Support ticket cards: valid for Teams (offline validator), version 1.4, the right Universal
+Actions per status, user text inert, an honest receipt and a prefilled e-mail."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from bot.tickets import Status, Ticket, Turn
+from cards.builders import card_text, mailto, plain
+from cards.tickets import (
+    ASSIGN_VERB,
+    DESCRIPTION_LIMIT,
+    MAIL_URL_LIMIT,
+    RESOLVE_VERB,
+    TRANSCRIPT_TURNS,
+    TURN_LIMIT,
+    WORD_LIMIT,
+    ticket_card,
+    ticket_receipt_card,
+    ticket_update_text,
+    when,
+)
+from tests.unit.test_cards import TEAMS_MAX_BYTES, VALIDATE_CARDS, actions, cards_in, walk
+
+CREATED = dt.datetime(2025, 6, 3, 14, 5, 9, tzinfo=dt.UTC)
+RESOLVED_AT = dt.datetime(2025, 6, 4, 9, 12, tzinfo=dt.UTC)
+HOSTILE = (
+    "[click](https://evil.example) **bold** _it_ ~~x~~ <at>Admin</at>"
+    " {{DATE(2017-02-14T06:08:00Z)}} ${name} # h\n\n- item\n1. one &#91;x&#93; `code`"
+    " \u202eexe.txt\u0000 ![img](https://evil.example/x.png) <a href='https://evil.example'>a</a>"
+)
+RTL = "مرحبا، لا أستطيع تسجيل الدخول إلى البوابة. שלום, אני לא מצליח להתחבר"
+UNICODE = "Zażółć gęślą jaźń 👩‍💻 — 東京の事務所からです ✔"
+LONG = ("My activation e-mail never arrived and I tried three times. " * 120).strip()
+DESCRIPTIONS = {"plain": "I cannot log in to the portal.\n\nThe page says 'error 42'."}
+DESCRIPTIONS |= {"hostile": HOSTILE, "rtl": RTL, "unicode": UNICODE, "long": LONG, "empty": ""}
+TRANSCRIPT = (
+    Turn("user", "hi", "2025-06-03T14:01:00+00:00"),
+    Turn("bot", "Hello! What do you do?", "2025-06-03T14:01:01+00:00"),
+    Turn("user", "I'm a controller", "2025-06-03T14:02:00+00:00"),
+    Turn("bot", "I recommend **Controllers network**. " + "x" * 400, "2025-06-03T14:02:01+00:00"),
+    Turn("user", HOSTILE, "2025-06-03T14:03:00+00:00"),
+    Turn("bot", "Shall I hand this to Interact's tech support?", "2025-06-03T14:03:01+00:00"),
+    Turn("user", "yes", "2025-06-03T14:04:00+00:00"),
+    Turn("bot", "Please describe the problem.", "2025-06-03T14:04:01+00:00"),
+)
+
+
+def make(status: Status = Status.OPEN, **kw: Any) -> Ticket:
+    values: dict[str, Any] = {
+        "id": "SUP-0042",
+        "number": 42,
+        "route": "tech-support",
+        "contact_email": "tech.support@interact.eu",
+        "description": DESCRIPTIONS["plain"],
+        "user_name": "Maria Rossi",
+        "user_aad_id": "00000000-0000-0000-0000-000000000042",
+        "user_email": "maria.rossi@programme.example",
+        "transcript": TRANSCRIPT,
+        "created_at": CREATED,
+        "updated_at": RESOLVED_AT if status == Status.RESOLVED else CREATED,
+        "status": status,
+        "assignee": "" if status == Status.OPEN else "Anna Support",
+        "conversation_reference": {"conversation": {"id": "a:1"}},
+        "channel_activity_id": None,
+        "version": 3,
+    }
+    values.update(kw)
+    return Ticket(**values)
+
+
+def all_ticket_cards() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for status in Status:
+        for dname, desc in DESCRIPTIONS.items():
+            out[f"ticket-{status}-{dname}"] = ticket_card(make(status, description=desc))
+        out[f"ticket-{status}-hostile-user"] = ticket_card(
+            make(status, user_name=HOSTILE, user_email=HOSTILE, assignee=HOSTILE)
+        )
+        out[f"ticket-{status}-no-email"] = ticket_card(make(status, user_email=""))
+        out[f"ticket-{status}-nobody"] = ticket_card(make(status, user_name="", user_email=""))
+        out[f"ticket-{status}-no-transcript"] = ticket_card(make(status, transcript=()))
+        out[f"ticket-{status}-rtl-user"] = ticket_card(make(status, user_name=RTL, assignee=RTL))
+    truths = {
+        "both": (["Interact's support channel"], ["tech.support@interact.eu by e-mail"]),
+        "delivered": (
+            ["Interact's support channel", "tech.support@interact.eu by e-mail"],
+            [],
+        ),
+        "pending": ([], ["Interact's support channel", "tech.support@interact.eu by e-mail"]),
+        "none": ([], []),
+        "hostile": ([HOSTILE], [HOSTILE]),
+    }
+    for tname, (delivered, pending) in truths.items():
+        out[f"receipt-truth-{tname}"] = ticket_receipt_card(make(), delivered, pending)
+    for dname, desc in DESCRIPTIONS.items():
+        out[f"receipt-description-{dname}"] = ticket_receipt_card(
+            make(description=desc), ["Interact's support channel"], []
+        )
+    out["receipt-communication"] = ticket_receipt_card(
+        make(route="communication", contact_email="communication@interact.eu"), [], []
+    )
+    return out
+
+
+@pytest.fixture(scope="module")
+def every() -> dict[str, dict[str, Any]]:
+    return all_ticket_cards()
+
+
+def text(doc: Any) -> str:
+    return "\n".join(card_text(doc))
+
+
+def executes(doc: Any) -> list[dict[str, Any]]:
+    return [a for a in actions(doc) if a["type"] == "Action.Execute"]
+
+
+def mail_button(doc: Any) -> dict[str, Any]:
+    [button] = [a for a in actions(doc) if a["type"] == "Action.OpenUrl"]
+    return button
+
+
+# --------------------------------------------------------------------------- the validator
+
+
+def test_every_ticket_card_passes_the_teams_validator(every, tmp_path):
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed: the Adaptive Card validator needs Node.js")
+    for name, doc in every.items():
+        (tmp_path / f"{name}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1))
+    proc = subprocess.run(
+        [str(VALIDATE_CARDS), "-q", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    output = proc.stdout + proc.stderr
+    result = [line for line in output.splitlines() if line.startswith("RESULT:")]
+    assert proc.returncode == 0, output
+    assert result and result[-1].startswith("RESULT: VALID - 0 error(s), 0 warning(s)"), output
+    assert f"{len(every)} card(s) in {len(every)} file(s)" in result[-1], output
+
+
+def test_every_ticket_card_is_1_4_and_compact(every):
+    assert len(every) > 40
+    for name, doc in every.items():
+        [found] = cards_in(doc)
+        assert found["version"] == "1.4", name
+        size = len(json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode())
+        assert size < TEAMS_MAX_BYTES * 0.85, (name, size)
+
+
+# --------------------------------------------------------------------------- the support card
+
+
+def test_open_ticket_offers_assign_then_resolve():
+    doc = ticket_card(make(Status.OPEN))
+    buttons = executes(doc)
+    assert [(b["title"], b["verb"]) for b in buttons] == [
+        ("Assign to me", ASSIGN_VERB),
+        ("Resolve", RESOLVE_VERB),
+    ]
+    assert ASSIGN_VERB == "ticket.assign" and RESOLVE_VERB == "ticket.resolve"
+    assert all(b["data"] == {"ticket": "SUP-0042", "version": 3} for b in buttons)
+    assert buttons[0]["style"] == "positive" and "style" not in buttons[1]
+    assert actions(doc) == buttons  # nothing else to click
+    lines = card_text(doc)
+    assert lines[0] == "SUP-0042" and lines[1] == "OPEN"
+    assert "Assigned to:" not in text(doc)
+
+
+def test_assigned_ticket_offers_resolve_then_take_over():
+    doc = ticket_card(make(Status.ASSIGNED, version=7))
+    buttons = executes(doc)
+    assert [(b["title"], b["verb"]) for b in buttons] == [
+        ("Resolve", RESOLVE_VERB),
+        ("Assign to me", ASSIGN_VERB),
+    ]
+    assert all(b["data"] == {"ticket": "SUP-0042", "version": 7} for b in buttons)
+    assert "Assigned to: Anna Support" in card_text(doc)
+    assert card_text(doc)[1] == "ASSIGNED"
+
+
+def test_resolved_ticket_has_no_buttons_and_says_who_and_when():
+    doc = ticket_card(make(Status.RESOLVED))
+    assert "actions" not in doc and not actions(doc)
+    assert "✅ Resolved by Anna Support · 4 Jun 2025, 09:12 UTC" in card_text(doc)
+    assert card_text(doc)[1] == "RESOLVED"
+    nobody = ticket_card(make(Status.RESOLVED, assignee=""))
+    assert "✅ Resolved · 4 Jun 2025, 09:12 UTC" in card_text(nobody)
+
+
+def test_status_label_colours():
+    colours = {}
+    for status in Status:
+        doc = ticket_card(make(status))
+        label = doc["body"][0]["columns"][1]["items"][0]
+        colours[status] = label["style"]
+        assert "color" not in label["items"][0]  # the style's own text colour: readable
+    assert colours == {
+        Status.OPEN: "attention",
+        Status.ASSIGNED: "accent",
+        Status.RESOLVED: "good",
+    }
+
+
+def test_ticket_card_shows_who_where_when_and_what():
+    doc = ticket_card(make())
+    lines = card_text(doc)
+    assert "From: Maria Rossi · maria.rossi@programme.example" in lines
+    assert "For: Tech support (tech.support@interact.eu)" in lines
+    assert "Created: 3 Jun 2025, 14:05 UTC" in lines
+    assert "I cannot log in to the portal." in lines and "The page says 'error 42'." in lines
+    comm = ticket_card(make(route="communication", contact_email="communication@interact.eu"))
+    assert "For: Communication (communication@interact.eu)" in card_text(comm)
+
+
+def test_ticket_card_without_email_or_name():
+    assert "From: Maria Rossi" in card_text(ticket_card(make(user_email="")))
+    assert "From: unknown user" in card_text(ticket_card(make(user_name="", user_email="")))
+
+
+def test_transcript_shows_the_last_turns_compact():
+    lines = card_text(ticket_card(make()))
+    start = lines.index("Conversation before the request (last 6 of 8 messages)")
+    turns = lines[start + 1 : start + 1 + TRANSCRIPT_TURNS]
+    assert turns[0].startswith("User: I'm a controller")
+    # a TextRun is inert as it is; a word too long for one line is cut
+    assert turns[1] == "Bot: I recommend **Controllers network**. " + "x" * (WORD_LIMIT - 1) + "…"
+    assert turns[2].replace("\u2060", "").startswith("User: " + plain(HOSTILE)[:30])
+    assert turns[-1] == "Bot: Please describe the problem."
+    short = card_text(ticket_card(make(transcript=TRANSCRIPT[:2])))
+    assert "Conversation before the request" in short and "User: hi" in short
+    wordy = Turn("user", "word " * 100, "2025-06-03T14:05:00+00:00")
+    [long_turn] = [x for x in card_text(ticket_card(make(transcript=(wordy,)))) if "word" in x]
+    assert len(long_turn) == len("User: ") + TURN_LIMIT and long_turn.endswith("…")
+    empty = text(ticket_card(make(transcript=())))
+    assert "Conversation before the request" not in empty
+
+
+def test_long_description_is_cut():
+    doc = ticket_card(make(description=LONG))
+    [shown] = [line for line in card_text(doc) if line.startswith("My activation")]
+    assert len(shown) == DESCRIPTION_LIMIT and shown.endswith("…")
+    many = ticket_card(make(description="\n".join(f"line {i}" for i in range(100))))
+    assert len(card_text(many)) < 60
+    assert "(no description)" in card_text(ticket_card(make(description="  \n ")))
+
+
+_MARKDOWN = re.compile(r"[\\`*_~\[\]<>{}#&|]")
+
+
+def seen(doc: Any) -> str:
+    """What a reader sees (the invisible word joiners that break ``${`` and ``{{`` removed)."""
+    return text(doc).replace("\u2060", "")
+
+
+def _user_text_is_inert(doc: dict[str, Any], *texts: str) -> None:
+    """User text reads as typed, and nothing in it works: TextBlocks carry no unescaped markdown,
+    TextRuns (never markdown) no date function, the card no template expression; nothing can be
+    clicked but our own buttons."""
+    for t in texts:
+        for line in t.splitlines():
+            assert plain(line)[:150] in seen(doc), line
+    assert "${" not in json.dumps(doc, ensure_ascii=False)
+    for n in walk(doc):
+        if n.get("type") == "TextBlock":
+            assert not _MARKDOWN.search(re.sub(r"\\.", "", n["text"])), n["text"]
+            assert "](" not in n["text"], n["text"]
+        if n.get("type") == "TextRun":
+            assert "{{" not in n["text"], n["text"]
+        if n.get("type") == "Action.OpenUrl":
+            assert "evil" not in urlsplit(n["url"]).path
+        assert n.get("type") not in ("Image", "Media", "FactSet")
+        assert "selectAction" not in n
+
+
+@pytest.mark.parametrize("status", list(Status))
+def test_hostile_text_is_inert_on_the_ticket_card(status):
+    doc = ticket_card(make(status, description=HOSTILE, user_name=HOSTILE, user_email=HOSTILE))
+    _user_text_is_inert(doc, HOSTILE)
+    assert "\u202e" not in json.dumps(doc, ensure_ascii=False)
+    assert "\x00" not in json.dumps(doc, ensure_ascii=False)
+    rtl = ticket_card(make(status, description=RTL, user_name=RTL, assignee=RTL))
+    _user_text_is_inert(rtl, RTL)
+    if status != Status.OPEN:
+        who = ticket_card(make(status, assignee=HOSTILE))
+        _user_text_is_inert(who, HOSTILE)
+
+
+# --------------------------------------------------------------------------- the receipt
+
+
+def test_receipt_says_what_happens_next():
+    doc = ticket_receipt_card(make(), ["Interact's support channel"], [])
+    lines = card_text(doc)
+    assert lines[0] == "Your request SUP-0042"
+    assert lines[1] == (
+        "Interact's tech support (tech.support@interact.eu) will look at it. You will get a "
+        "message here when someone takes it and when it is resolved."
+    )
+    assert "Your description" in lines and "I cannot log in to the portal." in lines
+    comm = ticket_receipt_card(
+        make(route="communication", contact_email="communication@interact.eu"), [], []
+    )
+    assert card_text(comm)[1].startswith("Interact's communication team (communication@")
+
+
+def test_receipt_tells_the_truth_about_delivery():
+    channel, mail = "Interact's support channel", "tech.support@interact.eu by e-mail"
+    both = text(ticket_receipt_card(make(), [channel], [mail]))
+    assert f"✅ Delivered to: {channel}." in both
+    assert f"⏳ Not delivered yet: {mail}. I will keep trying." in both
+    assert "stored and waiting" not in both
+    delivered = text(ticket_receipt_card(make(), [channel, mail], []))
+    assert f"✅ Delivered to: {channel} and {mail}." in delivered
+    assert "Not delivered" not in delivered and "keep trying" not in delivered
+    pending = text(ticket_receipt_card(make(), [], [channel, mail]))
+    assert f"⏳ Not delivered yet: {channel} and {mail}. I will keep trying." in pending
+    assert "Delivered to" not in pending
+    three = text(ticket_receipt_card(make(), ["a", "b", "c"], []))
+    assert "✅ Delivered to: a, b and c." in three
+    none = text(ticket_receipt_card(make(), [], []))
+    assert "stored and waiting for delivery" in none and "I will keep trying." in none
+    assert "Delivered to" not in none and "Not delivered" not in none
+
+
+def test_receipt_mail_button():
+    doc = ticket_receipt_card(make(), [], [])
+    button = mail_button(doc)
+    assert button["title"] == "E-mail tech.support@interact.eu"
+    assert button["style"] == "positive"
+    url = urlsplit(button["url"])
+    assert url.scheme == "mailto" and url.path == "tech.support@interact.eu"
+    query = parse_qs(url.query)
+    assert query["subject"] == ["[SUP-0042] Interact Communities request"]
+    [body] = query["body"]
+    assert "I cannot log in to the portal.\r\n\r\nThe page says 'error 42'." in body
+    assert "SUP-0042" in body
+    assert quote("I cannot log in to the portal.", safe="") in button["url"]
+    assert " " not in button["url"] and "\n" not in button["url"]
+    # the card says the same (and nothing clickable but the button)
+    assert "tech.support@interact.eu" in card_text(doc)
+
+
+@pytest.mark.parametrize("name", ["hostile", "rtl", "unicode", "long", "empty"])
+def test_receipt_mail_body_and_description_with_any_text(name):
+    desc = DESCRIPTIONS[name]
+    doc = ticket_receipt_card(make(description=desc), [], [])
+    _user_text_is_inert(doc, desc[: DESCRIPTION_LIMIT - 1])
+    button = mail_button(doc)
+    assert len(button["url"]) <= MAIL_URL_LIMIT
+    [body] = parse_qs(urlsplit(button["url"]).query)["body"]
+    assert "SUP-0042" in body
+    assert "\u202e" not in body and "\x00" not in body
+    if name == "long":
+        assert "… (shortened: the full text is in request SUP-0042)" in body
+        assert body.startswith(LONG[:500])
+    elif desc:
+        first = plain(desc.splitlines()[0])
+        assert body.startswith(first)
+        assert quote(first, safe="") in button["url"]
+
+
+def test_receipt_with_hostile_delivery_descriptions():
+    doc = ticket_receipt_card(make(), [HOSTILE], [HOSTILE])
+    _user_text_is_inert(doc, HOSTILE)
+
+
+# --------------------------------------------------------------------------- updates and helpers
+
+
+def test_update_texts():
+    assert ticket_update_text(make(Status.ASSIGNED)) == (
+        "Your request SUP-0042 was taken by Anna Support."
+    )
+    resolved = ticket_update_text(make(Status.RESOLVED))
+    assert resolved.startswith("Your request SUP-0042 was resolved by Anna Support. ")
+    assert "tech.support@interact.eu" in resolved
+    assert ticket_update_text(make(Status.OPEN)) == "Your request SUP-0042 is open again."
+    sneaky = ticket_update_text(make(Status.ASSIGNED, assignee="Eve\u202e\n\x00 Admin"))
+    assert sneaky == "Your request SUP-0042 was taken by Eve Admin."
+    nobody = ticket_update_text(make(Status.ASSIGNED, assignee=""))
+    assert nobody == "Your request SUP-0042 was taken by Interact's support team."
+
+
+def test_when_is_utc_and_readable():
+    assert when(CREATED) == "3 Jun 2025, 14:05 UTC"
+    cet = dt.timezone(dt.timedelta(hours=2))
+    assert when(dt.datetime(2025, 6, 3, 16, 5, tzinfo=cet)) == "3 Jun 2025, 14:05 UTC"
+    assert when(dt.datetime(2025, 12, 31, 23, 59)) == "31 Dec 2025, 23:59 UTC"  # naive = UTC
+
+
+def test_mailto_body_is_optional_and_encoded():
+    assert mailto("a@b.eu", "Hi there") == "mailto:a@b.eu?subject=Hi%20there"
+    url = mailto("a@b.eu", "[X] s", "one & two\nthree\r\nfour ü?")
+    assert url == (
+        "mailto:a@b.eu?subject=%5BX%5D%20s&body=one%20%26%20two%0D%0Athree%0D%0Afour%20%C3%BC%3F"
+    )
+    assert parse_qs(urlsplit(url).query)["body"] == ["one & two\r\nthree\r\nfour ü?"]
+
+
+def test_ticket_value_is_not_changed(every):
+    ticket = make(Status.ASSIGNED)
+    before = dataclasses.asdict(ticket)
+    ticket_card(ticket)
+    ticket_receipt_card(ticket, ["x"], ["y"])
+    assert dataclasses.asdict(ticket) == before

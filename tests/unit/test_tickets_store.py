@@ -1,0 +1,475 @@
+"""Tickets as values (ids, backoff) and the SQLite store: tickets, deliveries, settings, state."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from bot.store import ConflictError, SqliteStore, StateStore, StoreError, TicketStore
+from bot.tickets import (
+    Delivery,
+    Status,
+    Ticket,
+    Turn,
+    backoff,
+    find_ids,
+    format_id,
+    parse_id,
+    printable,
+)
+
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+LEASE = dt.timedelta(minutes=1)
+REFERENCE = {
+    "channelId": "msteams",
+    "serviceUrl": "https://smba.example.test/",
+    "conversation": {"id": "a:1"},
+    "user": {"id": "29:1", "name": "Ana Example", "aadObjectId": "aad-1"},
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with SqliteStore(tmp_path / "var" / "assistant.sqlite3") as s:
+        yield s
+
+
+def new_ticket(store: SqliteStore, description: str = "I cannot log in", **kw) -> Ticket:
+    values = {
+        "route": "tech-support",
+        "contact_email": "tech.support@interact.eu",
+        "description": description,
+        "user_name": "Ana Example",
+        "user_aad_id": "aad-1",
+        "user_email": "ana@example.org",
+        "transcript": [
+            Turn("user", "I can't log in", "2026-11-24T09:59:00+00:00"),
+            Turn("bot", "Shall I pass this to tech support?", "2026-11-24T09:59:01+00:00"),
+        ],
+        "conversation_reference": REFERENCE,
+        "now": NOW,
+        **kw,
+    }
+    return store.create_ticket(**values)
+
+
+# --------------------------------------------------------------------------- ids and values
+
+
+@pytest.mark.parametrize(
+    ("number", "text"),
+    [(1, "SUP-0001"), (42, "SUP-0042"), (9999, "SUP-9999"), (12345, "SUP-12345")],
+)
+def test_format_id(number, text):
+    assert format_id(number) == text
+    assert parse_id(text) == number
+
+
+@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "42"])
+def test_format_id_refuses_non_numbers(bad):
+    with pytest.raises(ValueError, match="ticket number"):
+        format_id(bad)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SUP-0042", "sup-42", "Sup 42", " sup42 ", "SUP_0042", "sup #42", "SUP–42", "#42", "42", 42],
+)
+def test_parse_id_is_tolerant(text):
+    assert parse_id(text) == 42
+
+
+@pytest.mark.parametrize(
+    "text", ["", "SUP", "SUP-", "SUP-0", "0", "TKT-42", "sup-4x2", "42 43", None, "SUP-٤٢", 0, -3]
+)
+def test_parse_id_refuses_what_is_not_an_id(text):
+    assert parse_id(text) is None
+
+
+def test_find_ids_in_free_text():
+    assert find_ids("any news on sup-42? and SUP 0007, also sup-42 again, 3 days") == [42, 7]
+    assert find_ids("I have 42 problems") == []
+
+
+def test_backoff_doubles_up_to_a_cap_and_is_deterministic():
+    assert backoff(0) == dt.timedelta(0)
+    waits = [backoff(n).total_seconds() for n in range(1, 12)]
+    assert waits[:5] == [5, 10, 20, 40, 80]
+    assert max(waits) == 15 * 60
+    assert waits == sorted(waits)
+    assert backoff(1000) == dt.timedelta(minutes=15)
+    assert [backoff(n) for n in range(30)] == [backoff(n) for n in range(30)]
+
+
+def test_turn_checks_who():
+    with pytest.raises(ValueError, match="'user' or 'bot'"):
+        Turn("admin", "hi", "2026-11-24T10:00:00+00:00")
+
+
+def test_printable_shows_control_characters():
+    assert printable("a\x1b[31mb\rc\u202ed") == "a\\x1b[31mb\\x0dc\\u202ed"
+    assert printable("two\nlines", keep_newlines=True) == "two\nlines"
+    assert printable("two\nlines") == "two\\x0alines"
+    assert printable("Ünïcödé 👍") == "Ünïcödé 👍"
+
+
+def test_ticket_json_round_trip(store):
+    ticket = new_ticket(store)
+    assert Ticket.from_json(ticket.to_json()) == ticket
+    hash(ticket)  # hashable although it holds a dict
+
+
+# --------------------------------------------------------------------------- tickets
+
+
+def test_the_store_creates_its_file_and_folder(tmp_path):
+    path = tmp_path / "deep" / "er" / "assistant.sqlite3"
+    with SqliteStore(path) as store:
+        assert store.schema_version() == 1
+    assert path.is_file()
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_both_protocols_are_implemented(store):
+    assert isinstance(store, TicketStore)
+    assert isinstance(store, StateStore)
+
+
+def test_create_and_get_a_ticket(store):
+    ticket = new_ticket(store)
+    assert ticket.id == "SUP-0001"
+    assert ticket.number == 1
+    assert ticket.status == Status.OPEN
+    assert ticket.version == 1
+    assert ticket.assignee == ""
+    assert ticket.channel_activity_id is None
+    assert ticket.created_at == ticket.updated_at == NOW
+    assert ticket.transcript[1] == Turn(
+        "bot", "Shall I pass this to tech support?", "2026-11-24T09:59:01+00:00"
+    )
+    assert ticket.conversation_reference == REFERENCE
+    assert store.get_ticket("SUP-0001") == ticket
+    assert store.get_ticket("sup 1") == ticket
+    assert store.get_ticket("SUP-0002") is None
+    assert store.get_ticket("nonsense") is None
+
+
+def test_numbers_are_consecutive_and_lists_are_newest_first(store):
+    ids = [new_ticket(store, f"problem {i}").id for i in range(1, 6)]
+    assert ids == ["SUP-0001", "SUP-0002", "SUP-0003", "SUP-0004", "SUP-0005"]
+    assert [t.id for t in store.list_tickets()] == ids[::-1]
+
+
+def test_times_are_kept_in_utc_and_must_be_aware(store):
+    cet = dt.timezone(dt.timedelta(hours=1))
+    ticket = new_ticket(store, now=dt.datetime(2026, 11, 24, 11, 0, tzinfo=cet))
+    assert ticket.created_at == NOW
+    assert ticket.created_at.tzinfo == dt.UTC
+    with pytest.raises(ValueError, match="timezone-aware"):
+        new_ticket(store, now=dt.datetime(2026, 11, 24, 10, 0))
+
+
+def test_bad_ticket_values_are_refused_and_nothing_is_written(store):
+    with pytest.raises(ValueError, match="route must not be empty"):
+        new_ticket(store, route=" ")
+    with pytest.raises(ValueError, match="conversation_reference is not JSON-compatible"):
+        new_ticket(store, conversation_reference={"when": NOW})
+    with pytest.raises(TypeError, match="transcript items must be Turn"):
+        new_ticket(store, transcript=[{"who": "user"}])
+    with pytest.raises(ValueError, match="delivery kind"):
+        new_ticket(store, deliveries=[("fax", {})])
+    assert store.list_tickets() == []
+    assert new_ticket(store).id == "SUP-0001"
+
+
+def test_description_is_stored_exactly_as_typed(store):
+    text = "=HYPERLINK(\"http://evil\")\n<b>bold</b> & 'quotes' \x1b[31m 👍"
+    assert store.get_ticket(new_ticket(store, text).id).description == text
+
+
+def test_update_status_assignee_and_channel_post(store):
+    ticket = new_ticket(store)
+    later = NOW + dt.timedelta(minutes=5)
+    assigned = store.update_ticket(
+        ticket.id, now=later, expected_version=1, status=Status.ASSIGNED, assignee="Bob"
+    )
+    assert (assigned.status, assigned.assignee, assigned.version) == (Status.ASSIGNED, "Bob", 2)
+    assert assigned.updated_at == later
+    assert assigned.created_at == NOW
+    posted = store.update_ticket(ticket.id, now=later, channel_activity_id="1700000000000")
+    assert posted.channel_activity_id == "1700000000000"
+    assert posted.status == Status.ASSIGNED
+    assert posted.version == 2  # where the card was posted does not make the card stale
+    resolved = store.update_ticket("sup 1", now=later, status="resolved")
+    assert resolved.status is Status.RESOLVED
+    assert [t.id for t in store.list_tickets(Status.RESOLVED)] == ["SUP-0001"]
+    assert store.list_tickets(Status.OPEN) == []
+
+
+def test_a_stale_version_is_a_conflict(store):
+    ticket = new_ticket(store)
+    store.update_ticket(ticket.id, now=NOW, expected_version=1, status=Status.ASSIGNED)
+    with pytest.raises(ConflictError, match="version 2, not 1"):
+        store.update_ticket(ticket.id, now=NOW, expected_version=1, status=Status.RESOLVED)
+    assert store.get_ticket(ticket.id).status == Status.ASSIGNED
+    assert store.get_ticket(ticket.id).version == 2
+
+
+def test_update_of_an_unknown_ticket_is_a_key_error(store):
+    with pytest.raises(KeyError):
+        store.update_ticket("SUP-0099", now=NOW, status=Status.RESOLVED)
+    with pytest.raises(KeyError):
+        store.update_ticket("garbage", now=NOW, status=Status.RESOLVED)
+    with pytest.raises(ValueError, match="at least one"):
+        store.update_ticket(new_ticket(store).id, now=NOW)
+
+
+def test_tickets_survive_reopening(tmp_path):
+    path = tmp_path / "assistant.sqlite3"
+    with SqliteStore(path) as store:
+        first = new_ticket(store)
+        store.update_ticket(first.id, now=NOW, status=Status.ASSIGNED, assignee="Bob")
+    with SqliteStore(path) as store:
+        again = store.get_ticket(first.id)
+        assert again.status == Status.ASSIGNED
+        assert new_ticket(store).id == "SUP-0002"
+
+
+def test_threads_creating_tickets_get_unique_numbers(store):
+    def work() -> None:
+        for _ in range(20):
+            new_ticket(store)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(t.number for t in store.list_tickets()) == list(range(1, 81))
+
+
+def test_a_closed_store_says_so(tmp_path):
+    store = SqliteStore(tmp_path / "a.sqlite3")
+    store.close()
+    store.close()  # twice is fine
+    with pytest.raises(StoreError, match="closed"):
+        store.list_tickets()
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "a.sqlite3"
+    SqliteStore(path).close()
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    with pytest.raises(StoreError, match="schema version 99"):
+        SqliteStore(path)
+
+
+def test_in_memory_store_for_quick_use():
+    with SqliteStore(":memory:") as store:
+        assert new_ticket(store).id == "SUP-0001"
+
+
+# --------------------------------------------------------------------------- deliveries
+
+
+def test_deliveries_enqueued_with_the_ticket(store):
+    ticket = new_ticket(store, deliveries=[("channel", {"a": 1}), ("email", {"to": "x@y.eu"})])
+    pending = store.pending(ticket.id)
+    assert [(d.kind, d.payload, d.attempts) for d in pending] == [
+        ("channel", {"a": 1}, 0),
+        ("email", {"to": "x@y.eu"}, 0),
+    ]
+    assert all(d.ticket_id == ticket.id and d.next_attempt_at == NOW for d in pending)
+
+
+def test_enqueue_checks_ticket_kind_and_payload(store):
+    ticket = new_ticket(store)
+    delivery = store.enqueue(ticket.id, "notify", {"text": "on it"}, NOW)
+    assert isinstance(delivery, Delivery)
+    assert (delivery.kind, delivery.done_at, delivery.last_error) == ("notify", None, "")
+    with pytest.raises(KeyError):
+        store.enqueue("SUP-0404", "notify", {}, NOW)
+    with pytest.raises(ValueError, match="delivery kind"):
+        store.enqueue(ticket.id, "pigeon", {}, NOW)
+    with pytest.raises(ValueError, match="payload is not JSON-compatible"):
+        store.enqueue(ticket.id, "email", {"x": {1, 2}}, NOW)
+    with pytest.raises(TypeError, match="payload must be a dict"):
+        store.enqueue(ticket.id, "email", ["x"], NOW)
+    assert len(store.pending()) == 1
+
+
+def test_two_owners_never_claim_the_same_delivery(store):
+    for i in range(5):
+        new_ticket(store, f"p{i}", deliveries=[("channel", {})])
+    first = store.claim_due(NOW, "worker-a", LEASE, limit=3)
+    second = store.claim_due(NOW, "worker-b", LEASE, limit=10)
+    assert len(first) == 3
+    assert len(second) == 2
+    assert {d.id for d in first}.isdisjoint(d.id for d in second)
+    assert all(d.lease_owner == "worker-a" and d.lease_until == NOW + LEASE for d in first)
+    assert store.claim_due(NOW + dt.timedelta(seconds=30), "worker-c", LEASE) == []
+
+
+def test_concurrent_claims_from_threads_and_stores_are_disjoint(tmp_path):
+    path = tmp_path / "a.sqlite3"
+    with SqliteStore(path) as store:
+        for i in range(60):
+            new_ticket(store, f"p{i}", deliveries=[("channel", {})])
+    claimed: dict[str, list[int]] = {}
+
+    def work(owner: str) -> None:
+        with SqliteStore(path) as mine:  # one connection each, as separate instances would
+            got: list[int] = []
+            while batch := mine.claim_due(NOW, owner, LEASE, limit=4):
+                got += [d.id for d in batch]
+            claimed[owner] = got
+
+    threads = [threading.Thread(target=work, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    everything = [i for got in claimed.values() for i in got]
+    assert sorted(everything) == list(range(1, 61))
+
+
+def test_an_expired_lease_can_be_claimed_again(store):
+    new_ticket(store, deliveries=[("email", {})])
+    [a] = store.claim_due(NOW, "worker-a", LEASE)
+    later = NOW + LEASE
+    [b] = store.claim_due(later, "worker-b", LEASE)
+    assert a.id == b.id
+    assert b.lease_owner == "worker-b"
+
+
+def test_fail_backs_off_then_the_delivery_is_due_again(store):
+    new_ticket(store, deliveries=[("email", {})])
+    [d] = store.claim_due(NOW, "w", LEASE)
+    failed = store.fail(d.id, "SMTP 421 try later", NOW)
+    assert failed.attempts == 1
+    assert failed.next_attempt_at == NOW + backoff(1) == NOW + dt.timedelta(seconds=5)
+    assert failed.last_error == "SMTP 421 try later"
+    assert failed.lease_owner is None
+    assert store.claim_due(NOW + dt.timedelta(seconds=4), "w", LEASE) == []
+    [again] = store.claim_due(NOW + dt.timedelta(seconds=5), "w", LEASE)
+    twice = store.fail(again.id, "x" * 5000, NOW + dt.timedelta(seconds=5))
+    assert twice.attempts == 2
+    assert twice.next_attempt_at == NOW + dt.timedelta(seconds=15)
+    assert len(twice.last_error) == 2000
+
+
+def test_complete_is_final(store):
+    ticket = new_ticket(store, deliveries=[("channel", {})])
+    [d] = store.claim_due(NOW, "w", LEASE)
+    done = store.complete(d.id, NOW + dt.timedelta(seconds=1))
+    assert done.done and done.done_at == NOW + dt.timedelta(seconds=1)
+    assert store.complete(d.id, NOW + dt.timedelta(hours=1)).done_at == done.done_at
+    assert store.fail(d.id, "late failure", NOW).done  # a done delivery stays done
+    assert store.pending(ticket.id) == []
+    assert store.claim_due(NOW + dt.timedelta(days=1), "w", LEASE) == []
+    assert [x.id for x in store.deliveries(ticket.id)] == [d.id]
+    with pytest.raises(KeyError):
+        store.complete(999, NOW)
+    with pytest.raises(KeyError):
+        store.fail(999, "x", NOW)
+
+
+def test_fail_by_a_worker_whose_lease_ran_out_is_a_conflict(store):
+    new_ticket(store, deliveries=[("email", {})])
+    [d] = store.claim_due(NOW, "slow", LEASE)
+    store.claim_due(NOW + LEASE, "fast", LEASE)
+    with pytest.raises(ConflictError, match="leased to fast"):
+        store.fail(d.id, "timeout", NOW + LEASE, owner="slow")
+    assert store.fail(d.id, "refused", NOW + LEASE, owner="fast").attempts == 1
+
+
+def test_pending_lists_soonest_first(store):
+    a = new_ticket(store, deliveries=[("email", {})])
+    b = new_ticket(store, deliveries=[("email", {})])
+    [da] = store.pending(a.id)
+    store.fail(da.id, "down", NOW)
+    assert [d.ticket_id for d in store.pending()] == [b.id, a.id]
+    assert store.pending("not an id") == []
+
+
+def test_claim_arguments_are_checked(store):
+    with pytest.raises(ValueError, match="lease must be positive"):
+        store.claim_due(NOW, "w", dt.timedelta(0))
+    with pytest.raises(ValueError, match="owner must not be empty"):
+        store.claim_due(NOW, "", LEASE)
+    assert store.claim_due(NOW, "w", LEASE, limit=0) == []
+
+
+def test_delivery_is_frozen(store):
+    delivery = store.enqueue(new_ticket(store).id, "email", {}, NOW)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        delivery.attempts = 3
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def test_settings_round_trip(store, tmp_path):
+    assert store.get_setting("support_channel") is None
+    store.set_setting("support_channel", {"conversation": {"id": "19:abc@thread.tacv2"}})
+    store.set_setting("support_channel", {"conversation": {"id": "19:def@thread.tacv2"}})
+    assert store.get_setting("support_channel") == {"conversation": {"id": "19:def@thread.tacv2"}}
+    with pytest.raises(TypeError, match="value must be a dict"):
+        store.set_setting("x", "text")
+
+
+# --------------------------------------------------------------------------- state
+
+
+def test_state_etags(store):
+    assert store.read_state(["a", "b"]) == {}
+    etags = store.write_state({"a": ({"n": 1}, None), "b": ({"n": 2}, "*")})
+    assert set(etags) == {"a", "b"}
+    read = store.read_state(["b", "a", "missing"])
+    assert list(read) == ["b", "a"]
+    assert read["a"] == ({"n": 1}, etags["a"])
+    new = store.write_state({"a": ({"n": 3}, etags["a"])})
+    assert new["a"] != etags["a"]
+    with pytest.raises(ConflictError, match="changed meanwhile"):
+        store.write_state({"a": ({"n": 4}, etags["a"])})
+    assert store.read_state(["a"])["a"] == ({"n": 3}, new["a"])
+    store.write_state({"a": ({"n": 5}, "*")})
+    assert store.read_state(["a"])["a"][0] == {"n": 5}
+
+
+def test_a_conflict_writes_nothing_of_the_batch(store):
+    etags = store.write_state({"a": ({"n": 1}, None), "b": ({"n": 1}, None)})
+    store.write_state({"b": ({"n": 2}, None)})
+    with pytest.raises(ConflictError):
+        store.write_state({"a": ({"n": 9}, etags["a"]), "b": ({"n": 9}, etags["b"])})
+    assert store.read_state(["a"])["a"] == ({"n": 1}, etags["a"])
+    assert store.read_state(["b"])["b"][0] == {"n": 2}
+
+
+def test_state_etag_rules_as_memory_storage(store):
+    # a key that does not exist yet is written whatever the etag (as MemoryStorage does)
+    store.write_state({"new": ({"n": 1}, "some-old-etag")})
+    assert store.read_state(["new"])["new"][0] == {"n": 1}
+    with pytest.raises(ValueError, match="empty etag"):
+        store.write_state({"new": ({"n": 2}, "")})
+
+
+def test_delete_state(store):
+    store.write_state({"a": ({}, None), "b": ({}, None)})
+    store.delete_state(["a", "unknown"])
+    store.delete_state([])
+    assert list(store.read_state(["a", "b"])) == ["b"]
+
+
+def test_state_reads_many_keys(store):
+    store.write_state({f"k{i}": ({"i": i}, None) for i in range(1200)})
+    read = store.read_state([f"k{i}" for i in range(1200)])
+    assert len(read) == 1200
+    assert read["k1199"][0] == {"i": 1199}
