@@ -115,7 +115,7 @@ class Ticket:
     assignee: str
     conversation_reference: dict[str, Any] = field(hash=False)  # JSON-compatible
     channel_activity_id: str | None
-    version: int  # bumped on every update (optimistic concurrency)
+    version: int  # bumped when the status or the assignee change (optimistic concurrency)
 
     def to_json(self) -> dict[str, Any]:
         """Everything, as JSON-compatible values (times in ISO 8601)."""

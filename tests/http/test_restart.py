@@ -1,0 +1,93 @@
+"""Nothing lost across restarts: tickets, pending deliveries and the buttons of old cards."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import DESK, create_app
+from tests.http.test_support import CHANNEL, open_ticket, posted_to, say, wait_for
+
+
+async def start(settings) -> TestClient:
+    client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
+    await client.start_server()
+    return client
+
+
+async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> None:
+    first = await start(settings)
+    await say(first, connector, "use this channel for support", conversation=CHANNEL)
+    connector.down_for.add("19:support@thread.tacv2")
+    await open_ticket(first, connector)
+    assert first.server.app[DESK].store.pending("SUP-0001")
+    await first.close()  # the app stops: the store is closed, the worker is stopped
+
+    connector.down_for.clear()
+    second = await start(settings)
+    try:
+        desk = second.server.app[DESK]
+        ticket = desk.store.get_ticket("SUP-0001")
+        assert ticket is not None and ticket.status == "open"
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)  # past the retry backoff
+        desk.worker.now = lambda: later
+        desk.worker.wake()
+        await wait_for(lambda: not desk.store.pending("SUP-0001"))
+        card = posted_to(connector, "19:support@thread.tacv2")[-1]["attachments"][0]["content"]
+        assign = _find_assign(card)
+
+        # "Assign to me" pressed on the card after the restart still notifies the user.
+        invoke = {
+            "type": "invoke",
+            "name": "adaptiveCard/action",
+            "id": "invoke-1",
+            "serviceUrl": connector.url,
+            "channelId": "msteams",
+            "from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"},
+            "conversation": CHANNEL,
+            "recipient": {"id": "28:bot-1", "name": "Interact"},
+            "value": {
+                "action": {
+                    "type": "Action.Execute",
+                    "verb": "ticket.assign",
+                    "data": assign["data"],
+                }
+            },
+        }
+        resp = await second.post("/api/messages", json=invoke)
+        assert resp.status == 200
+        await wait_for(lambda: any("was taken by" in (s.get("text") or "") for s in connector.sent))
+        assert desk.store.get_ticket("SUP-0001").status == "assigned"
+    finally:
+        await second.close()
+
+
+def _find_assign(node):
+    if isinstance(node, dict):
+        if node.get("verb") == "ticket.assign":
+            return node
+        for value in node.values():
+            found = _find_assign(value)
+            if found:
+                return found
+    elif isinstance(node, list):
+        for item in node:
+            found = _find_assign(item)
+            if found:
+                return found
+    return None
+
+
+async def test_state_survives_a_restart_mid_dialog(settings, connector) -> None:
+    first = await start(settings)
+    await say(first, connector, "I can't log in")
+    await first.close()
+    second = await start(settings)
+    try:
+        await say(second, connector, "yes")  # the confirm prompt of before the restart
+        await asyncio.sleep(0)
+        assert "describe the problem" in (connector.sent[-1].get("text") or "")
+    finally:
+        await second.close()

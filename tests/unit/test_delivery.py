@@ -1,0 +1,99 @@
+"""The delivery worker with real parts: SQLite store, a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+
+from aiosmtpd.controller import Controller
+
+from bot.delivery import DeliveryWorker
+from bot.mail import email_sender
+from bot.store import SqliteStore
+from bot.tickets import Turn
+from tests.unit.test_mail import Collector, free_port, start_server
+
+NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
+
+
+def make_ticket(store: SqliteStore, kinds=("email",)):
+    return store.create_ticket(
+        route="tech-support",
+        contact_email="tech.support@interact.eu",
+        description="The activation mail never arrives\r\nBcc: evil@example.com",
+        user_name="Ana Example",
+        user_aad_id="aad-1",
+        user_email="ana@example.org",
+        transcript=[Turn("user", "I can't log in", NOW.isoformat())],
+        conversation_reference={"conversation": {"id": "a:1"}},
+        now=NOW,
+        deliveries=[(k, {}) for k in kinds],
+    )
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+async def test_mail_is_retried_while_the_server_is_down_and_arrives_exactly_once(tmp_path):
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    port = free_port()
+    server = start_server()
+    config = server.config(port=port)
+    server.controller.stop()  # the mail server is down
+    clock = Clock()
+    worker = DeliveryWorker(store, {"email": email_sender(config)}, owner="w1", now=clock)
+    ticket = make_ticket(store)
+
+    assert await worker.run_once() == 0
+    [pending] = store.pending(ticket.id)
+    assert pending.attempts == 1 and pending.next_attempt_at > NOW
+    assert await worker.run_once() == 0  # not due again before the backoff
+    assert store.pending(ticket.id)[0].attempts == 1
+
+    handler = Collector()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()  # the server is back
+    try:
+        clock.now = NOW + dt.timedelta(minutes=20)
+        assert await worker.run_once() == 1
+        assert await worker.run_once() == 0
+        clock.now = NOW + dt.timedelta(days=1)
+        assert await worker.run_once() == 0
+    finally:
+        controller.stop()
+    assert len(handler.received) == 1
+    message = handler.received[0].message
+    assert message["Subject"].startswith(f"[{ticket.id}]")
+    assert message["Bcc"] is None  # the description could not add a header
+    assert store.pending(ticket.id) == []
+    store.close()
+
+
+async def test_two_workers_never_deliver_the_same_ticket_twice(tmp_path):
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    delivered: list[str] = []
+
+    async def record(delivery, ticket):
+        delivered.append(ticket.id)
+
+    clock = Clock()
+    one = DeliveryWorker(store, {"email": record}, owner="one", now=clock)
+    other_instance = SqliteStore(tmp_path / "db.sqlite3")
+    two = DeliveryWorker(other_instance, {"email": record}, owner="two", now=clock)
+    for _ in range(5):
+        make_ticket(store)
+    await asyncio.gather(one.run_once(), two.run_once(), one.run_once(), two.run_once())
+    assert sorted(delivered) == [f"SUP-000{i}" for i in range(1, 6)]
+
+
+async def test_a_missing_sender_keeps_the_delivery(tmp_path):
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    ticket = make_ticket(store, kinds=("channel",))
+    worker = DeliveryWorker(store, {}, owner="w", now=Clock())
+    assert await worker.run_once() == 0
+    assert "no sender" in store.pending(ticket.id)[0].last_error
