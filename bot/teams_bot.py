@@ -62,14 +62,28 @@ class InteractBot(TeamsActivityHandler):
         self.dialogs.add(dialog)
         self.dialog_id = dialog.id
         self._welcome_lock = asyncio.Lock()
+        self._turn_locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         if activity.channel_data is None:
             activity.channel_data = {}  # Teams handlers read it; a missing one is not an error
-        await super().on_turn(turn_context)
-        await self.conversation_state.save_changes(turn_context)
-        await self.user_state.save_changes(turn_context)
+        # One turn at a time per conversation (fast clicks, Teams' twin install events): the
+        # state's eTags would otherwise make the second turn's save fail.
+        key = activity.conversation.id if activity.conversation else ""
+        lock, users = self._turn_locks.get(key, (asyncio.Lock(), 0))
+        self._turn_locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await super().on_turn(turn_context)
+                await self.conversation_state.save_changes(turn_context)
+                await self.user_state.save_changes(turn_context)
+        finally:
+            lock, users = self._turn_locks[key]
+            if users == 1:
+                del self._turn_locks[key]  # nobody waits: keep the map small
+            else:
+                self._turn_locks[key] = (lock, users - 1)
 
     # ------------------------------------------------------------------ messages
 

@@ -255,3 +255,24 @@ async def test_install_sends_one_welcome_even_when_both_events_race(chat: Chat) 
     )
     welcomes = [a for a in chat.adapter.activity_buffer if a.type == "message"]
     assert len(welcomes) == 1
+
+
+async def test_concurrent_turns_in_one_conversation_both_answer(chat: Chat) -> None:
+    import asyncio
+
+    send = chat.adapter.send_activities
+
+    async def slow_send(context, activities):
+        await asyncio.sleep(0.02)
+        return await send(context, activities)
+
+    chat.adapter.send_activities = slow_send
+    await asyncio.gather(
+        *(
+            chat.adapter.process_activity(chat.message(q), chat.components.bot.on_turn)
+            for q in ("auditors", "controllers", "list all teams")
+        )
+    )
+    replies = [a for a in chat.adapter.activity_buffer if a.type == "message"]
+    assert len(replies) == 3
+    assert not any("something went wrong" in (r.text or "") for r in replies)
