@@ -8,20 +8,7 @@ import logging
 from botbuilder.schema import Activity, ChannelAccount
 
 from tests.conftest import Chat, all_text, card_of
-
-
-def _actions(node: object) -> list[dict]:
-    """Every action of a card, in reading order."""
-    found: list[dict] = []
-    if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Action."):
-            found.append(node)
-        for value in node.values():
-            found.extend(_actions(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_actions(item))
-    return found
+from tests.helpers import actions
 
 
 def texts(replies: list[Activity]) -> str:
@@ -37,7 +24,7 @@ async def test_recommendation_card_with_join_buttons(chat: Chat) -> None:
     assert "Controllers network" in text
     assert "I have no account yet" in text
     settings = chat.components.assistant.catalogue.portal
-    urls = [a["url"] for a in _actions(card) if a["type"] == "Action.OpenUrl"]
+    urls = [a["url"] for a in actions(card) if a["type"] == "Action.OpenUrl"]
     assert urls[0] == settings.all_communities_url  # the primary button opens the portal
     assert settings.register_url in urls
 
@@ -89,7 +76,7 @@ async def test_escalation_confirms_asks_description_and_opens_a_ticket(chat: Cha
     # No support channel is set yet: the user is told the truth, and the delivery waits.
     assert [d.kind for d in chat.components.desk.store.pending(ticket.id)] == ["channel"]
     card = card_of(replies[-1])
-    mailto = next(a["url"] for a in _actions(card) if a.get("url", "").startswith("mailto:"))
+    mailto = next(a["url"] for a in actions(card) if a.get("url", "").startswith("mailto:"))
     assert "SUP-0001" in mailto and "activation%20e-mail%20never%20arrived" in mailto
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import DESK, create_app
+from tests.helpers import actions
 from tests.http.test_support import CHANNEL, open_ticket, posted_to, say, wait_for
 
 
@@ -36,7 +37,7 @@ async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> 
         desk.worker.wake()
         await wait_for(lambda: not desk.store.pending("SUP-0001"))
         card = posted_to(connector, "19:support@thread.tacv2")[-1]["attachments"][0]["content"]
-        assign = _find_assign(card)
+        assign = next(a for a in actions(card) if a.get("verb") == "ticket.assign")
 
         # "Assign to me" pressed on the card after the restart still notifies the user.
         invoke = {
@@ -62,22 +63,6 @@ async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> 
         assert desk.store.get_ticket("SUP-0001").status == "assigned"
     finally:
         await second.close()
-
-
-def _find_assign(node):
-    if isinstance(node, dict):
-        if node.get("verb") == "ticket.assign":
-            return node
-        for value in node.values():
-            found = _find_assign(value)
-            if found:
-                return found
-    elif isinstance(node, list):
-        for item in node:
-            found = _find_assign(item)
-            if found:
-                return found
-    return None
 
 
 async def test_state_survives_a_restart_mid_dialog(settings, connector) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 
 from app import DESK
+from tests.helpers import actions
 from tests.http.conftest import ConnectorStub, activity
 
 CHANNEL = {"id": "19:support@thread.tacv2;messageid=111", "conversationType": "channel"}
@@ -42,7 +43,7 @@ async def test_ticket_goes_to_the_channel_and_assign_notifies_the_user(client, c
     channel_posts = posted_to(connector, "19:support@thread.tacv2")
     card = channel_posts[-1]["attachments"][0]["content"]
     assert card["version"] == "1.4"
-    execute = [a for a in _actions(card) if a["type"] == "Action.Execute"]
+    execute = [a for a in actions(card) if a["type"] == "Action.Execute"]
     assign = next(a for a in execute if a["verb"] == "ticket.assign")
     assert assign["data"]["ticket"] == "SUP-0001"
     receipt = connector.sent[-1]
@@ -96,16 +97,3 @@ async def test_unreachable_channel_keeps_the_ticket_and_retries(client, connecto
     desk.worker.wake()
     await wait_for(lambda: not desk.store.pending("SUP-0001"))
     assert len(posted_to(connector, "19:support@thread.tacv2")) == 1
-
-
-def _actions(node) -> list[dict]:
-    found = []
-    if isinstance(node, dict):
-        if str(node.get("type", "")).startswith("Action."):
-            found.append(node)
-        for value in node.values():
-            found.extend(_actions(value))
-    elif isinstance(node, list):
-        for item in node:
-            found.extend(_actions(item))
-    return found
