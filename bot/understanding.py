@@ -115,7 +115,8 @@ class _Evidence:
     score: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     qualifier: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     qualifier_phrases: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    reasons: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    strong: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    weak: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     first_seen: dict[str, int] = field(default_factory=dict)
 
     def add(self, cid: str, weight: float, reason: str, position: int, *, qualifier: bool) -> None:
@@ -125,9 +126,14 @@ class _Evidence:
                 self.qualifier_phrases[cid].add(position)
         else:
             self.score[cid] += weight
-        if reason not in self.reasons[cid]:
-            self.reasons[cid].append(reason)
+        reasons = (self.weak if weight <= W_WORD else self.strong)[cid]
+        if reason not in reasons:
+            reasons.append(reason)
         self.first_seen.setdefault(cid, position)
+
+    def reasons(self, cid: str) -> list[str]:
+        """Why it matched; a word of the description is named only when nothing else is."""
+        return list(self.strong.get(cid) or self.weak.get(cid) or ())
 
 
 class Understander:
@@ -373,7 +379,7 @@ class Understander:
     ) -> tuple[tuple[Match, ...], tuple[Refusal, ...]]:
         cat = self.catalogue
         score = dict(ev.score)
-        reasons = {k: list(v) for k, v in ev.reasons.items()}
+        reasons = {cid: ev.reasons(cid) for cid in {*ev.strong, *ev.weak}}
         # Qualifiers count only together with other evidence for the sub-team or its parent, or
         # when two different phrases qualify it ("transnational" + "programme head").
         for cid, q in ev.qualifier.items():
