@@ -29,7 +29,13 @@ HARNESS = REPO.parent / "shared" / "tools" / "playground"
 RUN_SH = HARNESS / "run.sh"
 ARTIFACTS = REPO / "artifacts" / "e2e"
 
-MESSAGES = ("hi", "which team for controllers?", "I can't log in")
+MESSAGES = (
+    "hi",
+    "which team for controllers?",
+    "I can't log in",
+    "yes",
+    "The activation e-mail never arrives, I tried twice",
+)
 TECH_SUPPORT = "tech.support@interact.eu"
 HEALTH_TIMEOUT_S = 30
 RUN_TIMEOUT_S = 900  # the first run may apt-get install chromium and npm install the playground
@@ -126,7 +132,7 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
         bad = [w for w in turn["wire"] if not 200 <= int(w.get("status") or 0) < 300]
         assert not bad, f"{name}: HTTP exchanges that failed: {bad}"
 
-    hi, controllers, login = turns
+    hi, controllers, login, confirm, described = turns
 
     # "hi": a greeting the user can read
     assert _turn_text(hi).strip(), "'hi': the reply is empty"
@@ -144,6 +150,9 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     assert TECH_SUPPORT in _turn_text(login), (
         f"'I can't log in': {TECH_SUPPORT} not named:\n{_turn_text(login)}"
     )
+    # confirmed, asked for a description, and the request is stored with an id
+    assert "describe" in _turn_text(confirm), _turn_text(confirm)
+    assert "SUP-0001" in _turn_text(described), _turn_text(described)
 
 
 @pytest.mark.e2e
