@@ -9,11 +9,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from http import HTTPStatus
 from typing import Any
 
+import botbuilder.schema as schema
+import botbuilder.schema.teams as teams_schema
 from botbuilder.core import (
     ConversationState,
+    InvokeResponse,
     StatePropertyAccessor,
     TurnContext,
     UserState,
@@ -21,6 +25,7 @@ from botbuilder.core import (
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import (
+    Activity,
     AdaptiveCardInvokeResponse,
     AdaptiveCardInvokeValue,
     Attachment,
@@ -32,10 +37,12 @@ from botbuilder.schema.teams import (
     MessagingExtensionResponse,
     MessagingExtensionResult,
     TeamInfo,
+    TeamsChannelData,
 )
+from msrest.serialization import Model
 
 from bot.teams_support import SupportDesk
-from cards.builders import CARD_CONTENT_TYPE, outcome_card, welcome_card
+from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
 from cards.extension import search_response
 from cards.render import attachment
@@ -116,16 +123,13 @@ class InteractBot(TeamsActivityHandler):
             await turn_context.send_activity("Sorry, I did not understand that button.")
             return
         self.conversation.feedback.record_vote(answer, vote, self.conversation.now())
-        if vote == "up":
-            thanks = outcome_card("Thanks for your feedback", "Glad it helped.")
+        # The answer stays on screen; only its feedback row turns into thanks (no second vote).
+        query = str(value.get("q") or "")
+        shown = await self.conversation.answer_card(turn_context, query) if query else None
+        if shown is not None:
+            await self._replace(turn_context, feedback_given(shown, vote))
         else:
-            thanks = outcome_card(
-                "Thanks for your feedback",
-                "Sorry this did not help. Tell me more in your own words, or ask a person at "
-                "Interact.",
-            )
-        if not await self._replace(turn_context, thanks):
-            await turn_context.send_activity(to_activity(_message(thanks)))
+            await self._replace(turn_context, outcome_card("Thanks for your feedback"))
         if vote == "down":  # offer a person
             await turn_context.send_activity(to_activity(_message(offer_person_card())))
 
@@ -142,6 +146,24 @@ class InteractBot(TeamsActivityHandler):
             log.warning("could not replace the clicked card", exc_info=True)
             return False
         return True
+
+    # ------------------------------------------------------------------ invokes
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """The SDK's invoke responses, made safe to send: its own error bodies (a malformed
+        ``adaptiveCard/action``) are models holding an ``Exception``, which cannot be written
+        as JSON, and an invoke this bot does not handle is the caller's mistake (400), not a
+        server error (the SDK's 501)."""
+        response = await super().on_invoke_activity(turn_context)
+        if response is None:
+            return None
+        if response.status == HTTPStatus.NOT_IMPLEMENTED:
+            name = turn_context.activity.name
+            return InvokeResponse(
+                status=HTTPStatus.BAD_REQUEST,
+                body={"code": "NotSupported", "message": f"invoke {name!r} is not supported"},
+            )
+        return InvokeResponse(status=response.status, body=_plain(response.body))
 
     # ------------------------------------------------------------------ ticket cards
 
@@ -211,6 +233,80 @@ class InteractBot(TeamsActivityHandler):
         await turn_context.send_activity(to_activity(_message(card)))
 
 
+# ------------------------------------------------------------------ incoming activities
+
+_MODELS: dict[str, type[Model]] = {
+    name: cls
+    for module in (schema, teams_schema)
+    for name, cls in vars(module).items()
+    if isinstance(cls, type) and issubclass(cls, Model)
+}
+
+
+def parse_activity(body: Mapping[str, Any]) -> Activity:
+    """The activity in a request's JSON body; ValueError (its message for the caller) when it
+    is not one the bot can handle: a field the Bot Framework requires on every activity is
+    missing (without them no reply can be addressed, no state kept), or a field is not of its
+    type (msrest would turn ``"text": {...}`` or ``"id": []`` into their Python repr)."""
+    problem = _wrong_type(body, Activity)
+    if problem is None and body.get("channelData") is not None:
+        if not isinstance(body["channelData"], Mapping):
+            problem = "channelData must be an object"
+        else:
+            problem = _wrong_type(body["channelData"], TeamsChannelData, "channelData.")
+    if problem:
+        raise ValueError(f"activity: {problem}")
+    try:
+        activity = Activity().deserialize(dict(body))
+        TeamsChannelData().deserialize(activity.channel_data or {})
+    except Exception as exc:
+        raise ValueError("body is not a valid activity") from exc
+    required = {
+        "type": activity.type,
+        "channelId": activity.channel_id,
+        "serviceUrl": activity.service_url,
+        "conversation.id": getattr(activity.conversation, "id", None),
+        "from.id": getattr(activity.from_property, "id", None),
+        "recipient.id": getattr(activity.recipient, "id", None),
+    }
+    for name, value in required.items():
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"activity has no {name}")
+    return activity
+
+
+def _wrong_type(data: Mapping[str, Any], model: type[Model], path: str = "") -> str | None:
+    """The first field of ``data`` (JSON) that is not of the type ``model`` declares for it:
+    strings, booleans, and nested models and lists of them (walked: their depth is bounded)."""
+    for attr in model._attribute_map.values():
+        key, kind = attr["key"], attr["type"]
+        value = data.get(key)
+        if value is None:
+            continue
+        where = f"{path}{key}"
+        if kind == "str" and not isinstance(value, str):
+            return f"{where} must be a string"
+        if kind == "bool" and not isinstance(value, bool):
+            return f"{where} must be true or false"
+        nested, items = _MODELS.get(kind), _MODELS.get(kind.strip("[]"))
+        if nested is not None:
+            if not isinstance(value, Mapping):
+                return f"{where} must be an object"
+            problem = _wrong_type(value, nested, f"{where}.")
+            if problem:
+                return problem
+        elif kind.startswith("[") and items is not None:
+            if not isinstance(value, list):
+                return f"{where} must be a list"
+            for i, item in enumerate(value):
+                if not isinstance(item, Mapping):
+                    return f"{where}[{i}] must be an object"
+                problem = _wrong_type(item, items, f"{where}[{i}].")
+                if problem:
+                    return problem
+    return None
+
+
 def _extension_response(result: dict[str, Any]) -> MessagingExtensionResponse:
     """The SDK's models for a composeExtension result dict (msrest cannot deserialize them)."""
     attachments = [
@@ -231,6 +327,17 @@ def _extension_response(result: dict[str, Any]) -> MessagingExtensionResponse:
             text=result.get("text"),
         )
     )
+
+
+def _plain(body: object) -> Any:
+    """An invoke response's body as plain JSON values (models serialized, errors as
+    ``{"code", "message"}``)."""
+    if isinstance(body, AdaptiveCardInvokeResponse) and isinstance(body.value, Exception):
+        code, message = [*map(str, body.value.args), "", ""][:2]
+        body = AdaptiveCardInvokeResponse(
+            status_code=body.status_code, type=body.type, value={"code": code, "message": message}
+        )
+    return body.serialize() if isinstance(body, Model) else body
 
 
 def _message(card: dict[str, Any]) -> dict[str, Any]:

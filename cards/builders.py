@@ -10,6 +10,7 @@ shows at most 6); buttons that ask something go through the same pipeline as typ
 
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -190,15 +191,15 @@ def contact_mailto(contact: Contact) -> str:
     return mailto(contact.email, MAIL_SUBJECTS.get(contact.id, DEFAULT_MAIL_SUBJECT))
 
 
-def feedback(answer_id: str) -> list[Element]:
-    """The "Was this helpful?" row that every answer card carries."""
+def feedback(answer_id: str, query: str = "") -> list[Element]:
+    """The "Was this helpful?" row that every answer card carries. The question rides along, so
+    that the card can be shown again, with the vote instead of the buttons, once clicked."""
 
     def vote(title: str, value: str) -> Element:
-        return {
-            "type": "Action.Submit",
-            "title": title,
-            "data": {"action": FEEDBACK_VERB, "vote": value, "answer": answer_id},
-        }
+        data = {"action": FEEDBACK_VERB, "vote": value, "answer": answer_id}
+        if query:
+            data["q"] = query[:500]
+        return {"type": "Action.Submit", "title": title, "data": data}
 
     return [
         {
@@ -432,7 +433,7 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
         }.get(str(answer.intent), "Try one of these:")
         body.append(subtle(label, spacing="Medium", size="Small"))
         body.extend(action_rows(_choices(answer.choices), spacing="Small"))
-    body.extend(feedback(answer_id))
+    body.extend(feedback(answer_id, answer.query))
     return card(body)
 
 
@@ -541,6 +542,36 @@ def welcome_card(catalogue: Catalogue) -> Card:
         ),
     ]
     return card(body)
+
+
+def feedback_given(answer_card: Card, vote: str) -> Card:
+    """The same card with its "Was this helpful?" row replaced by thanks (a vote counts once)."""
+    thanks = text_block(
+        "👍 Thanks for your feedback." if vote == "up" else "👎 Thanks for your feedback.",
+        isSubtle=True,
+        size="Small",
+        separator=True,
+        spacing="Medium",
+    )
+
+    def is_feedback_row(element: Any) -> bool:
+        return any(
+            isinstance(a.get("data"), dict) and a["data"].get("action") == FEEDBACK_VERB
+            for a in _actions_in(element)
+        )
+
+    out = copy.deepcopy(answer_card)
+    out["body"] = [thanks if is_feedback_row(e) else e for e in out.get("body", [])]
+    return out
+
+
+def _actions_in(node: Any) -> list[dict[str, Any]]:
+    if isinstance(node, dict):
+        found = [node] if str(node.get("type", "")).startswith("Action.") else []
+        return found + [a for v in node.values() for a in _actions_in(v)]
+    if isinstance(node, list):
+        return [a for v in node for a in _actions_in(v)]
+    return []
 
 
 def outcome_card(title: str, text: str = "") -> Card:

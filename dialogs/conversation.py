@@ -92,6 +92,16 @@ class Conversation:
             self.feedback.record_fallback(text, self.now())
         return reply
 
+    async def answer_card(self, turn_context: TurnContext, text: str) -> dict[str, Any] | None:
+        """The card this question's answer shows (again), without remembering anything."""
+        profile = await self.load_profile(turn_context)
+        context = Context(roles=tuple(profile["roles"]), last_communities=tuple(profile["last"]))
+        reply = self.assistant.respond(text, self.today(), context)
+        for activity in reply.activities:
+            for attachment in activity.get("attachments") or []:
+                return attachment.get("content")
+        return None
+
     async def remember(self, turn_context: TurnContext, who: str, text: str) -> None:
         """Keep the last few turns, so that a support request carries its context."""
         history = await self.history.get(turn_context, list)

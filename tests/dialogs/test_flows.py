@@ -175,8 +175,16 @@ async def test_plain_submit_without_text_uses_the_data(chat: Chat) -> None:
 async def test_feedback_is_recorded_without_the_user_and_card_replaced(
     chat: Chat, settings
 ) -> None:
-    replies = await chat.click({"action": "feedback", "vote": "down", "answer": "faq:register"})
+    data = {
+        "action": "feedback",
+        "vote": "down",
+        "answer": "faq:register",
+        "q": "how do I register?",
+    }
+    replies = await chat.click(data)
     assert len(replies) == 1  # the offer of a person
+    kept = all_text(chat.adapter.updated_activities[0])
+    assert "register for an account" in kept and "Was this helpful?" not in kept  # answer stays
     assert "Thanks for your feedback" in all_text(chat.adapter.updated_activities[0])
     events = [json.loads(x) for x in settings.feedback_path.read_text().splitlines()]
     assert events[0]["event"] == "vote" and events[0]["vote"] == "down"

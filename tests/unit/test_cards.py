@@ -218,9 +218,10 @@ def test_every_answer_card_asks_for_feedback(catalogue):
     for name, ans, acat in answers(catalogue):
         doc = answer_card(ans, acat, answer_key(ans))
         votes = [a for a in actions(doc) if a.get("data", {}).get("action") == "feedback"]
+        asked = {"q": ans.query} if ans.query else {}
         assert [v["data"] for v in votes] == [
-            {"action": "feedback", "vote": "up", "answer": answer_key(ans)},
-            {"action": "feedback", "vote": "down", "answer": answer_key(ans)},
+            {"action": "feedback", "vote": "up", "answer": answer_key(ans), **asked},
+            {"action": "feedback", "vote": "down", "answer": answer_key(ans), **asked},
         ], name
         assert all(v["type"] == "Action.Submit" for v in votes)
         assert "Was this helpful?" in card_text(doc), name
@@ -469,3 +470,16 @@ def test_recommendation_reason_is_inert(catalogue):
     for n in walk(doc):
         if n.get("type") == "TextBlock":
             assert "evil" not in n["text"]
+
+
+def test_a_vote_keeps_the_answer_and_replaces_only_the_feedback_row(catalogue):
+    from cards.builders import feedback_given
+
+    for name, ans, acat in answers(catalogue):
+        doc = answer_card(ans, acat, answer_key(ans))
+        after = feedback_given(doc, "down")
+        assert "Was this helpful?" not in card_text(after), name
+        assert not [a for a in actions(after) if a.get("data", {}).get("action") == "feedback"]
+        assert "Thanks for your feedback" in "\n".join(card_text(after))
+        before = [t for t in card_text(doc) if t not in ("Was this helpful?", "👍 Yes", "👎 No")]
+        assert all(t in card_text(after) for t in before), name
