@@ -175,6 +175,7 @@ def test_playground_conversation(tmp_path: Path) -> None:
         "MicrosoftAppPassword": "",
         "ASSISTANT_TODAY": "2026-11-24",
         "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
+        "ASSISTANT_DB": str(tmp_path / "assistant.sqlite3"),
     }
     with bot_log.open("w", encoding="utf-8") as log:
         bot = subprocess.Popen(
