@@ -8,11 +8,15 @@ import datetime as dt
 import json
 import logging
 import os
+import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
+import requests
 from aiohttp import web
 from botbuilder.core import ConversationState, Storage, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
@@ -20,16 +24,28 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
+from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
 from bot.assistant import Assistant
 from bot.catalogue import load_catalogue
+from bot.connector import EdgeAuthentication
 from bot.feedback import FeedbackLog
+from bot.guards import (
+    RATE_LIMITED_TEXT,
+    Rate,
+    RateLimiter,
+    activity_tenants,
+    service_url_allowed_without_auth,
+    tenant_allowed,
+)
+from bot.logs import correlation_id, new_correlation_id, setup_logging
 from bot.mail import smtp_config
+from bot.redaction import install_log_redaction
 from bot.settings import Settings
 from bot.sqlite_storage import SqliteStorage
-from bot.store import SqliteStore
-from bot.teams_bot import InteractBot, error_handler
+from bot.store import open_store
+from bot.teams_bot import InteractBot, error_handler, parse_activity
 from bot.teams_support import SupportDesk
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
@@ -43,6 +59,11 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsActivityHandler)
 DESK = web.AppKey("desk", SupportDesk)
 WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
+ALLOWED_TENANTS = web.AppKey("allowed_tenants", frozenset)
+RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
+STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
+CORRELATION_HEADER = "X-Correlation-Id"
+READY_TIMEOUT_SECONDS = 5.0
 
 
 async def _start_worker(app: web.Application) -> None:
@@ -70,13 +91,14 @@ class Components:
 def build_bot(settings: Settings, storage: Storage | None = None) -> Components:
     """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
 
-    The SQLite store at ``settings.store_path`` holds the tickets and, unless ``storage`` is
-    given (tests pass ``MemoryStorage``), the bot's conversation, user and dialog state too."""
+    The store (``open_store``: the SQLite file, or Azure Blob Storage) holds the tickets and,
+    unless ``storage`` is given (tests pass ``MemoryStorage``), the bot's conversation, user and
+    dialog state too."""
     catalogue = load_catalogue(settings.data_dir).with_portal(
         register_url=settings.register_url, all_communities_url=settings.all_communities_url
     )
     assistant = Assistant(catalogue)
-    store = SqliteStore(settings.store_path)
+    store = open_store(settings)  # SQLite, or Azure Blob Storage (ASSISTANT_STORE=blob)
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
@@ -104,33 +126,103 @@ def build_bot(settings: Settings, storage: Storage | None = None) -> Components:
     )
 
 
-def create_app(settings: Settings, storage: Storage | None = None) -> web.Application:
-    """The web app: the bot behind a CloudAdapter, plus the health endpoint."""
-    parts = build_bot(settings, storage)
-    auth_config = SimpleNamespace(
+def auth_config(settings: Settings) -> SimpleNamespace:
+    """botbuilder's authentication configuration. The public cloud's endpoints, issuer and
+    caller id are spelled out (the values botbuilder uses when none are given) so that the
+    address of the token signing keys can be set (``openid_metadata_url``: the tests publish
+    their own keys) while every check stays the one production runs."""
+    return SimpleNamespace(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
+        TO_CHANNEL_FROM_BOT_LOGIN_URL=AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL_PREFIX,
+        TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+        TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        OAUTH_URL=AuthenticationConstants.OAUTH_URL,
+        TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=(
+            settings.openid_metadata_url
+            or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
+        ),
+        TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=(
+            AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+        ),
+        CALLER_ID=CallerIdConstants.public_azure_channel,
     )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(auth_config))
+
+
+def create_app(settings: Settings, storage: Storage | None = None) -> web.Application:
+    """The web app: the bot behind a CloudAdapter, plus the health endpoint."""
+    install_log_redaction(
+        [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
+    )
+    parts = build_bot(settings, storage)
+    # Connector clients (and their msrest retry policies) built once, not per turn: bot/connector.py
+    adapter = CloudAdapter(
+        EdgeAuthentication(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
+    )
     adapter.on_turn_error = parts.on_error
     parts.desk.attach(adapter)
 
-    app = web.Application(client_max_size=settings.max_body_bytes)
+    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_correlate])
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app[ASSISTANT] = parts.assistant
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
     app.on_startup.append(_start_worker)
     app.on_cleanup.append(_stop_worker)
     app[DESK] = parts.desk
+    app[ALLOWED_TENANTS] = settings.allowed_tenants
+    app[RATE_LIMITER] = RateLimiter(settings.rate_limit_per_minute)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
     return app
+
+
+@web.middleware
+async def _correlate(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """One correlation id per request, on every log record made while it is handled
+    (bot.logs): the caller's X-Correlation-Id, else (set in ``messages``) the activity's id,
+    else a fresh one. The response carries it back; the request is logged with it (this is
+    the access log: ``main`` turns aiohttp's own off)."""
+    token = correlation_id.set(new_correlation_id(request.headers.get(CORRELATION_HEADER)))
+    started = time.perf_counter()
+    try:
+        response = await handler(request)
+        response.headers[CORRELATION_HEADER] = correlation_id.get() or ""
+        probe = request.path in ("/healthz", "/readyz")  # every few seconds: not at INFO
+        log.log(
+            logging.DEBUG if probe else logging.INFO,
+            "%s %s %d %.0f ms",
+            request.method,
+            request.path,
+            response.status,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response
+    finally:
+        correlation_id.reset(token)
 
 
 def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
+
+
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _json_body(raw: bytes) -> Any:
+    """The request's JSON, with lone surrogates (``\\ud800`` escapes: valid JSON, but no
+    text) replaced by U+FFFD, so that every string can be written out (logs, store, e-mail)."""
+    body = json.loads(raw)
+    if _SURROGATE_ESCAPE.search(raw):  # pairs are joined by the parser: any left are lone
+        body = json.loads(_SURROGATE.sub("\ufffd", json.dumps(body, ensure_ascii=False)))
+    return body
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -141,29 +233,80 @@ async def messages(request: web.Request) -> web.Response:
     if request.content_length is not None and request.content_length > limit:
         return _error(413, f"body larger than {limit} bytes")
     try:
-        body = json.loads(await request.read())
+        body = _json_body(await request.read())
     except web.HTTPRequestEntityTooLarge:
         return _error(413, f"body larger than {limit} bytes")
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, an int over Python's digit limit
         return _error(400, "body is not valid JSON")
     if not isinstance(body, dict):
         return _error(400, "body must be a JSON object (an activity)")
     try:
-        activity = Activity().deserialize(body)
-    except Exception:
-        return _error(400, "body is not a valid activity")
-    if not isinstance(activity.type, str) or not activity.type:
-        return _error(400, "activity has no type")
-    auth_header = request.headers.get("Authorization", "")
+        activity = parse_activity(body)
+    except ValueError as exc:
+        return _error(400, str(exc))
+    if CORRELATION_HEADER not in request.headers and activity.id:
+        correlation_id.set(new_correlation_id(activity.id))
+    adapter = request.app[ADAPTER]
     try:
-        invoke = await request.app[ADAPTER].process_activity(
-            auth_header, activity, request.app[BOT].on_turn
+        auth = await adapter.bot_framework_authentication.authenticate_request(
+            activity, request.headers.get("Authorization") or None
         )
-    except PermissionError:
+    except requests.RequestException as exc:
+        # botbuilder fetches the signing keys (once a day) with requests: out of reach, the
+        # token cannot be checked now. That is not the caller's fault, nor a reason to let in.
+        log.warning("cannot check a token: the signing keys are out of reach (%s)", exc)
+        return _error(503, "cannot verify the request now; try again later")
+    except Exception as exc:  # PermissionError, and PyJWT's and botbuilder's own bad-token errors
+        log.info("request refused, not authenticated: %s: %s", type(exc).__name__, exc)
         return _error(401, "unauthorized")
+    if auth.claims_identity.claims and "exp" not in auth.claims_identity.claims:
+        # PyJWT checks an expiry only if there is one: a token without would be good forever
+        log.info("request refused, not authenticated: the token has no expiry")
+        return _error(401, "unauthorized")
+    refusal = _guard(request.app, body, activity, auth.claims_identity)
+    if refusal is not None:
+        return refusal
+    logic = request.app[BOT].on_turn
+    if activity.type == ActivityTypes.message:
+        rate = request.app[RATE_LIMITER].check(activity.conversation.id)
+        if rate is Rate.DROP:
+            return web.Response(status=202)
+        if rate is Rate.WARN:
+            log.info("a conversation is over the rate limit: told once, then ignored a while")
+            logic = _rate_limited
+    invoke = await adapter.process_activity(auth, activity, logic)
     if invoke is not None:
         return web.json_response(invoke.body, status=invoke.status)
     return web.Response(status=201)
+
+
+def _guard(
+    app: web.Application, body: dict[str, Any], activity: Activity, identity: ClaimsIdentity
+) -> web.Response | None:
+    """The answer for an activity the bot must not handle (bot.guards), or None."""
+    anonymous = (
+        identity.authentication_type == AuthenticationConstants.ANONYMOUS_AUTH_TYPE
+        or not identity.claims
+    )
+    if anonymous and not service_url_allowed_without_auth(activity.service_url):
+        log.warning(
+            "request refused: serviceUrl %.200r is not allowed without authentication",
+            activity.service_url,
+        )
+        return _error(
+            400,
+            "serviceUrl not allowed: with authentication off, replies go only to this machine "
+            "or to the Bot Framework",
+        )
+    tenants = activity_tenants(body)
+    if not tenant_allowed(tenants, app[ALLOWED_TENANTS]):
+        log.info("activity ignored: tenant %s is not in ALLOWED_TENANTS", sorted(tenants))
+        return web.Response(status=202)
+    return None
+
+
+async def _rate_limited(turn_context: TurnContext) -> None:
+    await turn_context.send_activity(RATE_LIMITED_TEXT)
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -173,11 +316,43 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
+async def _stopping(app: web.Application) -> None:
+    """Shutdown begins: no new traffic should come (readiness fails) while the turns in flight
+    finish (aiohttp waits up to ``shutdown_timeout`` for them), then the worker stops."""
+    app[STOPPING].set()
+    log.info("shutting down: finishing the requests in flight")
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """Readiness (/healthz is liveness): 200 when the catalogue is loaded and the store answers
+    a trivial query, else 503 with the reason; 503 too once shutdown has begun."""
+    if request.app[STOPPING].is_set():
+        return _not_ready("shutting down")
+    catalogue = request.app[ASSISTANT].catalogue
+    if not catalogue.counts().get("teams"):
+        return _not_ready("the catalogue has no communities")
+    store = request.app[DESK].store
+    try:
+        await asyncio.wait_for(
+            asyncio.to_thread(store.get_setting, "readyz"), timeout=READY_TIMEOUT_SECONDS
+        )
+    except TimeoutError:
+        return _not_ready(f"the store did not answer within {READY_TIMEOUT_SECONDS:g} s")
+    except Exception as exc:
+        log.warning("not ready: the store fails: %s: %s", type(exc).__name__, exc)
+        return _not_ready(f"the store fails ({type(exc).__name__})")
+    return web.json_response(
+        {"status": "ready", "catalogue": {"version": catalogue.version}, "store": "ok"}
+    )
+
+
+def _not_ready(reason: str) -> web.Response:
+    return web.json_response({"status": "unavailable", "reason": reason}, status=503)
+
+
 def main() -> None:
     settings = Settings.from_env(os.environ, dotenv=Path(".env"))
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging(settings.log_level, settings.log_format)
     if not settings.auth_enabled:
         log.warning(
             "MicrosoftAppId is not set: authentication is OFF (local testing only). "
@@ -185,7 +360,14 @@ def main() -> None:
         )
     app = create_app(settings)
     log.info("serving on http://%s:%d/api/messages", settings.host, settings.port)
-    web.run_app(app, host=settings.host, port=settings.port, print=None)
+    web.run_app(
+        app,
+        host=settings.host,
+        port=settings.port,
+        print=None,
+        shutdown_timeout=settings.shutdown_timeout,  # in-flight turns finish, then cleanup
+        access_log=None,  # _correlate logs each request, with its correlation id
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ python -m bot tickets [list|show ID|export --format csv|json] [--status S] [--db
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -25,7 +26,7 @@ from bot.assistant import Assistant, Reply
 from bot.catalogue import CatalogueError, load_catalogue
 from bot.feedback import FeedbackLog
 from bot.settings import Settings, SettingsError
-from bot.store import SqliteStore, StoreError
+from bot.store import SqliteStore, StoreError, TicketStore, open_store
 from bot.tickets import (
     Delivery,
     Status,
@@ -173,18 +174,29 @@ def cmd_tickets(args: argparse.Namespace, out: TextIO) -> int:
     if args.action != "show" and args.ticket:
         print(f"tickets: {args.action} takes no ticket id (use show)", file=sys.stderr)
         return 2
-    path = Path(args.db) if args.db else _settings().store_path
-    if not path.is_file():
-        print(
-            f"tickets: no ticket store at {path} (set ASSISTANT_DB or pass --db)", file=sys.stderr
-        )
-        return 1
-    try:
-        store = SqliteStore(path)
-    except (StoreError, sqlite3.Error) as exc:
-        print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
-        return 1
-    with store:
+    settings = None if args.db else _settings()
+    store: TicketStore
+    if settings is not None and settings.store_backend == "blob":  # ASSISTANT_STORE=blob
+        path: Path | str = f"Azure Blob Storage container {settings.azure_storage_container}"
+        try:
+            store = open_store(settings)
+        except Exception as exc:  # the SDK's errors name the account, never the key
+            print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
+            return 1
+    else:
+        path = settings.store_path if settings else Path(args.db)
+        if not path.is_file():
+            print(
+                f"tickets: no ticket store at {path} (set ASSISTANT_DB or pass --db)",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            store = SqliteStore(path)
+        except (StoreError, sqlite3.Error) as exc:
+            print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
+            return 1
+    with contextlib.closing(store):
         status = Status(args.status) if args.status else None
         if args.action == "show":
             ticket = store.get_ticket(args.ticket)

@@ -7,9 +7,12 @@ Bot Framework's usual names are used for its settings (``MicrosoftAppId`` ...).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.guards import is_loopback_url, parse_tenants
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
@@ -55,6 +58,16 @@ def _https(env: Mapping[str, str], name: str) -> str | None:
     if raw and not raw.startswith("https://"):
         raise SettingsError(f"{name} must be an https:// address, not {raw!r}")
     return raw or None
+
+
+def _metadata_url(env: Mapping[str, str], name: str) -> str:
+    """An OpenID metadata address: https, or http on this machine (tests run their own keys)."""
+    raw = env.get(name, "").strip()
+    if raw and not (raw.startswith("https://") or is_loopback_url(raw)):
+        raise SettingsError(
+            f"{name} must be an https:// address (or http:// on localhost), not {raw!r}"
+        )
+    return raw
 
 
 _TRUE = frozenset({"1", "true", "yes", "on"})
@@ -104,6 +117,42 @@ def _smtp_password(env: Mapping[str, str]) -> str:
     return password
 
 
+STORE_BACKENDS = ("sqlite", "blob")
+DEFAULT_CONTAINER = "interact-assistant"
+_CONTAINER = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def _store_backend(env: Mapping[str, str]) -> str:
+    """ASSISTANT_STORE: the embedded SQLite file (default) or Azure Blob Storage (several
+    instances), which needs AZURE_STORAGE_CONNECTION_STRING."""
+    backend = env.get("ASSISTANT_STORE", "").strip().lower() or "sqlite"
+    if backend not in STORE_BACKENDS:
+        raise SettingsError(f"ASSISTANT_STORE must be sqlite or blob, not {backend!r}")
+    if backend == "blob" and not env.get("AZURE_STORAGE_CONNECTION_STRING", "").strip():
+        raise SettingsError(
+            "AZURE_STORAGE_CONNECTION_STRING must be set when ASSISTANT_STORE=blob "
+            "(the storage account's connection string: Azure portal, Access keys)"
+        )
+    return backend
+
+
+def _container(env: Mapping[str, str]) -> str:
+    raw = env.get("AZURE_STORAGE_CONTAINER", "").strip() or DEFAULT_CONTAINER
+    if not _CONTAINER.match(raw):
+        raise SettingsError(
+            "AZURE_STORAGE_CONTAINER must be a container name (3-63 lower-case letters, digits "
+            f"and single hyphens, starting and ending with a letter or digit), not {raw!r}"
+        )
+    return raw
+
+
+def _log_format(env: Mapping[str, str]) -> str:
+    raw = env.get("LOG_FORMAT", "").strip().lower() or "json"
+    if raw not in ("json", "text"):
+        raise SettingsError(f"LOG_FORMAT must be json or text, not {raw!r}")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
@@ -114,12 +163,22 @@ class Settings:
     app_password: str = field(default="", repr=False)
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
+    # Where the Bot Framework's token signing keys are published; empty: the public cloud's.
+    openid_metadata_url: str = ""
+    allowed_tenants: frozenset[str] = frozenset()  # lower-case tenant ids; empty: any tenant
+    rate_limit_per_minute: int = 30  # messages per conversation per minute; 0: no limit
     host: str = "0.0.0.0"
     port: int = 3978
     max_body_bytes: int = 256 * 1024
     feedback_path: Path = ROOT / "var" / "feedback.jsonl"
     store_path: Path = ROOT / "var" / "assistant.sqlite3"  # tickets and bot state (SQLite)
+    # "sqlite" (store_path) or "blob": Azure Blob Storage, shared by several instances.
+    store_backend: str = "sqlite"
+    azure_storage_connection_string: str = field(default="", repr=False)  # a secret
+    azure_storage_container: str = DEFAULT_CONTAINER
     log_level: str = "INFO"
+    log_format: str = "json"  # one JSON object per line (bot.logs); "text" for a terminal
+    shutdown_timeout: int = 8  # seconds in-flight turns get to finish on SIGTERM / Ctrl-C
     support_admins: frozenset[str] = frozenset()  # AAD object ids; empty: anyone in a channel
     # E-mail of escalation tickets (bot.mail); no SMTP_HOST: no e-mail is sent.
     smtp_host: str = ""
@@ -162,6 +221,9 @@ class Settings:
             app_password=merged.get("MicrosoftAppPassword", "").strip(),
             app_type=merged.get("MicrosoftAppType", "").strip() or "MultiTenant",
             app_tenant_id=merged.get("MicrosoftAppTenantId", "").strip(),
+            openid_metadata_url=_metadata_url(merged, "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"),
+            allowed_tenants=parse_tenants(merged.get("ALLOWED_TENANTS", "")),
+            rate_limit_per_minute=_int(merged, "RATE_LIMIT_PER_MINUTE", 30, 0, 100_000),
             host=merged.get("HOST", "").strip() or "0.0.0.0",
             port=_int(merged, "PORT", 3978, 1, 65535),
             max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
@@ -171,7 +233,14 @@ class Settings:
             store_path=Path(
                 merged.get("ASSISTANT_DB", "").strip() or ROOT / "var" / "assistant.sqlite3"
             ),
+            store_backend=_store_backend(merged),
+            azure_storage_connection_string=merged.get(
+                "AZURE_STORAGE_CONNECTION_STRING", ""
+            ).strip(),
+            azure_storage_container=_container(merged),
             log_level=(merged.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            log_format=_log_format(merged),
+            shutdown_timeout=_int(merged, "SHUTDOWN_TIMEOUT", 8, 0, 3600),
             support_admins=frozenset(
                 a.strip() for a in merged.get("SUPPORT_ADMINS", "").split(",") if a.strip()
             ),

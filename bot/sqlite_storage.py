@@ -11,7 +11,8 @@ overwrites, any other value must be the stored item's current eTag or the write 
 carries its current eTag in ``e_tag``; the objects passed to ``write`` are not changed.
 
 The stored JSON can name Python classes (``py/object``): the database is trusted, as the bot's own
-memory; do not point ``ASSISTANT_DB`` at a file from elsewhere.
+memory; do not point ``ASSISTANT_DB`` at a file from elsewhere, nor ``AZURE_STORAGE_CONTAINER`` at
+a container that others write to (``bot.blob_store``: the same state, on Blob Storage).
 """
 
 from __future__ import annotations

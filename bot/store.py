@@ -11,7 +11,8 @@ both on one embedded SQLite file:
   is leased to one worker at a time, a stale version or eTag is refused;
 - the schema is versioned in the ``meta`` table; a file from a newer version is refused.
 
-A shared backend for several hosts (a server database) implements the same two protocols.
+``bot.blob_store.BlobStore`` implements both on Azure Blob Storage, shared by several instances;
+``open_store`` opens the one the settings choose (``ASSISTANT_STORE``).
 """
 
 from __future__ import annotations
@@ -25,9 +26,13 @@ import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from bot.tickets import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
+
+if TYPE_CHECKING:
+    from bot.blob_store import BlobStore
+    from bot.settings import Settings
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -690,3 +695,13 @@ class SqliteStore:
             return
         with self._write() as conn:
             conn.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys])
+
+
+def open_store(settings: Settings) -> SqliteStore | BlobStore:
+    """The store the settings choose: the SQLite file (default) or Azure Blob Storage
+    (``ASSISTANT_STORE=blob``; azure-storage-blob is imported only then)."""
+    if settings.store_backend == "blob":
+        from bot.blob_store import BlobStore
+
+        return BlobStore(settings.azure_storage_connection_string, settings.azure_storage_container)
+    return SqliteStore(settings.store_path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from http import HTTPStatus
@@ -39,6 +40,7 @@ from botbuilder.schema.teams import (
     TeamInfo,
     TeamsChannelData,
 )
+from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
 from bot.teams_support import SupportDesk
@@ -49,6 +51,10 @@ from cards.render import attachment
 from dialogs.conversation import TURN_TEXT, Conversation, clean_text, to_activity
 
 log = logging.getLogger("interact.bot")
+
+
+# The invokes this bot answers: its ticket cards' buttons and its search (manifest.json).
+HANDLED_INVOKES = frozenset({"adaptiveCard/action", "composeExtension/query"})
 
 
 class InteractBot(TeamsActivityHandler):
@@ -150,19 +156,26 @@ class InteractBot(TeamsActivityHandler):
     # ------------------------------------------------------------------ invokes
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
-        """The SDK's invoke responses, made safe to send: its own error bodies (a malformed
-        ``adaptiveCard/action``) are models holding an ``Exception``, which cannot be written
-        as JSON, and an invoke this bot does not handle is the caller's mistake (400), not a
-        server error (the SDK's 501)."""
-        response = await super().on_invoke_activity(turn_context)
+        """The SDK's invoke handling, made safe for any input: an invoke this bot does not
+        handle is refused (400, the caller's mistake, where the SDK answers 501 or, reading a
+        value it does not check, fails the turn), as is a value of the wrong shape; the SDK's
+        own error bodies (models holding an ``Exception``) are made writable as JSON."""
+        activity = turn_context.activity
+        value = activity.value
+        if activity.name not in HANDLED_INVOKES:
+            return _invoke_error("NotSupported", f"invoke {activity.name!r} is not supported")
+        if value is not None and not isinstance(value, dict):
+            return _invoke_error("BadRequest", "value must be an object")
+        if activity.name == "adaptiveCard/action" and not isinstance(
+            (value or {}).get("action"), dict
+        ):
+            return _invoke_error("BadRequest", "value.action must be an object")
+        try:
+            response = await super().on_invoke_activity(turn_context)
+        except DeserializationError:  # the SDK reads the value into its models
+            return _invoke_error("BadRequest", f"value is not what {activity.name!r} takes")
         if response is None:
             return None
-        if response.status == HTTPStatus.NOT_IMPLEMENTED:
-            name = turn_context.activity.name
-            return InvokeResponse(
-                status=HTTPStatus.BAD_REQUEST,
-                body={"code": "NotSupported", "message": f"invoke {name!r} is not supported"},
-            )
         return InvokeResponse(status=response.status, body=_plain(response.body))
 
     # ------------------------------------------------------------------ ticket cards
@@ -243,11 +256,16 @@ _MODELS: dict[str, type[Model]] = {
 }
 
 
+# Ids go into the Bot Connector's URLs and headers (x-ms-conversation-id): printable ASCII.
+_ID = re.compile(r"[\x20-\x7e]{1,1024}")
+
+
 def parse_activity(body: Mapping[str, Any]) -> Activity:
     """The activity in a request's JSON body; ValueError (its message for the caller) when it
     is not one the bot can handle: a field the Bot Framework requires on every activity is
-    missing (without them no reply can be addressed, no state kept), or a field is not of its
-    type (msrest would turn ``"text": {...}`` or ``"id": []`` into their Python repr)."""
+    missing (without them no reply can be addressed, no state kept), a field is not of its
+    type (msrest would turn ``"text": {...}`` or ``"id": []`` into their Python repr), or an
+    id could not be sent back to the Bot Connector."""
     problem = _wrong_type(body, Activity)
     if problem is None and body.get("channelData") is not None:
         if not isinstance(body["channelData"], Mapping):
@@ -272,6 +290,10 @@ def parse_activity(body: Mapping[str, Any]) -> Activity:
     for name, value in required.items():
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"activity has no {name}")
+    ids = {"id": activity.id, "replyToId": activity.reply_to_id, **required}
+    for name in ("id", "replyToId", "conversation.id", "from.id", "recipient.id"):
+        if ids[name] is not None and not _ID.fullmatch(ids[name]):
+            raise ValueError(f"activity: {name} is not a valid id")
     return activity
 
 
@@ -329,6 +351,16 @@ def _extension_response(result: dict[str, Any]) -> MessagingExtensionResponse:
     )
 
 
+def _invoke_error(code: str, message: str) -> InvokeResponse:
+    """A 400 invoke response, in the Adaptive Card error format Teams shows."""
+    error = AdaptiveCardInvokeResponse(
+        status_code=HTTPStatus.BAD_REQUEST,
+        type="application/vnd.microsoft.error",
+        value={"code": code, "message": message},
+    )
+    return InvokeResponse(status=HTTPStatus.BAD_REQUEST, body=error.serialize())
+
+
 def _plain(body: object) -> Any:
     """An invoke response's body as plain JSON values (models serialized, errors as
     ``{"code", "message"}``)."""
@@ -351,18 +383,21 @@ def error_handler(
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
         error_id = uuid.uuid4().hex[:8]
-        log.error("turn failed [error %s]", error_id, exc_info=error)
+        ids = {"error_id": error_id}  # a field of its own in the JSON logs (bot.logs)
+        log.error("turn failed [error %s]", error_id, exc_info=error, extra=ids)
         try:
             await turn_context.send_activity(
                 "Sorry, something went wrong on my side. Please try again in a moment. "
                 f"(error id {error_id})"
             )
         except Exception:
-            log.error("could not send the apology [error %s]", error_id, exc_info=True)
+            log.error("could not send the apology [error %s]", error_id, exc_info=True, extra=ids)
         try:
             await conversation_state.load(turn_context)
             await conversation_state.delete(turn_context)
         except Exception:
-            log.error("could not reset the conversation [error %s]", error_id, exc_info=True)
+            log.error(
+                "could not reset the conversation [error %s]", error_id, exc_info=True, extra=ids
+            )
 
     return on_error

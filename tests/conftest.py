@@ -28,6 +28,7 @@ def settings(tmp_path: Path) -> Settings:
         today=TODAY,
         feedback_path=tmp_path / "feedback.jsonl",
         store_path=tmp_path / "assistant.sqlite3",
+        rate_limit_per_minute=0,  # tests post fast; tests/http/test_guards.py sets a limit
     )
 
 

@@ -22,6 +22,7 @@ class ConnectorStub:
     sent: list[dict[str, Any]] = field(default_factory=list)  # POSTed activities
     down_for: set[str] = field(default_factory=set)  # conversations that answer 503
     updated: list[dict[str, Any]] = field(default_factory=list)  # PUT (card replaced)
+    authorizations: list[str] = field(default_factory=list)  # the bot's Authorization headers
 
     def app(self) -> web.Application:
         ids = itertools.count(1)
@@ -31,6 +32,7 @@ class ConnectorStub:
                 return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
             body = await request.json()
             body["_path"] = request.path
+            self.authorizations.append(request.headers.get("Authorization", ""))
             self.sent.append(body)
             return web.json_response({"id": f"sent-{next(ids)}"})
 
@@ -53,10 +55,11 @@ class ConnectorStub:
             )
 
         app = web.Application()
-        app.router.add_get("/v3/conversations/{cid}/members/{uid}", member)
-        app.router.add_post("/v3/conversations/{cid}/activities", post)
-        app.router.add_post("/v3/conversations/{cid}/activities/{activity_id}", post)
-        app.router.add_put("/v3/conversations/{cid}/activities/{activity_id}", put)
+        conversation = "/v3/conversations/{cid:[^/]+}"  # any id, braces too (fuzzing)
+        app.router.add_get(conversation + "/members/{uid:[^/]+}", member)
+        app.router.add_post(conversation + "/activities", post)
+        app.router.add_post(conversation + "/activities/{activity_id:[^/]+}", post)
+        app.router.add_put(conversation + "/activities/{activity_id:[^/]+}", put)
         return app
 
 

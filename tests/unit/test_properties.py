@@ -183,7 +183,12 @@ def test_gibberish_is_answered_with_the_fallback(text):
 # --------------------------------------------------------------------------- no botbuilder
 
 # The SDK edge: the only modules of bot/ that may import botbuilder (with dialogs/ and app.py).
-EDGE = {Path("bot/teams_bot.py"), Path("bot/teams_support.py"), Path("bot/sqlite_storage.py")}
+EDGE = {
+    Path("bot/teams_bot.py"),
+    Path("bot/teams_support.py"),
+    Path("bot/sqlite_storage.py"),
+    Path("bot/connector.py"),
+}
 
 
 def core_modules() -> list[Path]:

@@ -30,14 +30,23 @@ from bot.store import ConflictError, SqliteStore
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "state.sqlite3"
+def open_store(tmp_path: Path):
+    """Opens one more handle on the same store, as a restart or another instance would (the
+    tests in tests/blob run every test taking ``storage`` or ``open_store`` on Blob Storage)."""
+    opened: list[SqliteStore] = []
+
+    def open_() -> SqliteStore:
+        opened.append(SqliteStore(tmp_path / "state.sqlite3"))
+        return opened[-1]
+
+    yield open_
+    for s in opened:
+        s.close()
 
 
 @pytest.fixture
-def store(db: Path):
-    with SqliteStore(db) as s:
-        yield s
+def store(open_store):
+    return open_store()
 
 
 @pytest.fixture
@@ -184,7 +193,7 @@ def _adapter(logic) -> TestAdapter:
     return TestAdapter(logic)  # the same default conversation and user every time
 
 
-async def test_conversation_and_user_state_survive_a_restart(db):
+async def test_conversation_and_user_state_survive_a_restart(open_store):
     async def remember(turn_context: TurnContext, storage: SqliteStorage, out: list) -> None:
         conversation_state = ConversationState(storage)
         user_state = UserState(storage)
@@ -200,7 +209,7 @@ async def test_conversation_and_user_state_survive_a_restart(db):
 
     seen: list = []
     for text in ("controller", "auditor"):  # each turn on a freshly opened store (a restart)
-        with SqliteStore(db) as store:
+        with open_store() as store:
             storage = SqliteStorage(store)
 
             async def logic(tc: TurnContext, storage: SqliteStorage = storage) -> None:
@@ -212,12 +221,12 @@ async def test_conversation_and_user_state_survive_a_restart(db):
     assert seen[1][1]["roles"] == ["controller"]
 
 
-async def test_a_waterfall_with_a_prompt_continues_after_a_restart(db):
+async def test_a_waterfall_with_a_prompt_continues_after_a_restart(open_store):
     """Dialog state (DialogState, DialogInstance, PromptOptions with an Activity) is flattened
     and restored; each turn runs on a new store, storage, state and dialog set."""
 
     def bot() -> tuple[TestAdapter, SqliteStore]:
-        store = SqliteStore(db)
+        store = open_store()
         conversation_state = ConversationState(SqliteStorage(store))
         dialogs = DialogSet(conversation_state.create_property("dialogs"))
 
@@ -255,7 +264,7 @@ async def test_a_waterfall_with_a_prompt_continues_after_a_restart(db):
     store.close()
 
 
-async def test_two_instances_saving_the_same_conversation_conflict(db):
+async def test_two_instances_saving_the_same_conversation_conflict(open_store):
     """Two bot instances load the same conversation state; the second save is refused instead
     of silently overwriting the first."""
     adapter = TestAdapter()
@@ -269,7 +278,7 @@ async def test_two_instances_saving_the_same_conversation_conflict(db):
         await state.create_property("n").set(context, value)
         return context
 
-    with SqliteStore(db) as one, SqliteStore(db) as two:
+    with open_store() as one, open_store() as two:
         first, second = ConversationState(SqliteStorage(one)), ConversationState(SqliteStorage(two))
         await first.save_changes(await set_n(first, 0))
         contexts = [await set_n(first, 1), await set_n(second, 2)]

@@ -34,9 +34,23 @@ REFERENCE = {
 
 
 @pytest.fixture
-def store(tmp_path: Path):
-    with SqliteStore(tmp_path / "var" / "assistant.sqlite3") as s:
-        yield s
+def open_store(tmp_path: Path):
+    """Opens one more handle on the same store, as a restart or another instance would (the
+    tests in tests/blob run every test taking ``store`` or ``open_store`` on Blob Storage too)."""
+    opened: list[SqliteStore] = []
+
+    def open_() -> SqliteStore:
+        opened.append(SqliteStore(tmp_path / "var" / "assistant.sqlite3"))
+        return opened[-1]
+
+    yield open_
+    for s in opened:
+        s.close()
+
+
+@pytest.fixture
+def store(open_store):
+    return open_store()
 
 
 def new_ticket(store: SqliteStore, description: str = "I cannot log in", **kw) -> Ticket:
@@ -230,12 +244,11 @@ def test_update_of_an_unknown_ticket_is_a_key_error(store):
         store.update_ticket(new_ticket(store).id, now=NOW)
 
 
-def test_tickets_survive_reopening(tmp_path):
-    path = tmp_path / "assistant.sqlite3"
-    with SqliteStore(path) as store:
+def test_tickets_survive_reopening(open_store):
+    with open_store() as store:
         first = new_ticket(store)
         store.update_ticket(first.id, now=NOW, status=Status.ASSIGNED, assignee="Bob")
-    with SqliteStore(path) as store:
+    with open_store() as store:
         again = store.get_ticket(first.id)
         assert again.status == Status.ASSIGNED
         assert new_ticket(store).id == "SUP-0002"
@@ -254,8 +267,8 @@ def test_threads_creating_tickets_get_unique_numbers(store):
     assert sorted(t.number for t in store.list_tickets()) == list(range(1, 81))
 
 
-def test_a_closed_store_says_so(tmp_path):
-    store = SqliteStore(tmp_path / "a.sqlite3")
+def test_a_closed_store_says_so(open_store):
+    store = open_store()
     store.close()
     store.close()  # twice is fine
     with pytest.raises(StoreError, match="closed"):
@@ -317,15 +330,14 @@ def test_two_owners_never_claim_the_same_delivery(store):
     assert store.claim_due(NOW + dt.timedelta(seconds=30), "worker-c", LEASE) == []
 
 
-def test_concurrent_claims_from_threads_and_stores_are_disjoint(tmp_path):
-    path = tmp_path / "a.sqlite3"
-    with SqliteStore(path) as store:
+def test_concurrent_claims_from_threads_and_stores_are_disjoint(open_store):
+    with open_store() as store:
         for i in range(60):
             new_ticket(store, f"p{i}", deliveries=[("channel", {})])
     claimed: dict[str, list[int]] = {}
 
     def work(owner: str) -> None:
-        with SqliteStore(path) as mine:  # one connection each, as separate instances would
+        with open_store() as mine:  # one connection each, as separate instances would
             got: list[int] = []
             while batch := mine.claim_due(NOW, owner, LEASE, limit=4):
                 got += [d.id for d in batch]

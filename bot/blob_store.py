@@ -1,0 +1,714 @@
+"""The store on Azure Blob Storage: tickets, deliveries, settings and bot state shared by several
+instances of the bot (``ASSISTANT_STORE=blob``).
+
+``BlobStore`` implements ``TicketStore`` and ``StateStore`` (``bot.store``) with the same
+semantics as ``SqliteStore``, on one container of JSON blobs, with the synchronous
+azure-storage-blob client (callers run the store in a thread). Every write that must not be lost
+to a concurrent one is conditional on the blob's ETag (``If-Match``) or on its absence
+(``If-None-Match: *``), and the loser of a race re-reads or gives up:
+
+- ``state/<key>``: botbuilder's conversation, user and dialog state; the eTag botbuilder sees is
+  the blob's ETag, so two instances saving the same conversation never overwrite each other
+  silently (the second gets ``ConflictError``);
+- ``tickets/SUP-0042.json``: updates re-read and retry on a lost race, ``expected_version``
+  is checked against what was read; ``counters/tickets.json`` hands out the numbers with a
+  compare-and-swap loop, so two instances never get the same number;
+- ``deliveries/0000000042.json``: ``claim_due`` leases a delivery by writing ``lease_owner`` and
+  ``lease_until`` over the ETag it read: of two workers claiming it, one wins and the other
+  skips it; ids come from ``counters/deliveries.json``;
+- ``settings/<key>.json``.
+
+Keys are percent-encoded in blob names (dots too: Blob Storage turns ``\\`` into ``/`` and
+dislikes names ending in a dot); a key too long for a blob name is named by its SHA-256.
+
+Limits (Blob Storage has no transactions over several blobs):
+
+- ``create_ticket`` writes the deliveries, then the ticket: the ticket's blob is the commit
+  point, deliveries of a ticket that does not exist are ignored. A process killed in between
+  leaves a gap in the numbers and some ignored delivery blobs, never a ticket without them;
+- a ``write_state`` batch checks every eTag before writing anything, and if a concurrent writer
+  slips in between the check and a write, the items already written are put back (as conditional
+  writes; they get a new eTag). A process killed in the middle of a batch can leave it half
+  written, as botbuilder-azure's own ``BlobStorage`` (which writes item by item) can;
+- listing tickets, pending deliveries and claiming due ones list the container's blobs (one
+  request per 5,000, with their metadata) and download the matching ones: fine for thousands of
+  tickets, not for millions. Each worker polls once a second;
+- every conditional write carries a random token, so that when the SDK retries a write whose
+  answer was lost, the store recognises its own write instead of calling it a conflict.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from azure.core import MatchConditions
+from azure.core.exceptions import (
+    HttpResponseError,
+    ResourceExistsError,
+    ResourceModifiedError,
+    ResourceNotFoundError,
+)
+from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
+
+from bot.settings import DEFAULT_CONTAINER
+from bot.store import (
+    MAX_ERROR_CHARS,
+    ConflictError,
+    StoreError,
+    _json,
+    _mapping,
+    _text,
+    _ts,
+)
+from bot.tickets import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
+
+BUSY_TIMEOUT_SECONDS = 30.0
+MAX_NAME_CHARS = 900  # Blob Storage allows 1,024 characters in a blob name
+PARALLEL_REQUESTS = 8
+_JSON = ContentSettings(content_type="application/json")
+_NONE = "-"  # metadata values cannot be absent per blob: this stands for None
+_WRITER = "_w"  # the token of the write that produced a blob (see _put)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class _Lost(Exception):
+    """A conditional write lost its race: the blob changed (or appeared) since it was read."""
+
+
+def _key_name(prefix: str, key: str) -> str:
+    encoded = quote(key, safe="", encoding="utf-8", errors="surrogatepass").replace(".", "%2E")
+    if len(encoded) > MAX_NAME_CHARS:  # '!' is always encoded by quote: no clash with a key
+        digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+        encoded = f"!sha256-{digest}"
+    return f"{prefix}{encoded}"
+
+
+def _ticket_name(number: int) -> str:
+    return f"tickets/{format_id(number)}.json"
+
+
+def _delivery_name(delivery_id: int) -> str:
+    return f"deliveries/{delivery_id:010d}.json"
+
+
+def _delivery(doc: Mapping[str, Any]) -> Delivery:
+    def time_or_none(text: str | None) -> dt.datetime | None:
+        return dt.datetime.fromisoformat(text) if text else None
+
+    return Delivery(
+        id=int(doc["id"]),
+        ticket_id=format_id(int(doc["ticket"])),
+        kind=str(doc["kind"]),
+        payload=dict(doc["payload"]),
+        attempts=int(doc["attempts"]),
+        next_attempt_at=dt.datetime.fromisoformat(doc["next_attempt_at"]),
+        done_at=time_or_none(doc.get("done_at")),
+        last_error=str(doc.get("last_error") or ""),
+        lease_owner=doc.get("lease_owner"),
+        lease_until=time_or_none(doc.get("lease_until")),
+    )
+
+
+def _delivery_metadata(doc: Mapping[str, Any]) -> dict[str, str]:
+    """What ``claim_due`` and ``pending`` filter on, readable from a listing."""
+    return {
+        "ticket": str(doc["ticket"]),
+        "done": "1" if doc.get("done_at") else "0",
+        "due": str(doc["next_attempt_at"]),
+        "lease": str(doc.get("lease_until") or _NONE),
+    }
+
+
+def _claimable(doc: Mapping[str, Any], when: str) -> bool:
+    lease = doc.get("lease_until")
+    return (
+        not doc.get("done_at") and doc["next_attempt_at"] <= when and (not lease or lease <= when)
+    )
+
+
+class BlobStore:
+    """``TicketStore`` and ``StateStore`` on one Blob Storage container (created if missing).
+    Safe to share between threads, and between processes and hosts on the same container."""
+
+    def __init__(
+        self,
+        connection_string: str,
+        container: str = DEFAULT_CONTAINER,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
+        quiet = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
+        if quiet.level == logging.NOTSET:  # one INFO line per request otherwise
+            quiet.setLevel(logging.WARNING)
+        try:
+            service = BlobServiceClient.from_connection_string(
+                connection_string, connection_timeout=10, read_timeout=30
+            )
+        except ValueError:  # the message does not hold the secret; the chained one might
+            raise StoreError("the Azure Storage connection string is not valid") from None
+        self.account = service.account_name or ""
+        self.container = container
+        self.busy_timeout = busy_timeout
+        self._service: BlobServiceClient | None = service
+        self._client: ContainerClient | None = service.get_container_client(container)
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        self._known_tickets: set[int] = set()  # tickets are never deleted: a cache of "exists"
+        try:
+            self._client.create_container()
+        except ResourceExistsError:
+            pass
+        except HttpResponseError as exc:
+            if exc.status_code != 403:  # 403: a key or SAS that may not create containers;
+                self.close()  # the container is then expected to exist already
+                raise
+        except BaseException:
+            self.close()
+            raise
+
+    def __repr__(self) -> str:
+        return f"BlobStore(account={self.account!r}, container={self.container!r})"
+
+    def __enter__(self) -> BlobStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True)
+                self._pool = None
+            if self._service is not None:
+                self._service.close()
+                self._service = None
+                self._client = None
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _container(self) -> ContainerClient:
+        client = self._client
+        if client is None:
+            raise StoreError(f"{self!r} is closed")
+        return client
+
+    def _map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        """``fn`` over ``items``, a few requests at a time (Blob Storage has no batch read)."""
+        if len(items) <= 1:
+            return [fn(item) for item in items]
+        with self._pool_lock:
+            self._container()
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(PARALLEL_REQUESTS, thread_name_prefix="blobstore")
+            pool = self._pool
+        return list(pool.map(fn, items))
+
+    def _retrying(self, what: str) -> Iterator[None]:
+        """Iterations of a compare-and-swap loop: a short random pause between them, and
+        StoreError once ``busy_timeout`` has passed."""
+        deadline = time.monotonic() + self.busy_timeout
+        delay = 0.005
+        while True:
+            yield
+            if time.monotonic() > deadline:
+                raise StoreError(
+                    f"{what}: other writers kept changing it for {self.busy_timeout:.0f} s"
+                )
+            time.sleep(random.uniform(0, delay))
+            delay = min(delay * 2, 0.25)
+
+    def _get(self, name: str) -> tuple[dict[str, Any] | None, str | None]:
+        """A blob's JSON and its ETag, or (None, None)."""
+        try:
+            downloader = self._container().get_blob_client(name).download_blob()
+            data = downloader.readall()
+        except ResourceNotFoundError:
+            return None, None
+        return json.loads(data), downloader.properties.etag
+
+    def _put(
+        self,
+        name: str,
+        doc: Mapping[str, Any],
+        *,
+        etag: str | None = None,
+        create: bool = False,
+        metadata: Mapping[str, str] | None = None,
+    ) -> str:
+        """Write ``doc``: over the version ``etag`` only, or only if the blob does not exist
+        (``create``), or unconditionally. Returns the new ETag; raises _Lost when the condition
+        fails. The write's random token tells a lost race from a retried write of our own."""
+        token = uuid.uuid4().hex
+        body = json.dumps({**doc, _WRITER: token}).encode("ascii")
+        options: dict[str, Any] = {"overwrite": True}
+        if etag is not None:
+            options.update(etag=etag, match_condition=MatchConditions.IfNotModified)
+        elif create:
+            options = {"overwrite": False}  # If-None-Match: *
+        blob = self._container().get_blob_client(name)
+        try:
+            result = blob.upload_blob(
+                body, metadata=dict(metadata or {}), content_settings=_JSON, **options
+            )
+        except (ResourceModifiedError, ResourceExistsError, ResourceNotFoundError) as exc:
+            if etag is None and not create:
+                raise
+            current, current_etag = self._get(name)
+            if current is not None and current.get(_WRITER) == token and current_etag:
+                return current_etag  # ours: the SDK retried a write whose answer was lost
+            raise _Lost(name) from exc
+        return str(result["etag"])
+
+    def _list(self, prefix: str) -> list[tuple[str, dict[str, str]]]:
+        return [
+            (blob.name, dict(blob.metadata or {}))
+            for blob in self._container().list_blobs(name_starts_with=prefix, include=["metadata"])
+        ]
+
+    def _reserve(self, counter: str, count: int, initial: Callable[[], int]) -> range:
+        """``count`` fresh numbers from ``counters/<counter>.json`` (compare-and-swap)."""
+        name = f"counters/{counter}.json"
+        for _ in self._retrying(f"the {counter} counter"):
+            doc, etag = self._get(name)
+            last = int(doc["last"]) if doc is not None else initial()
+            try:
+                self._put(name, {"last": last + count}, etag=etag, create=etag is None)
+            except _Lost:
+                continue
+            return range(last + 1, last + count + 1)
+        raise AssertionError("unreachable")
+
+    def _highest_ticket(self) -> int:
+        numbers = [
+            parse_id(name.removeprefix("tickets/").removesuffix(".json")) or 0
+            for name, _ in self._list("tickets/")
+        ]
+        return max(numbers, default=0)
+
+    def _highest_delivery(self) -> int:
+        stems = [
+            name.removeprefix("deliveries/").removesuffix(".json")
+            for name, _ in self._list("deliveries/")
+        ]
+        return max((int(s) for s in stems if s.isascii() and s.isdigit()), default=0)
+
+    def _ticket_exists(self, number: int) -> bool:
+        if number in self._known_tickets:
+            return True
+        if self._container().get_blob_client(_ticket_name(number)).exists():
+            self._known_tickets.add(number)
+            return True
+        return False
+
+    # ------------------------------------------------------------------ tickets
+
+    def create_ticket(
+        self,
+        *,
+        route: str,
+        contact_email: str,
+        description: str,
+        user_name: str,
+        user_aad_id: str,
+        user_email: str,
+        transcript: Sequence[Turn],
+        conversation_reference: Mapping[str, Any],
+        now: dt.datetime,
+        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
+    ) -> Ticket:
+        when = _ts(now)
+        turns = tuple(transcript)
+        for turn in turns:
+            if not isinstance(turn, Turn):
+                raise TypeError(f"transcript items must be Turn, not {type(turn).__name__}")
+        route = _text(route, "route", required=True)
+        fields = {
+            "contact_email": _text(contact_email, "contact_email"),
+            "description": _text(description, "description"),
+            "user_name": _text(user_name, "user_name"),
+            "user_aad_id": _text(user_aad_id, "user_aad_id"),
+            "user_email": _text(user_email, "user_email"),
+        }
+        _json([t.to_json() for t in turns], "transcript")
+        reference = json.loads(
+            _json(
+                _mapping(conversation_reference, "conversation_reference"),
+                "conversation_reference",
+            )
+        )
+        queued = [self._checked_delivery(kind, payload) for kind, payload in deliveries]
+        [number] = self._reserve("tickets", 1, self._highest_ticket)
+        ids = self._reserve("deliveries", len(queued), self._highest_delivery) if queued else []
+        created = dt.datetime.fromisoformat(when)
+        ticket = Ticket(
+            id=format_id(number),
+            number=number,
+            route=route,
+            transcript=turns,
+            created_at=created,
+            updated_at=created,
+            status=Status.OPEN,
+            assignee="",
+            conversation_reference=reference,
+            channel_activity_id=None,
+            version=1,
+            **fields,
+        )
+        # The deliveries first, the ticket last: until the ticket's blob exists, its
+        # deliveries are ignored, so the ticket and its deliveries appear together.
+        docs = [
+            self._new_delivery(i, number, k, p, when) for i, (k, p) in zip(ids, queued, strict=True)
+        ]
+        self._map(self._create_delivery, docs)
+        self._write_ticket(ticket, create=True)
+        self._known_tickets.add(number)
+        return ticket
+
+    def _write_ticket(
+        self, ticket: Ticket, *, etag: str | None = None, create: bool = False
+    ) -> str:
+        metadata = {"status": str(ticket.status)}
+        return self._put(
+            _ticket_name(ticket.number),
+            ticket.to_json(),
+            etag=etag,
+            create=create,
+            metadata=metadata,
+        )
+
+    def _read_ticket(self, number: int) -> tuple[Ticket | None, str | None]:
+        doc, etag = self._get(_ticket_name(number))
+        return (Ticket.from_json(doc), etag) if doc is not None else (None, None)
+
+    def get_ticket(self, ticket_id: str) -> Ticket | None:
+        number = parse_id(ticket_id)
+        return self._read_ticket(number)[0] if number is not None else None
+
+    def list_tickets(self, status: Status | None = None) -> list[Ticket]:
+        wanted = str(Status(status)) if status is not None else None
+        numbers = [
+            parse_id(name.removeprefix("tickets/").removesuffix(".json"))
+            for name, meta in self._list("tickets/")
+            if wanted is None or meta.get("status") == wanted
+        ]
+        found = self._map(lambda n: self._read_ticket(n)[0], [n for n in numbers if n])
+        tickets = [t for t in found if t is not None and (wanted is None or t.status == wanted)]
+        return sorted(tickets, key=lambda t: t.number, reverse=True)
+
+    def update_ticket(
+        self,
+        ticket_id: str,
+        *,
+        now: dt.datetime,
+        expected_version: int | None = None,
+        status: Status | None = None,
+        assignee: str | None = None,
+        channel_activity_id: str | None = None,
+    ) -> Ticket:
+        when = _ts(now)
+        changes: dict[str, Any] = {}
+        if status is not None:
+            changes["status"] = Status(status)
+        if assignee is not None:
+            changes["assignee"] = _text(assignee, "assignee")
+        if channel_activity_id is not None:
+            changes["channel_activity_id"] = _text(channel_activity_id, "channel_activity_id")
+        if not changes:
+            raise ValueError("update_ticket: give at least one of status, assignee, activity id")
+        number = parse_id(ticket_id)
+        if number is None:
+            raise KeyError(ticket_id)
+        # The version guards what a ticket card shows (status, assignee): noting where the
+        # card was posted must not make that card stale.
+        bump = 1 if {"status", "assignee"} & changes.keys() else 0
+        for _ in self._retrying(f"ticket {format_id(number)}"):
+            ticket, etag = self._read_ticket(number)
+            if ticket is None:
+                raise KeyError(ticket_id)
+            if expected_version is not None and ticket.version != expected_version:
+                raise ConflictError(
+                    f"{ticket.id} is at version {ticket.version}, "
+                    f"not {expected_version}: reload it and try again"
+                )
+            updated = dataclasses.replace(
+                ticket,
+                **changes,
+                updated_at=dt.datetime.fromisoformat(when),
+                version=ticket.version + bump,
+            )
+            try:
+                self._write_ticket(updated, etag=etag)
+            except _Lost:
+                continue  # changed meanwhile: read it again (and check the version again)
+            return updated
+        raise AssertionError("unreachable")
+
+    # ------------------------------------------------------------------ deliveries
+
+    @staticmethod
+    def _checked_delivery(kind: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        if kind not in KINDS:
+            raise ValueError(f"delivery kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        return kind, json.loads(_json(_mapping(payload, "payload"), "payload"))
+
+    @staticmethod
+    def _new_delivery(
+        delivery_id: int, number: int, kind: str, payload: dict[str, Any], when: str
+    ) -> dict[str, Any]:
+        return {
+            "id": delivery_id,
+            "ticket": number,
+            "kind": kind,
+            "payload": payload,
+            "attempts": 0,
+            "next_attempt_at": when,
+            "done_at": None,
+            "last_error": "",
+            "lease_owner": None,
+            "lease_until": None,
+            "created_at": when,
+        }
+
+    def _create_delivery(self, doc: Mapping[str, Any]) -> None:
+        self._put(_delivery_name(doc["id"]), doc, create=True, metadata=_delivery_metadata(doc))
+
+    def _read_delivery(self, name: str) -> dict[str, Any] | None:
+        return self._get(name)[0]
+
+    def enqueue(
+        self, ticket_id: str, kind: str, payload: Mapping[str, Any], now: dt.datetime
+    ) -> Delivery:
+        when = _ts(now)
+        kind, value = self._checked_delivery(kind, payload)
+        number = parse_id(ticket_id)
+        if number is None or not self._ticket_exists(number):
+            raise KeyError(ticket_id)
+        [delivery_id] = self._reserve("deliveries", 1, self._highest_delivery)
+        doc = self._new_delivery(delivery_id, number, kind, value, when)
+        self._create_delivery(doc)
+        return _delivery(doc)
+
+    def _undone(self, number: int | None = None) -> list[dict[str, Any]]:
+        """Undone deliveries of existing tickets (of one, or all), as read now."""
+        names = [
+            name
+            for name, meta in self._list("deliveries/")
+            if meta.get("done") != "1" and (number is None or meta.get("ticket") == str(number))
+        ]
+        docs = [d for d in self._map(self._read_delivery, names) if d and not d.get("done_at")]
+        return [d for d in docs if self._ticket_exists(int(d["ticket"]))]
+
+    def claim_due(
+        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
+    ) -> list[Delivery]:
+        when = _ts(now)
+        _text(owner, "owner", required=True)
+        if lease <= dt.timedelta(0):
+            raise ValueError(f"lease must be positive, not {lease}")
+        if limit < 1:
+            return []
+        until = _ts(now + lease)
+        candidates = sorted(
+            (meta["due"], name)
+            for name, meta in self._list("deliveries/")
+            if meta.get("done") == "0"
+            and meta.get("due", "~") <= when
+            and (meta.get("lease", _NONE) == _NONE or meta["lease"] <= when)
+        )
+        claimed: list[Delivery] = []
+        for _, name in candidates:  # names sort as ids: (due, id) order
+            if len(claimed) >= limit:
+                break
+            doc, etag = self._get(name)
+            if doc is None or not _claimable(doc, when) or not self._ticket_exists(doc["ticket"]):
+                continue
+            leased = {**doc, "lease_owner": owner, "lease_until": until}
+            leased.pop(_WRITER, None)
+            try:
+                self._put(name, leased, etag=etag, metadata=_delivery_metadata(leased))
+            except _Lost:
+                continue  # another worker claimed (or finished) it first
+            claimed.append(_delivery(leased))
+        return claimed
+
+    def _change_delivery(
+        self, delivery_id: int, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> Delivery:
+        """Read, change and write back a delivery, over the ETag read (again on a lost race).
+        ``change`` returns None to leave it as it is."""
+        if isinstance(delivery_id, bool) or not isinstance(delivery_id, int) or delivery_id < 1:
+            raise KeyError(delivery_id)
+        name = _delivery_name(delivery_id)
+        for _ in self._retrying(f"delivery {delivery_id}"):
+            doc, etag = self._get(name)
+            if doc is None:
+                raise KeyError(delivery_id)
+            doc.pop(_WRITER, None)
+            new = change(doc)
+            if new is None:
+                return _delivery(doc)
+            try:
+                self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
+            except _Lost:
+                continue
+            return _delivery(new)
+        raise AssertionError("unreachable")
+
+    def complete(self, delivery_id: int, now: dt.datetime) -> Delivery:
+        """Mark it done (once: completing again keeps the first time) and release its lease."""
+        when = _ts(now)
+
+        def done(doc: dict[str, Any]) -> dict[str, Any]:
+            return {
+                **doc,
+                "done_at": doc.get("done_at") or when,
+                "lease_owner": None,
+                "lease_until": None,
+            }
+
+        return self._change_delivery(delivery_id, done)
+
+    def fail(
+        self, delivery_id: int, error: str, now: dt.datetime, *, owner: str | None = None
+    ) -> Delivery:
+        """As ``SqliteStore.fail``: attempts + 1, due again after the backoff, lease released;
+        a delivery already done stays done; ConflictError if ``owner`` lost its lease."""
+        when = _ts(now)
+
+        def failed(doc: dict[str, Any]) -> dict[str, Any] | None:
+            if doc.get("done_at"):
+                return None
+            held = doc.get("lease_owner") is not None and (doc.get("lease_until") or "") > when
+            if owner is not None and held and doc["lease_owner"] != owner:
+                raise ConflictError(
+                    f"delivery {delivery_id} is leased to {doc['lease_owner']}, not {owner}"
+                )
+            attempts = int(doc["attempts"]) + 1
+            return {
+                **doc,
+                "attempts": attempts,
+                "next_attempt_at": _ts(now + backoff(attempts)),
+                "last_error": str(error)[:MAX_ERROR_CHARS],
+                "lease_owner": None,
+                "lease_until": None,
+            }
+
+        return self._change_delivery(delivery_id, failed)
+
+    def pending(self, ticket_id: str | None = None) -> list[Delivery]:
+        number = None
+        if ticket_id is not None:
+            number = parse_id(ticket_id)
+            if number is None:
+                return []
+        docs = self._undone(number)
+        docs.sort(key=lambda d: (d["next_attempt_at"], int(d["id"])))
+        return [_delivery(d) for d in docs]
+
+    def deliveries(self, ticket_id: str) -> list[Delivery]:
+        number = parse_id(ticket_id)
+        if number is None or not self._ticket_exists(number):
+            return []
+        names = [n for n, meta in self._list("deliveries/") if meta.get("ticket") == str(number)]
+        docs = [d for d in self._map(self._read_delivery, names) if d is not None]
+        return [_delivery(d) for d in sorted(docs, key=lambda d: int(d["id"]))]
+
+    # ------------------------------------------------------------------ settings
+
+    def get_setting(self, key: str) -> dict[str, Any] | None:
+        doc, _ = self._get(_key_name("settings/", _text(key, "key")) + ".json")
+        return dict(doc["value"]) if doc is not None and doc.get("key") == key else None
+
+    def set_setting(self, key: str, value: Mapping[str, Any]) -> None:
+        text = _json(_mapping(value, "value"), "value")
+        key = _text(key, "key", required=True)
+        self._put(_key_name("settings/", key) + ".json", {"key": key, "value": json.loads(text)})
+
+    # ------------------------------------------------------------------ state (botbuilder)
+
+    def read_state(self, keys: Sequence[str]) -> dict[str, tuple[dict[str, Any], str]]:
+        wanted = list(dict.fromkeys(keys))
+
+        def read(key: str) -> tuple[dict[str, Any], str] | None:
+            doc, etag = self._get(_key_name("state/", key))
+            if doc is None or doc.get("key") != key or etag is None:
+                return None
+            return dict(doc["value"]), etag
+
+        found = self._map(read, wanted)
+        return {key: item for key, item in zip(wanted, found, strict=True) if item is not None}
+
+    def write_state(
+        self, changes: Mapping[str, tuple[Mapping[str, Any], str | None]]
+    ) -> dict[str, str]:
+        checked: list[tuple[str, dict[str, Any], str]] = []  # etag-checked: (key, doc, etag)
+        blind: list[tuple[str, dict[str, Any]]] = []  # None or "*": written whatever is there
+        for key, (value, etag) in changes.items():
+            _text(key, "state key")
+            if etag == "":
+                raise ValueError(f"state {key!r}: an empty etag (use None or '*' to overwrite)")
+            doc = {"key": key, "value": json.loads(json.dumps(_mapping(value, f"state {key!r}")))}
+            if etag is None or etag == "*":
+                blind.append((key, doc))
+            else:
+                checked.append((key, doc, etag))
+        # Every eTag is checked before anything is written.
+        current = self._map(lambda item: self._get(_key_name("state/", item[0])), checked)
+        for (key, _, etag), (_, now_etag) in zip(checked, current, strict=True):
+            if now_etag is not None and now_etag != etag:
+                raise ConflictError(
+                    f"state {key!r} changed meanwhile (eTag {etag}, now {now_etag})"
+                )
+        new_etags: dict[str, str] = {}
+        written: list[tuple[str, dict[str, Any] | None, str]] = []  # name, before, new etag
+        for (key, doc, etag), (before, now_etag) in zip(checked, current, strict=True):
+            name = _key_name("state/", key)
+            try:  # a key that does not exist yet is written whatever the etag: if still absent
+                new = self._put(name, doc, etag=now_etag, create=now_etag is None)
+            except _Lost:
+                self._undo(written)
+                raise ConflictError(f"state {key!r} changed meanwhile (eTag {etag})") from None
+            written.append((name, before, new))
+            new_etags[key] = new
+        blind_etags = self._map(
+            lambda item: self._put(_key_name("state/", item[0]), item[1]), blind
+        )
+        new_etags.update((key, new) for (key, _), new in zip(blind, blind_etags, strict=True))
+        return {key: new_etags[key] for key in changes}
+
+    def _undo(self, written: Iterable[tuple[str, dict[str, Any] | None, str]]) -> None:
+        """Put back what a refused batch had written already, unless changed again since."""
+        for name, before, etag in written:
+            try:
+                if before is None:
+                    self._container().get_blob_client(name).delete_blob(
+                        etag=etag, match_condition=MatchConditions.IfNotModified
+                    )
+                else:
+                    before.pop(_WRITER, None)
+                    self._put(name, before, etag=etag)
+            except (_Lost, ResourceModifiedError, ResourceNotFoundError):
+                logging.getLogger(__name__).warning("state %s changed again: not put back", name)
+
+    def delete_state(self, keys: Sequence[str]) -> None:
+        def delete(key: str) -> None:
+            with contextlib.suppress(ResourceNotFoundError):
+                self._container().get_blob_client(_key_name("state/", key)).delete_blob()
+
+        self._map(delete, list(dict.fromkeys(keys)))

@@ -1,0 +1,264 @@
+"""The outgoing edge (bot/connector.py): clients built once, retries as msrest meant them, the
+same bytes on the wire. Real activities go through the aiohttp app; the replies reach a
+connector stub that can answer with errors first."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from botbuilder.schema import Activity, Attachment
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import MicrosoftAppCredentials
+from msrest.exceptions import SerializationError
+from msrest.serialization import Serializer
+from msrest.universal_http import requests as msrest_requests
+from urllib3.util import retry as retry_module
+
+import bot.connector as edge
+from app import ADAPTER
+from bot.assistant import Assistant
+from bot.catalogue import load_catalogue
+from bot.connector import EdgeAuthentication, EdgeSerializer, build_retry, is_plain_json
+from dialogs.conversation import to_activity
+from tests.http.conftest import activity
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class FlakyConnector:
+    """A Bot Connector that answers each conversation's first requests from ``plan`` (a status,
+    or a status and a Retry-After), then accepts; every request is recorded with its time."""
+
+    url: str = ""
+    plan: dict[str, list[tuple[int, str | None]]] = field(default_factory=dict)
+    attempts: list[tuple[str, str, int, float]] = field(default_factory=list)  # cid, method, ...
+    delivered: list[dict[str, Any]] = field(default_factory=list)
+
+    def app(self) -> web.Application:
+        async def handle(request: web.Request) -> web.Response:
+            cid = request.match_info["cid"]
+            body = await request.json()
+            queued = self.plan.get(cid) or []
+            status, retry_after = queued.pop(0) if queued else (200, None)
+            self.attempts.append((cid, request.method, status, time.monotonic()))
+            if status != 200:
+                headers = {"Retry-After": retry_after} if retry_after else {}
+                error = {"error": {"code": "Busy", "message": "try again"}}
+                return web.json_response(error, status=status, headers=headers)
+            self.delivered.append(body)
+            return web.json_response({"id": f"sent-{len(self.delivered)}"})
+
+        app = web.Application()
+        app.router.add_post("/v3/conversations/{cid}/activities", handle)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", handle)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", handle)
+        return app
+
+    def tries(self, cid: str) -> list[int]:
+        return [status for c, _, status, _ in self.attempts if c == cid]
+
+
+@pytest.fixture
+async def flaky() -> AsyncIterator[FlakyConnector]:
+    stub = FlakyConnector()
+    server = TestServer(stub.app(), host="127.0.0.1")
+    await server.start_server()
+    stub.url = str(server.make_url("/"))
+    try:
+        yield stub
+    finally:
+        await server.close()
+
+
+def message(stub: FlakyConnector, cid: str, text: str, turn: int = 1) -> dict[str, Any]:
+    conversation = {"id": cid, "conversationType": "personal", "tenantId": "t-1"}
+    return activity(stub, text, id=f"in-{turn}", conversation=conversation)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- retries
+
+
+async def test_a_reply_that_meets_a_503_is_retried_and_delivered_once(client, flaky) -> None:
+    flaky.plan["a:busy"] = [(503, None)]
+    resp = await client.post("/api/messages", json=message(flaky, "a:busy", "I'm an auditor"))
+    assert resp.status in (200, 201)
+    assert flaky.tries("a:busy") == [503, 200]  # retried at once (urllib3: no wait before the 1st)
+    assert len(flaky.delivered) == 1
+    assert "Auditors network" in str(flaky.delivered[0])
+
+
+async def test_a_429_with_retry_after_is_waited_for_then_delivered_once(client, flaky) -> None:
+    flaky.plan["a:throttled"] = [(429, "1")]
+    started = time.monotonic()
+    resp = await client.post("/api/messages", json=message(flaky, "a:throttled", "controllers"))
+    assert resp.status in (200, 201)
+    assert flaky.tries("a:throttled") == [429, 200]
+    waited = [t for c, _, _, t in flaky.attempts if c == "a:throttled"]
+    assert waited[1] - waited[0] >= 0.95  # the Retry-After was honoured
+    assert time.monotonic() - started < 10
+    assert len(flaky.delivered) == 1
+
+
+async def test_retries_back_off_and_give_up_after_three(client, flaky, monkeypatch) -> None:
+    """Down for good: 1 try + 3 retries, after 0, 1.6 and 3.2 s (msrest's backoff factor 0.8),
+    then the turn fails; the apology meets the same outage. Sleeps are recorded, not slept."""
+    slept: list[float] = []
+    monkeypatch.setattr(retry_module, "time", SimpleNamespace(sleep=slept.append, time=time.time))
+    flaky.plan["a:down"] = [(503, None)] * 8
+    resp = await client.post("/api/messages", json=message(flaky, "a:down", "controllers"))
+    assert resp.status in (200, 201, 500)
+    assert flaky.tries("a:down") == [503] * 8  # the reply 4 times, then the apology 4 times
+    assert slept == [1.6, 3.2, 1.6, 3.2]  # the first retry of each goes at once
+    assert flaky.delivered == []
+
+
+async def test_client_errors_are_not_retried(client, flaky) -> None:
+    flaky.plan["a:bad"] = [(400, None), (400, None)]
+    await client.post("/api/messages", json=message(flaky, "a:bad", "controllers"))
+    assert flaky.tries("a:bad") == [400, 400]  # the reply once, the apology once
+    assert flaky.delivered == []
+
+
+def test_the_retry_policy_is_msrests_own_for_every_method() -> None:
+    retry = build_retry()
+    for method in ("POST", "PUT", "GET", "DELETE"):
+        assert retry.is_retry(method, 503)
+        assert retry.is_retry(method, 500)
+        assert retry.is_retry(method, 408)
+        assert retry.is_retry(method, 429, has_retry_after=True)
+        assert not retry.is_retry(method, 429)
+        assert not retry.is_retry(method, 404)
+        assert not retry.is_retry(method, 501)
+    stock = msrest_requests.ClientRetryPolicy()
+    assert set(retry.status_forcelist) == set(stock.policy.status_forcelist)
+    assert (retry.total, retry.connect, retry.read) == (3, 3, 3) == (stock.retries,) * 3
+    assert retry.backoff_factor == stock.backoff_factor
+    # What the stock policy really does under urllib3 2: its method_whitelist is ignored.
+    assert not stock.policy.is_retry("POST", 503)
+
+
+# --------------------------------------------------------------------------- built once
+
+
+async def test_clients_and_retry_policies_are_built_once(client, flaky, monkeypatch) -> None:
+    built: list[object] = []
+    real_init = msrest_requests.ClientRetryPolicy.__init__
+
+    def counting_init(self: object) -> None:
+        built.append(self)
+        real_init(self)
+
+    await client.post("/api/messages", json=message(flaky, "a:one", "hello", 1))
+    monkeypatch.setattr(msrest_requests.ClientRetryPolicy, "__init__", counting_init)
+    for turn in range(2, 6):
+        body = message(flaky, "a:one" if turn % 2 else "a:two", "controllers", turn)
+        await client.post("/api/messages", json=body)
+    assert built == []  # no Configuration (and its 500,000 look-ups) per turn
+    auth = client.server.app[ADAPTER].bot_framework_authentication
+    assert isinstance(auth, EdgeAuthentication)
+    assert len(auth.connectors) == 1 and len(auth.token_clients) == 1
+    assert len(flaky.delivered) == 5
+
+
+async def test_the_cache_is_per_service_url_and_bounded(monkeypatch) -> None:
+    monkeypatch.setattr(edge, "MAX_CACHED", 2)
+    auth = EdgeAuthentication(_StubAuthentication())  # type: ignore[arg-type]
+    factory = auth.create_connector_factory(_claims())
+    a1 = await factory.create("http://a.example/", None)
+    assert await factory.create("http://a.example/", None) is a1
+    b = await factory.create("http://b.example/", None)
+    c = await factory.create("http://c.example/", None)
+    assert len(auth.connectors) == 2 and b is not c
+    assert await factory.create("http://a.example/", None) is not a1  # evicted, built again
+    assert isinstance(a1.conversations._serialize, EdgeSerializer)
+    assert a1.config.retry_policy is auth.policy
+
+
+class _StubFactory:
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        return ConnectorClient(MicrosoftAppCredentials.empty(), base_url=service_url)
+
+
+class _StubAuthentication:
+    def create_connector_factory(self, claims: Any) -> _StubFactory:
+        return _StubFactory()
+
+
+def _claims() -> Any:
+    from botframework.connector.auth import ClaimsIdentity
+
+    return ClaimsIdentity({"aud": "app-1"}, True)
+
+
+# --------------------------------------------------------------------------- serialisation
+
+
+def real_replies() -> list[dict[str, Any]]:
+    """Every activity the assistant renders for the benchmark's questions."""
+    assistant = Assistant(load_catalogue(ROOT / "data"))
+    lines = (ROOT / "bench" / "questions.txt").read_text(encoding="utf-8").splitlines()
+    questions = [q for q in lines if q.strip() and not q.startswith("#")]
+    return [a for q in questions for a in assistant.respond(q, dt.date(2026, 11, 24)).activities]
+
+
+def test_the_edge_serializer_writes_what_msrest_writes() -> None:
+    stock = ConnectorClient(MicrosoftAppCredentials.empty(), base_url="http://x/")._serialize
+    fast = EdgeSerializer(stock.dependencies)
+    replies = real_replies()
+    assert len(replies) > 100
+    for data in replies:
+        reply = {
+            **data,
+            "from": {"id": "28:bot-1", "name": "Interact"},
+            "recipient": {"id": "29:user-1", "aadObjectId": "aad-1"},
+            "conversation": {"id": "a:conv-1", "conversationType": "personal"},
+            "replyToId": "in-1",
+            "serviceUrl": "http://x/",
+            "channelId": "msteams",
+            "timestamp": "2026-11-24T10:00:00.000Z",
+        }
+        expected = stock.body(to_activity(reply), "Activity")
+        assert fast.body(to_activity(reply), "Activity") == expected
+    assert isinstance(fast, Serializer)
+
+
+def test_values_that_are_not_plain_json_take_msrests_path() -> None:
+    stock = ConnectorClient(MicrosoftAppCredentials.empty(), base_url="http://x/")._serialize
+    fast = EdgeSerializer(stock.dependencies)
+
+    def card(content: Any) -> Activity:
+        return Activity(type="message", attachments=[Attachment(content_type="x", content=content)])
+
+    class Name(str):
+        pass
+
+    odd = {"name": Name("Ana"), 7: "int key", "nested": [{"n": 1.5, "ok": None}]}
+    assert not is_plain_json(odd) and is_plain_json(odd["nested"])
+    expected = stock.body(card(odd), "Activity")
+    assert expected["attachments"][0]["content"]["7"] == "int key"
+    assert fast.body(card(odd), "Activity") == expected
+    for bad in ({"when": dt.datetime(2026, 11, 24, tzinfo=dt.UTC)}, {"pair": (1, 2)}):
+        with pytest.raises(SerializationError):
+            stock.body(card(bad), "Activity")
+        with pytest.raises(SerializationError):
+            fast.body(card(bad), "Activity")
+
+
+async def test_concurrent_turns_share_one_client(client, flaky) -> None:
+    bodies = [message(flaky, f"a:c{i}", "I'm an auditor", i) for i in range(12)]
+    responses = await asyncio.gather(*(client.post("/api/messages", json=b) for b in bodies))
+    assert all(r.status in (200, 201) for r in responses)
+    assert len(flaky.delivered) == 12
+    auth = client.server.app[ADAPTER].bot_framework_authentication
+    assert len(auth.connectors) == 1

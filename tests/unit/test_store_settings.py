@@ -1,0 +1,67 @@
+"""Choosing the store: ASSISTANT_STORE, the Azure Storage connection string (a secret) and
+container, and ``open_store``."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from bot.redaction import install_log_redaction
+from bot.settings import Settings, SettingsError
+from bot.store import SqliteStore, open_store
+
+CONNECTION = (
+    "DefaultEndpointsProtocol=https;AccountName=interact;"
+    "AccountKey=c2VjcmV0LWtleS1zZWNyZXQta2V5LXNlY3JldA==;EndpointSuffix=core.windows.net"
+)
+
+
+def test_sqlite_is_the_default(tmp_path):
+    settings = Settings.from_env({"ASSISTANT_DB": str(tmp_path / "a.sqlite3")})
+    assert settings.store_backend == "sqlite"
+    assert settings.azure_storage_container == "interact-assistant"
+    with open_store(settings) as store:
+        assert isinstance(store, SqliteStore)
+
+
+def test_blob_is_chosen_with_its_connection_string():
+    settings = Settings.from_env(
+        {
+            "ASSISTANT_STORE": " Blob ",
+            "AZURE_STORAGE_CONNECTION_STRING": CONNECTION,
+            "AZURE_STORAGE_CONTAINER": "bot-state-2",
+        }
+    )
+    assert settings.store_backend == "blob"
+    assert settings.azure_storage_connection_string == CONNECTION
+    assert settings.azure_storage_container == "bot-state-2"
+
+
+def test_the_connection_string_is_not_in_the_repr():
+    settings = Settings(store_backend="blob", azure_storage_connection_string=CONNECTION)
+    assert "c2VjcmV0" not in repr(settings) and "AccountKey" not in repr(settings)
+
+
+def test_the_connection_string_is_redacted_from_logs(caplog):
+    install_log_redaction([CONNECTION])
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("interact.test").info("connecting with %s", CONNECTION)
+    assert "c2VjcmV0" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ASSISTANT_STORE": "cosmos"}, "ASSISTANT_STORE must be sqlite or blob"),
+        ({"ASSISTANT_STORE": "blob"}, "AZURE_STORAGE_CONNECTION_STRING must be set"),
+        ({"AZURE_STORAGE_CONTAINER": "Upper"}, "AZURE_STORAGE_CONTAINER must be a container"),
+        ({"AZURE_STORAGE_CONTAINER": "ab"}, "AZURE_STORAGE_CONTAINER"),
+        ({"AZURE_STORAGE_CONTAINER": "a--b"}, "AZURE_STORAGE_CONTAINER"),
+        ({"AZURE_STORAGE_CONTAINER": "-ab"}, "AZURE_STORAGE_CONTAINER"),
+    ],
+)
+def test_bad_store_settings_are_refused(env, message):
+    with pytest.raises(SettingsError, match=message) as info:
+        Settings.from_env(env)
+    assert "c2VjcmV0" not in str(info.value)
