@@ -7,8 +7,9 @@ botbuilder echo bot on the same stack, measured in the same run, alternately.
 
 For each level of concurrency N, two fresh processes are started: the assistant (``python app.py``
 with HOST=127.0.0.1, a free PORT, no MicrosoftAppId, ASSISTANT_DB and FEEDBACK_LOG in a temporary
-folder) and ``bench/echo_bot.py`` (a bare botbuilder echo bot). A connector stub runs in this
-process: it plays the Bot Connector service, records every reply per conversation and per
+folder, and RATE_LIMIT_PER_MINUTE high enough never to fire: load-test conversations talk faster
+than people) and ``bench/echo_bot.py`` (a stock botbuilder echo bot). A connector stub runs in
+this process: it plays the Bot Connector service, records every reply per conversation and per
 incoming activity, and answers ``{"id": ...}``. Both bots send their replies to it (the
 activities' serviceUrl), during the request, as in Teams.
 
@@ -17,13 +18,16 @@ activity (a question read from --questions, each conversation starting at a diff
 waits for the HTTP response; its latency runs from the request being sent to the last of its
 replies being received (the bot answers the request after its replies were accepted). A turn is
 an error if the status is not 2xx, the request fails or times out, or the bot apologises for an
-error; it is lost if no reply arrived at the stub. After a short warm-up (not measured),
+error (or says it is rate-limited); it is lost if no reply arrived at the stub. Questions that
+would open the escalation dialog (a yes/no question) are refused at start-up; should the bot
+ask it anyway, the conversation's next turn answers "no". After a short warm-up (not measured),
 measurements alternate between the bots (echo, assistant, then assistant, echo, ...) for
 --rounds rounds; each bot's figures pool its rounds: turns/s is its turns over its measured
-time. Peak RSS is the bot process's high-water mark (VmHWM) at the end.
+time, CPU ms/turn the CPU time its process (all threads) used over its turns. Peak RSS is the
+bot process's high-water mark (VmHWM) at the end.
 
 Bounded: each measurement stops starting turns after --seconds and is cut off --grace seconds
-later (unfinished turns count as errors); the whole run is N x M turns per measurement.
+later (unfinished turns count as errors); at most N x M turns per measurement.
 
 Targets (both levels): zero errors and zero lost replies for both bots; the assistant's turns/s
 at least 1.5x the echo bot's and its p99 below the echo bot's; the assistant's peak RSS under
@@ -59,6 +63,7 @@ TARGET_RATIO = 1.5
 TARGET_RSS_MB = 150.0
 APOLOGY = "something went wrong"  # the assistant's on_turn_error apology
 ECHO_ERROR = "encountered an error"  # the echo sample's
+RATE_LIMITED = "faster than I can answer"  # the assistant's rate limiter
 CONFIRM = "Shall I pass your request"  # the escalation dialog's yes/no question
 
 
@@ -337,7 +342,11 @@ async def conversation(
             continue
         done = time.perf_counter()
         result.turns += 1
-        replies = stub.replies.get((cid, turn_id), [])
+        replies = stub.replies.get((cid, turn_id), []) + [
+            r
+            for r in stub.replies.get((cid, ""), [])
+            if r[0] >= start  # not sent as a reply
+        ]
         if not 200 <= status < 300:
             result.errors += 1
             result.error_samples.append(f"{cid} {turn_id}: HTTP {status}")
@@ -345,7 +354,7 @@ async def conversation(
             result.lost += 1
             continue
         texts = " ".join(t for _, t in replies)
-        if APOLOGY in texts or ECHO_ERROR in texts:
+        if APOLOGY in texts or ECHO_ERROR in texts or RATE_LIMITED in texts:
             result.errors += 1
             result.error_samples.append(f"{cid} {turn_id}: the bot apologised: {texts[:120]}")
         answer_no = CONFIRM in texts
@@ -364,6 +373,7 @@ async def measure(
     grace: float,
 ) -> Result:
     result = Result(bot.name, conversations)
+    stub.replies.clear()  # each turn is checked as it ends: nothing older is needed
     cpu_start = bot.cpu_seconds()
     start = time.perf_counter()
     deadline = start + seconds

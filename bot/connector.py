@@ -11,23 +11,28 @@ PR #266, was closed unmerged: msrest is deprecated.)
 ``EdgeAuthentication`` wraps the adapter's ``BotFrameworkAuthentication`` and keeps one client
 per (app id, service URL, audience) and one user-token client per app id, built on first use
 and reused by every later turn (a bounded LRU: service URLs are a handful per cloud). Requests
-are still sent by msrest's requests-based sender, one session per worker thread, so
-connections to the connector are kept alive.
+are still sent by msrest's requests-based sender; each client's session now lives as long as
+the client, so connections to the connector are kept alive (and, unlike a session that lives
+for one turn, it is told to keep no cookies).
 
 Retries: every client gets one shared ``RetryPolicy``, built once, with msrest's own settings
-(3 retries, backoff factor 0.8 s, at most 90 s) and its intended status codes (all but 1xx-4xx
-other than 408, 501 and 505; 413, 429 and 503 also when they carry Retry-After, which is
-honoured). msrest asks for POST to be retried too, through urllib3's ``method_whitelist``;
-urllib3 2 renamed that ``allowed_methods`` and ignores the old name, so on the stock stack a
-reply (a POST) that meets a 503 or a 429 is never retried. Here it is, as msrest meant and as
-Teams asks bots to do for 429. Connection failures are retried for every method, as before.
+(3 retries, backoff factor 0.8 s: after 0, 1.6 and 3.2 s, at most 90 s) and status codes (408,
+and 500-998 but 501 and 505; 413 and 429 when they carry Retry-After, which is honoured, up to
+90 s). msrest asks for POST to be retried too, through urllib3's ``method_whitelist``; urllib3 2
+renamed that ``allowed_methods`` and ignores the old name, so on the stock stack a reply (a
+POST) that meets a 503 or a 429 is never retried. Here it is, as msrest meant and as Teams asks
+bots to do for 429. Connection failures are retried for every method, as before.
+
+Serialisation: ``EdgeSerializer`` writes what msrest writes for each outgoing activity, without
+walking the Adaptive Card in it value by value, twice (see the class).
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Any, TypeVar, cast
+from http.cookiejar import DefaultCookiePolicy
+from typing import Any, TypeVar
 
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
@@ -92,15 +97,24 @@ class RetryPolicy(ClientRetryPolicy):
         self.policy.backoff_max = value
 
 
-def _retry_sessions(session: Any, config: Any, _local: Any, **kwargs: Any) -> Any:
-    """msrest's per-request session hook: the session's adapters use ``config.retry_policy``.
+_NO_COOKIES = DefaultCookiePolicy(allowed_domains=[])
+
+
+def _prepare_session(session: Any, config: Any, _local: Any, **kwargs: Any) -> Any:
+    """msrest's per-request session hook: the session's adapters use ``config.retry_policy``,
+    and it keeps no cookies.
 
     msrest applies its policy when it creates a session, and the sender creates the session it
-    actually uses while the client is being built, before a policy can be swapped in."""
+    actually uses while the client is being built, before a policy can be swapped in. A stock
+    client lives for one turn, so cookies never outlive it; a shared one must not carry them
+    from one conversation to the next."""
     retry = config.retry_policy.policy
     for adapter in session.adapters.values():
         if adapter.max_retries is not retry:
             adapter.max_retries = retry
+    if session.cookies.get_policy() is not _NO_COOKIES:
+        session.cookies.clear()
+        session.cookies.set_policy(_NO_COOKIES)
     return kwargs  # the request's arguments, unchanged
 
 
@@ -109,7 +123,7 @@ def _use_policy(client: Any, policy: ClientRetryPolicy) -> None:
     config = getattr(client, "config", None)
     if config is not None and hasattr(config, "retry_policy"):
         config.retry_policy = policy
-        config.session_configuration_callback = _retry_sessions
+        config.session_configuration_callback = _prepare_session
 
 
 # --------------------------------------------------------------------------- serialisation
@@ -120,15 +134,21 @@ _JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
 def is_plain_json(value: object) -> bool:
     """True for a tree of exactly dict (str keys), list, str, int, float, bool and None: what
     msrest's generic ``object`` (de)serialisation returns unchanged (as a copy)."""
-    kind = type(value)
-    if kind in _JSON_SCALARS:
-        return True
-    if kind is dict:
-        items = cast(dict[Any, Any], value).items()
-        return all(type(k) is str and is_plain_json(v) for k, v in items)
-    if kind is list:
-        return all(is_plain_json(v) for v in cast(list[Any], value))
-    return False
+    stack: list[Any] = [value]
+    pop, extend = stack.pop, stack.extend
+    while stack:
+        item = pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str:
+                    return False
+            extend(item.values())
+        elif kind is list:
+            extend(item)
+        elif kind not in _JSON_SCALARS:
+            return False
+    return True
 
 
 class EdgeDeserializer(Deserializer):
@@ -142,7 +162,8 @@ class EdgeSerializer(Serializer):
     rebuilds the model it was given, then serialises it, handling each string through two
     caught exceptions (an Enum check, then Python 2's ``unicode``). Here a card that is plain
     JSON is passed through as it is, and a plain ``str`` is returned at once; anything else
-    takes msrest's own path. (A test compares the output with msrest's on real replies.)"""
+    takes msrest's own path. (tests/http/test_connector.py compares the output with msrest's on
+    every reply to the benchmark's questions.)"""
 
     def serialize_object(self, attr: Any, **kwargs: Any) -> Any:
         return attr if is_plain_json(attr) else super().serialize_object(attr, **kwargs)

@@ -16,6 +16,7 @@ from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
+from bot.connector import is_plain_json
 from bot.feedback import FeedbackLog
 from bot.tickets import Turn
 from bot.understanding import Context, Intent
@@ -39,7 +40,19 @@ def turn_text(turn_context: TurnContext) -> str:
 
 
 def to_activity(data: dict[str, Any]) -> Activity:
-    return Activity().deserialize(data)
+    """The activity for a reply dict. msrest would copy a card (typed ``object``) value by
+    value; a card that is plain JSON is attached as it is (the same result, a fraction of a
+    turn's CPU less)."""
+    attachments = data.get("attachments")
+    if not isinstance(attachments, list) or not all(
+        isinstance(a, dict) and is_plain_json(a.get("content")) for a in attachments
+    ):
+        return Activity().deserialize(data)
+    bare = [{k: v for k, v in a.items() if k != "content"} for a in attachments]
+    activity = Activity().deserialize({**data, "attachments": bare})
+    for built, given in zip(activity.attachments or [], attachments, strict=True):
+        built.content = given.get("content")
+    return activity
 
 
 class Conversation:
