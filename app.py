@@ -324,10 +324,14 @@ async def _stopping(app: web.Application) -> None:
 
 
 async def readyz(request: web.Request) -> web.Response:
-    """Readiness (/healthz is liveness): 200 when the catalogue is loaded and the store answers
-    a trivial query, else 503 with the reason; 503 too once shutdown has begun."""
+    """Readiness (/healthz is liveness): 200 when the catalogue is loaded, the store answers a
+    trivial query and the delivery worker runs, else 503 with the reason; 503 too once
+    shutdown has begun."""
     if request.app[STOPPING].is_set():
         return _not_ready("shutting down")
+    worker = request.app.get(WORKER_TASK)
+    if worker is not None and worker.done():  # deliveries would wait forever
+        return _not_ready("the delivery worker has stopped")
     catalogue = request.app[ASSISTANT].catalogue
     if not catalogue.counts().get("teams"):
         return _not_ready("the catalogue has no communities")

@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from app import ASSISTANT, DESK, STOPPING, create_app
+from app import ASSISTANT, DESK, STOPPING, WORKER_TASK, create_app
 from bot.logs import JsonFormatter, correlation_id, new_correlation_id, setup_logging
 from tests.http.conftest import activity
 from tests.http.test_api import replies_text
@@ -153,6 +153,15 @@ async def test_readyz_503_when_the_store_hangs(client, monkeypatch) -> None:
     resp = await client.get("/readyz")
     assert resp.status == 503
     assert "did not answer" in (await resp.json())["reason"]
+
+
+async def test_readyz_503_when_the_delivery_worker_has_stopped(client) -> None:
+    app = client.server.app
+    app[DESK].worker.stop()
+    await asyncio.wait_for(asyncio.shield(app[WORKER_TASK]), 10)
+    resp = await client.get("/readyz")
+    assert resp.status == 503
+    assert "worker" in (await resp.json())["reason"]
 
 
 # --------------------------------------------------------------------------- shutdown
