@@ -72,6 +72,7 @@ from bot.store import (
     _mapping,
     _text,
     _ts,
+    checked_ticket,
 )
 from bot.tickets import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
 
@@ -332,26 +333,18 @@ class BlobStore:
         now: dt.datetime,
         deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
     ) -> Ticket:
-        when = _ts(now)
-        turns = tuple(transcript)
-        for turn in turns:
-            if not isinstance(turn, Turn):
-                raise TypeError(f"transcript items must be Turn, not {type(turn).__name__}")
-        route = _text(route, "route", required=True)
-        fields = {
-            "contact_email": _text(contact_email, "contact_email"),
-            "description": _text(description, "description"),
-            "user_name": _text(user_name, "user_name"),
-            "user_aad_id": _text(user_aad_id, "user_aad_id"),
-            "user_email": _text(user_email, "user_email"),
-        }
-        _json([t.to_json() for t in turns], "transcript")
-        reference = json.loads(
-            _json(
-                _mapping(conversation_reference, "conversation_reference"),
-                "conversation_reference",
-            )
+        new = checked_ticket(
+            route=route,
+            contact_email=contact_email,
+            description=description,
+            user_name=user_name,
+            user_aad_id=user_aad_id,
+            user_email=user_email,
+            transcript=transcript,
+            conversation_reference=conversation_reference,
+            now=now,
         )
+        when = new.created
         queued = [self._checked_delivery(kind, payload) for kind, payload in deliveries]
         [number] = self._reserve("tickets", 1, self._highest_ticket)
         ids = self._reserve("deliveries", len(queued), self._highest_delivery) if queued else []
@@ -359,16 +352,16 @@ class BlobStore:
         ticket = Ticket(
             id=format_id(number),
             number=number,
-            route=route,
-            transcript=turns,
+            route=new.route,
+            transcript=new.transcript,
             created_at=created,
             updated_at=created,
             status=Status.OPEN,
             assignee="",
-            conversation_reference=reference,
+            conversation_reference=new.conversation_reference,
             channel_activity_id=None,
             version=1,
-            **fields,
+            **new.fields,
         )
         # The deliveries first, the ticket last: until the ticket's blob exists, its
         # deliveries are ignored, so the ticket and its deliveries appear together.

@@ -25,6 +25,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -236,6 +237,51 @@ def _text(value: object, name: str, *, required: bool = False) -> str:
     return value
 
 
+@dataclass(frozen=True)
+class NewTicket:
+    """The fields of a ticket to create, checked: what every store writes."""
+
+    route: str
+    fields: dict[str, str]  # contact_email, description, user_name, user_aad_id, user_email
+    transcript: tuple[Turn, ...]
+    conversation_reference: dict[str, Any]
+    created: str  # UTC ISO time, as ``_ts`` writes it
+
+
+def checked_ticket(
+    *,
+    route: str,
+    contact_email: str,
+    description: str,
+    user_name: str,
+    user_aad_id: str,
+    user_email: str,
+    transcript: Sequence[Turn],
+    conversation_reference: Mapping[str, Any],
+    now: dt.datetime,
+) -> NewTicket:
+    """Check the arguments of ``create_ticket`` (TypeError / ValueError naming the field)."""
+    turns = tuple(transcript)
+    for turn in turns:
+        if not isinstance(turn, Turn):
+            raise TypeError(f"transcript items must be Turn, not {type(turn).__name__}")
+    _json([t.to_json() for t in turns], "transcript")
+    reference = _mapping(conversation_reference, "conversation_reference")
+    return NewTicket(
+        route=_text(route, "route", required=True),
+        fields={
+            "contact_email": _text(contact_email, "contact_email"),
+            "description": _text(description, "description"),
+            "user_name": _text(user_name, "user_name"),
+            "user_aad_id": _text(user_aad_id, "user_aad_id"),
+            "user_email": _text(user_email, "user_email"),
+        },
+        transcript=turns,
+        conversation_reference=json.loads(_json(reference, "conversation_reference")),
+        created=_ts(now),
+    )
+
+
 def _ticket(row: sqlite3.Row) -> Ticket:
     return Ticket(
         id=format_id(row["number"]),
@@ -405,23 +451,23 @@ class SqliteStore:
         now: dt.datetime,
         deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
     ) -> Ticket:
-        when = _ts(now)
-        turns = tuple(transcript)
-        for turn in turns:
-            if not isinstance(turn, Turn):
-                raise TypeError(f"transcript items must be Turn, not {type(turn).__name__}")
+        new = checked_ticket(
+            route=route,
+            contact_email=contact_email,
+            description=description,
+            user_name=user_name,
+            user_aad_id=user_aad_id,
+            user_email=user_email,
+            transcript=transcript,
+            conversation_reference=conversation_reference,
+            now=now,
+        )
+        when = new.created
         values = {
-            "route": _text(route, "route", required=True),
-            "contact_email": _text(contact_email, "contact_email"),
-            "description": _text(description, "description"),
-            "user_name": _text(user_name, "user_name"),
-            "user_aad_id": _text(user_aad_id, "user_aad_id"),
-            "user_email": _text(user_email, "user_email"),
-            "transcript": _json([t.to_json() for t in turns], "transcript"),
-            "conversation_reference": _json(
-                _mapping(conversation_reference, "conversation_reference"),
-                "conversation_reference",
-            ),
+            **new.fields,
+            "route": new.route,
+            "transcript": _json([t.to_json() for t in new.transcript], "transcript"),
+            "conversation_reference": _json(new.conversation_reference, "reference"),
             "now": when,
             "status": str(Status.OPEN),
         }
