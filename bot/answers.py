@@ -249,7 +249,7 @@ class Answerer:
                 "controller” or “I do communication for an IPA programme”) and I will point you "
                 "to the right Team."
             ),
-            choices=self._role_choices(),
+            choices=role_choices(self.catalogue),
             roles=u.roles,
         )
 
@@ -281,7 +281,7 @@ class Answerer:
                 "I can point you to the right community once I know what you do. Which of these "
                 "describes your work best? You can also just tell me in your own words."
             ),
-            choices=self._role_choices(),
+            choices=role_choices(self.catalogue),
             roles=u.roles,
         )
 
@@ -306,14 +306,15 @@ class Answerer:
             roles=u.roles,
         )
 
-    def _role_choices(self) -> tuple[Choice, ...]:
-        cat = self.catalogue
-        known = {r.id: r for r in cat.roles}
-        return tuple(
-            Choice(known[r].label[:1].upper() + known[r].label[1:], i_am(known[r].label))
-            for r in CLARIFY_ROLES
-            if r in known
-        )
+
+def role_choices(catalogue: Catalogue) -> tuple[Choice, ...]:
+    """The quick choices for the most common roles (clarify, greeting and welcome cards)."""
+    known = {r.id: r for r in catalogue.roles}
+    return tuple(
+        Choice(known[r].label[:1].upper() + known[r].label[1:], i_am(known[r].label))
+        for r in CLARIFY_ROLES
+        if r in known
+    )
 
 
 def i_am(label: str) -> str:

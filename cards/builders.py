@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from bot.answers import CLARIFY_ROLES, Answer, Choice, Link, Recommendation
+from bot.answers import Answer, Choice, Link, Recommendation, role_choices
 from bot.catalogue import Catalogue, Community, Contact, Portal
 
 CARD_VERSION = "1.4"
@@ -243,16 +243,6 @@ def _link_actions(links: Iterable[Link], catalogue: Catalogue) -> list[Element]:
 
 def _choices(choices: Iterable[Choice]) -> list[Element]:
     return [ask(_capitalised(c.title), c.text) for c in choices]
-
-
-def role_choices(catalogue: Catalogue) -> tuple[Choice, ...]:
-    """The quick choices for the most common roles (as ``bot.answers`` offers them)."""
-    known = {r.id: r for r in catalogue.roles}
-    return tuple(
-        Choice(_capitalised(known[r].label), f"I'm a {known[r].label}")
-        for r in CLARIFY_ROLES
-        if r in known
-    )
 
 
 # --------------------------------------------------------------------------- recommendations

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answers import CLARIFY_ROLES, Answer, Answerer, Refusal
+from bot.answers import CLARIFY_ROLES, Answer, Answerer, Refusal, i_am
 from bot.catalogue import Catalogue, load_catalogue
 from bot.understanding import Intent, Match, Understanding
 from bot.understanding import Refusal as URefusal
@@ -405,7 +405,8 @@ def test_welcome_card(catalogue):
     doc = welcome_card(catalogue)
     asked = [a["data"]["ask"] for a in actions(doc)]
     labels = {r.id: r.label for r in catalogue.roles}
-    assert asked[: len(CLARIFY_ROLES)] == [f"I'm a {labels[r]}" for r in CLARIFY_ROLES]
+    assert asked[: len(CLARIFY_ROLES)] == [i_am(labels[r]) for r in CLARIFY_ROLES]
+    assert "I'm an auditor" in asked and "I'm a controller" in asked
     assert "list all teams" in asked
     assert "Interact" in card_text(doc)[0]
 
