@@ -27,6 +27,7 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
+from bot import signing_keys
 from bot.assistant import Assistant
 from bot.catalogue import load_catalogue
 from bot.connector import EdgeAuthentication
@@ -157,6 +158,7 @@ def create_app(settings: Settings, storage: Storage | None = None) -> web.Applic
         [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
     )
     parts = build_bot(settings, storage)
+    signing_keys.install()  # the key fetch runs in a thread, with a timeout: bot/signing_keys.py
     # Connector clients (and their msrest retry policies) built once, not per turn: bot/connector.py
     adapter = CloudAdapter(
         EdgeAuthentication(ConfigurationBotFrameworkAuthentication(auth_config(settings)))

@@ -19,6 +19,7 @@ How this runs without the network:
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import dataclasses
 import hashlib
@@ -136,8 +137,9 @@ class KeyIssuer:
     /<id>/keys, served from a thread (botbuilder's fetch blocks the event loop). The path is
     new for every test, since botbuilder caches keys per metadata URL for a day."""
 
-    def __init__(self, jwks: dict[str, Any], failure: str = "") -> None:
+    def __init__(self, jwks: dict[str, Any], failure: str = "", delay: float = 0.0) -> None:
         self.jwks = jwks
+        self.delay = delay  # seconds before each answer: a slow key host
         self.failure = failure  # "" | "500" (every answer) | "keys gone" (JWKS address dead)
         self.prefix = f"/{uuid.uuid4().hex}"
         self.hits: list[str] = []
@@ -146,6 +148,7 @@ class KeyIssuer:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 issuer.hits.append(self.path)
+                time.sleep(issuer.delay)
                 base = f"http://127.0.0.1:{self.server.server_address[1]}{issuer.prefix}"
                 if issuer.failure == "500":
                     self.send_error(500)
@@ -572,3 +575,18 @@ async def test_no_secret_or_token_reaches_a_log_line_or_an_answer(
     for what, secret in secrets.items():
         if secret.count(".") == 2 and secret.rsplit(".", 1)[1]:
             assert secret.rsplit(".", 1)[1] not in logged, f"{what}'s signature in the logs"
+
+
+async def test_a_slow_key_host_does_not_freeze_other_requests(
+    auth_client, connector: ConnectorStub, keys: Keys, issuer: KeyIssuer
+) -> None:
+    issuer.delay = 1.0  # metadata and keys: two seconds in all
+    token = sign(keys.teams, claims(connector.url))
+    message = asyncio.create_task(post(auth_client, activity(connector, "auditors"), token))
+    started = time.monotonic()
+    await asyncio.sleep(0.3)  # the key fetch is under way (a frozen loop wakes only after it)
+    health = await auth_client.get("/healthz")
+    assert health.status == 200
+    assert time.monotonic() - started < 1.2  # answered while the keys were still coming
+    assert (await message).status in (200, 201)
+    assert "Auditors network" in replies_text(connector)

@@ -188,6 +188,7 @@ EDGE = {
     Path("bot/teams_support.py"),
     Path("bot/sqlite_storage.py"),
     Path("bot/connector.py"),
+    Path("bot/signing_keys.py"),
 }
 
 
@@ -198,6 +199,9 @@ def core_modules() -> list[Path]:
         for f in files
         if f.relative_to(ROOT) not in EDGE and "dialogs" not in f.relative_to(ROOT).parts
     ]
+
+
+SDK_PACKAGES = ("botbuilder", "botframework", "msrest")  # the Bot Framework SDK and its base
 
 
 def botbuilder_imports(source: str) -> list[str]:
@@ -216,7 +220,7 @@ def botbuilder_imports(source: str) -> list[str]:
             arg = node.args[0]
             if called in ("import_module", "__import__") and isinstance(arg, ast.Constant):
                 names = [str(arg.value)]
-        found += [n for n in names if n == "botbuilder" or n.startswith("botbuilder.")]
+        found += [n for n in names if n.split(".")[0] in SDK_PACKAGES]
     return found
 
 
@@ -230,6 +234,7 @@ def botbuilder_imports(source: str) -> list[str]:
         ("import importlib\nimportlib.import_module('botbuilder.dialogs')", ["botbuilder.dialogs"]),
         ("__import__('botbuilder')", ["botbuilder"]),
         ("import botbuilderish\nfrom .botbuilder import x\nimport yaml", []),
+        ("from botframework.connector import auth", ["botframework.connector"]),
     ],
 )
 def test_the_import_finder_finds_botbuilder_imports(source, expected):
