@@ -33,7 +33,6 @@ BACKOFF_BASE = dt.timedelta(seconds=5)
 BACKOFF_CAP = dt.timedelta(minutes=15)
 
 _ID = re.compile(r"^\s*(?:sup\s*[-_#:\u2010-\u2015]?\s*|#\s*)?([0-9]+)\s*$", re.IGNORECASE)
-_ID_IN_TEXT = re.compile(r"\bsup\s*[-_#:\u2010-\u2015]?\s*([0-9]{1,9})\b", re.IGNORECASE)
 # Bidirectional overrides and isolates: they can make a terminal show text in another order.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
@@ -66,13 +65,6 @@ def parse_id(text: object) -> int | None:
         return None
     number = int(match.group(1))
     return number if number >= 1 else None
-
-
-def find_ids(text: str) -> list[int]:
-    """The ticket numbers mentioned in free text ("any news on sup-42?"), in order, once each;
-    only with the ``SUP`` prefix, so that other numbers in a sentence are not taken."""
-    numbers = [int(m.group(1)) for m in _ID_IN_TEXT.finditer(text)]
-    return [n for n in dict.fromkeys(numbers) if n >= 1]
 
 
 # --------------------------------------------------------------------------- values

@@ -17,7 +17,6 @@ from bot.tickets import (
     Ticket,
     Turn,
     backoff,
-    find_ids,
     format_id,
     parse_id,
     printable,
@@ -103,11 +102,6 @@ def test_parse_id_is_tolerant(text):
 )
 def test_parse_id_refuses_what_is_not_an_id(text):
     assert parse_id(text) is None
-
-
-def test_find_ids_in_free_text():
-    assert find_ids("any news on sup-42? and SUP 0007, also sup-42 again, 3 days") == [42, 7]
-    assert find_ids("I have 42 problems") == []
 
 
 def test_backoff_doubles_up_to_a_cap_and_is_deterministic():
