@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,9 +64,9 @@ class ConnectorStub:
         return app
 
 
-@pytest.fixture
-async def connector() -> AsyncIterator[ConnectorStub]:
-    stub = ConnectorStub()
+@asynccontextmanager
+async def serving(stub: Any) -> AsyncIterator[Any]:
+    """Run a stub's ``app()`` on loopback, with ``stub.url`` set to its address."""
     server = TestServer(stub.app(), host="127.0.0.1")
     await server.start_server()
     stub.url = str(server.make_url("/"))
@@ -73,6 +74,12 @@ async def connector() -> AsyncIterator[ConnectorStub]:
         yield stub
     finally:
         await server.close()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[ConnectorStub]:
+    async with serving(ConnectorStub()) as stub:
+        yield stub
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 from botbuilder.schema import Activity, Attachment
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
@@ -29,7 +28,7 @@ from bot.assistant import Assistant
 from bot.catalogue import load_catalogue
 from bot.connector import EdgeAuthentication, EdgeSerializer, build_retry, is_plain_json
 from dialogs.conversation import to_activity
-from tests.http.conftest import activity
+from tests.http.conftest import activity, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,14 +73,8 @@ class FlakyConnector:
 
 @pytest.fixture
 async def flaky() -> AsyncIterator[FlakyConnector]:
-    stub = FlakyConnector()
-    server = TestServer(stub.app(), host="127.0.0.1")
-    await server.start_server()
-    stub.url = str(server.make_url("/"))
-    try:
+    async with serving(FlakyConnector()) as stub:
         yield stub
-    finally:
-        await server.close()
 
 
 def message(stub: FlakyConnector, cid: str, text: str, turn: int = 1) -> dict[str, Any]:
