@@ -14,8 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import DESK, create_app
 from bot.settings import Settings
 from tests.helpers import actions
-from tests.http.conftest import activity
-from tests.http.test_support import CHANNEL, posted_to, say, wait_for
+from tests.http.test_support import CHANNEL, assign_invoke, posted_to, say, wait_for
 
 SUPPORT = "19:support@thread.tacv2"
 POLL_SECONDS = 1.0  # DeliveryWorker's default: a second round on both must not repeat anything
@@ -70,18 +69,7 @@ async def test_a_conversation_and_a_ticket_move_between_instances(
     # "Assign to me" on the card, handled by B.
     assign = next(a for a in actions(post["attachments"][0]["content"]) if a.get("verb"))
     assert assign["verb"] == "ticket.assign" and assign["data"]["ticket"] == "SUP-0001"
-    invoke = activity(
-        connector,
-        None,
-        type="invoke",
-        name="adaptiveCard/action",
-        value={
-            "action": {"type": "Action.Execute", "verb": "ticket.assign", "data": assign["data"]}
-        },
-        conversation=CHANNEL,
-        replyToId=ticket.channel_activity_id,
-        **{"from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}},
-    )
+    invoke = assign_invoke(connector, assign["data"], ticket.channel_activity_id)
     resp = await b.post("/api/messages", json=invoke)
     assert resp.status == 200
     assert "Sam Support" in str((await resp.json())["value"])

@@ -9,7 +9,14 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app import DESK, create_app
 from tests.helpers import actions
-from tests.http.test_support import CHANNEL, open_ticket, posted_to, say, wait_for
+from tests.http.test_support import (
+    CHANNEL,
+    assign_invoke,
+    open_ticket,
+    posted_to,
+    say,
+    wait_for,
+)
 
 
 async def start(settings) -> TestClient:
@@ -40,23 +47,7 @@ async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> 
         assign = next(a for a in actions(card) if a.get("verb") == "ticket.assign")
 
         # "Assign to me" pressed on the card after the restart still notifies the user.
-        invoke = {
-            "type": "invoke",
-            "name": "adaptiveCard/action",
-            "id": "invoke-1",
-            "serviceUrl": connector.url,
-            "channelId": "msteams",
-            "from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"},
-            "conversation": CHANNEL,
-            "recipient": {"id": "28:bot-1", "name": "Interact"},
-            "value": {
-                "action": {
-                    "type": "Action.Execute",
-                    "verb": "ticket.assign",
-                    "data": assign["data"],
-                }
-            },
-        }
+        invoke = assign_invoke(connector, assign["data"], None)
         resp = await second.post("/api/messages", json=invoke)
         assert resp.status == 200
         await wait_for(lambda: any("was taken by" in (s.get("text") or "") for s in connector.sent))

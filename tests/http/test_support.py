@@ -29,6 +29,20 @@ def posted_to(connector: ConnectorStub, conversation: str) -> list[dict]:
     return [s for s in connector.sent if f"/v3/conversations/{conversation}/" in s["_path"] + "/"]
 
 
+def assign_invoke(connector: ConnectorStub, data: dict, reply_to: str | None) -> dict:
+    """A support agent pressing "Assign to me" on a ticket card in the support channel."""
+    return activity(
+        connector,
+        None,
+        type="invoke",
+        name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": "ticket.assign", "data": data}},
+        conversation=CHANNEL,
+        replyToId=reply_to,
+        **{"from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}},
+    )
+
+
 async def open_ticket(client, connector) -> None:
     await say(client, connector, "I can't log in")
     await say(client, connector, "yes")
@@ -49,18 +63,7 @@ async def test_ticket_goes_to_the_channel_and_assign_notifies_the_user(client, c
     receipt = connector.sent[-1]
     assert "SUP-0001" in str(receipt) and "support channel" in str(receipt)
 
-    invoke = activity(
-        connector,
-        None,
-        type="invoke",
-        name="adaptiveCard/action",
-        value={
-            "action": {"type": "Action.Execute", "verb": "ticket.assign", "data": assign["data"]}
-        },
-        conversation=CHANNEL,
-        replyToId="sent-2",
-        **{"from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}},
-    )
+    invoke = assign_invoke(connector, assign["data"], "sent-2")
     resp = await client.post("/api/messages", json=invoke)
     assert resp.status == 200
     body = await resp.json()
