@@ -27,12 +27,10 @@ from botbuilder.integration.aiohttp import (
 from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
-from bot import signing_keys
 from bot.assistant import Assistant
-from bot.catalogue import load_catalogue
-from bot.connector import EdgeAuthentication
-from bot.feedback import FeedbackLog
-from bot.guards import (
+from bot.core.catalogue import load_catalogue
+from bot.ops.feedback import FeedbackLog
+from bot.ops.guards import (
     RATE_LIMITED_TEXT,
     Rate,
     RateLimiter,
@@ -40,14 +38,16 @@ from bot.guards import (
     service_url_allowed_without_auth,
     tenant_allowed,
 )
-from bot.logs import correlation_id, new_correlation_id, setup_logging
-from bot.mail import smtp_config
-from bot.redaction import install_log_redaction
+from bot.ops.logs import correlation_id, new_correlation_id, setup_logging
+from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings
-from bot.sqlite_storage import SqliteStorage
-from bot.store import open_store
-from bot.teams_bot import InteractBot, error_handler, parse_activity
-from bot.teams_support import SupportDesk
+from bot.teams import signing_keys
+from bot.teams.bot import InteractBot, error_handler, parse_activity
+from bot.teams.connector import EdgeAuthentication
+from bot.teams.storage import SqliteStorage
+from bot.teams.support import SupportDesk
+from bot.tickets.mail import smtp_config
+from bot.tickets.store.sqlite import open_store
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.main_dialog import MainDialog
@@ -158,8 +158,10 @@ def create_app(settings: Settings, storage: Storage | None = None) -> web.Applic
         [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
     )
     parts = build_bot(settings, storage)
-    signing_keys.install()  # the key fetch runs in a thread, with a timeout: bot/signing_keys.py
-    # Connector clients (and their msrest retry policies) built once, not per turn: bot/connector.py
+    # the key fetch runs in a thread, with a timeout: bot/teams/signing_keys.py
+    signing_keys.install()
+    # Connector clients (and their msrest retry policies) built once, not per turn:
+    # bot/teams/connector.py
     adapter = CloudAdapter(
         EdgeAuthentication(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
     )
@@ -188,7 +190,7 @@ async def _correlate(
     request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
 ) -> web.StreamResponse:
     """One correlation id per request, on every log record made while it is handled
-    (bot.logs): the caller's X-Correlation-Id, else (set in ``messages``) the activity's id,
+    (bot.ops.logs): the caller's X-Correlation-Id, else (set in ``messages``) the activity's id,
     else a fresh one. The response carries it back; the request is logged with it (this is
     the access log: ``main`` turns aiohttp's own off)."""
     token = correlation_id.set(new_correlation_id(request.headers.get(CORRELATION_HEADER)))
@@ -285,7 +287,7 @@ async def messages(request: web.Request) -> web.Response:
 def _guard(
     app: web.Application, body: dict[str, Any], activity: Activity, identity: ClaimsIdentity
 ) -> web.Response | None:
-    """The answer for an activity the bot must not handle (bot.guards), or None."""
+    """The answer for an activity the bot must not handle (bot.ops.guards), or None."""
     anonymous = (
         identity.authentication_type == AuthenticationConstants.ANONYMOUS_AUTH_TYPE
         or not identity.claims

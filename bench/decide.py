@@ -41,9 +41,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.answers import Answerer  # noqa: E402
-from bot.catalogue import Catalogue, load_catalogue  # noqa: E402
-from bot.understanding import Understander  # noqa: E402
+from bot.core.answers import Answerer  # noqa: E402
+from bot.core.catalogue import Catalogue, load_catalogue  # noqa: E402
+from bot.core.understanding import Understander  # noqa: E402
 
 DATA = ROOT / "data"
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"

@@ -243,8 +243,8 @@ def check_questions(questions: Sequence[str]) -> None:
     """Refuse questions that open the escalation dialog (it waits for yes / no)."""
     sys.path.insert(0, str(ROOT))
     from bot.assistant import Assistant
-    from bot.catalogue import load_catalogue
-    from bot.understanding import Context, Intent
+    from bot.core.catalogue import load_catalogue
+    from bot.core.understanding import Context, Intent
 
     assistant = Assistant(load_catalogue(ROOT / "data"))
     understander = assistant.understander

@@ -9,9 +9,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answers import Answer, Answerer
-from bot.catalogue import Catalogue
-from bot.understanding import Context, Understander, Understanding
+from bot.core.answers import Answer, Answerer
+from bot.core.catalogue import Catalogue
+from bot.core.understanding import Context, Understander, Understanding
 from cards.render import activities_text, render
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.guards import is_loopback_url, parse_tenants
+from bot.ops.guards import is_loopback_url, parse_tenants
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
@@ -87,7 +87,7 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 def _smtp_from(env: Mapping[str, str]) -> str:
     """SMTP_FROM, required when SMTP_HOST is set: a sender address cannot be guessed."""
-    from bot.mail import MailError, sender_address  # the check the mail itself makes
+    from bot.tickets.mail import MailError, sender_address  # the check the mail itself makes
 
     raw = env.get("SMTP_FROM", "").strip()
     if not raw:
@@ -177,17 +177,17 @@ class Settings:
     azure_storage_connection_string: str = field(default="", repr=False)  # a secret
     azure_storage_container: str = DEFAULT_CONTAINER
     log_level: str = "INFO"
-    log_format: str = "json"  # one JSON object per line (bot.logs); "text" for a terminal
+    log_format: str = "json"  # one JSON object per line (bot.ops.logs); "text" for a terminal
     shutdown_timeout: int = 8  # seconds in-flight turns get to finish on SIGTERM / Ctrl-C
     support_admins: frozenset[str] = frozenset()  # AAD object ids; empty: anyone in a channel
-    # E-mail of escalation tickets (bot.mail); no SMTP_HOST: no e-mail is sent.
+    # E-mail of escalation tickets (bot.tickets.mail); no SMTP_HOST: no e-mail is sent.
     smtp_host: str = ""
     smtp_port: int = 587
     smtp_starttls: bool = True
     smtp_username: str = ""
     smtp_password: str = field(default="", repr=False)
     smtp_from: str = ""  # required when smtp_host is set
-    # Teams app package (``python -m bot package``); checked by bot.package, not here.
+    # Teams app package (``python -m bot package``); checked by bot.packaging.package, not here.
     teams_app_id: str = ""  # empty: derived from app_id (uuid5), so builds are reproducible
     bot_domain: str = ""  # the bot's public host name, for the manifest's validDomains
     app_version: str = "1.0.0"

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from bot.answers import Answer, Choice, Link, Recommendation, role_choices
-from bot.catalogue import Catalogue, Community, Contact, Portal
+from bot.core.answers import Answer, Choice, Link, Recommendation, role_choices
+from bot.core.catalogue import Catalogue, Community, Contact, Portal
 
 CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"

@@ -11,8 +11,8 @@ from typing import Any
 
 from rapidfuzz import fuzz, utils
 
-from bot.catalogue import Catalogue, Community
-from bot.understanding import Understander
+from bot.core.catalogue import Catalogue, Community
+from bot.core.understanding import Understander
 from cards.builders import CARD_CONTENT_TYPE, community_card
 
 MAX_RESULTS = 25

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.answers import Answer
-from bot.catalogue import Catalogue
+from bot.core.answers import Answer
+from bot.core.catalogue import Catalogue
 from cards.builders import CARD_CONTENT_TYPE, answer_card, card_text
 
 

@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from bot.tickets import Status, Ticket, Turn
+from bot.tickets.model import Status, Ticket, Turn
 from cards.builders import (
     Card,
     Element,

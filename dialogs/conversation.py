@@ -16,10 +16,10 @@ from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
-from bot.connector import is_plain_json
-from bot.feedback import FeedbackLog
-from bot.tickets import Turn
-from bot.understanding import Context, Intent
+from bot.core.understanding import Context, Intent
+from bot.ops.feedback import FeedbackLog
+from bot.teams.connector import is_plain_json
+from bot.tickets.model import Turn
 
 TURN_TEXT = "interact.text"  # turn_state key: the user's text without the bot's @mention
 MAX_REMEMBERED = 5

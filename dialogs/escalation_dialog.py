@@ -12,9 +12,9 @@ from botbuilder.dialogs import (
 from botbuilder.dialogs.prompts import ConfirmPrompt, PromptOptions, TextPrompt
 from botbuilder.schema import Attachment
 
-from bot.catalogue import Contact
-from bot.teams_support import SupportDesk
-from bot.text import STOPWORDS, tokens
+from bot.core.catalogue import Contact
+from bot.core.text import STOPWORDS, tokens
+from bot.teams.support import SupportDesk
 from cards.builders import CARD_CONTENT_TYPE
 from cards.tickets import ticket_receipt_card
 from dialogs.conversation import Conversation, clean_text

@@ -13,7 +13,7 @@ from botbuilder.dialogs import (
 )
 
 from bot.assistant import Reply
-from bot.understanding import Intent
+from bot.core.understanding import Intent
 from dialogs.conversation import Conversation, turn_text
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.role_dialog import RoleDialog

@@ -14,7 +14,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 
-from bot.understanding import Intent
+from bot.core.understanding import Intent
 from dialogs.conversation import Conversation, clean_text, to_activity
 
 MAX_ASKS = 2

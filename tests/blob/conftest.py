@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.blob_store import BlobStore
-from bot.sqlite_storage import SqliteStorage
+from bot.teams.storage import SqliteStorage
+from bot.tickets.store.blob import BlobStore
 from tests.http.conftest import connector as connector  # the connector stub, for test_instances
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 from azure.storage.blob import BlobClient
 
-from bot.blob_store import BlobStore
-from bot.delivery import DeliveryWorker
 from bot.settings import Settings
-from bot.store import ConflictError, StateStore, StoreError, TicketStore, open_store
-from bot.tickets import Delivery, Status, Ticket
+from bot.tickets.delivery import DeliveryWorker
+from bot.tickets.model import Delivery, Status, Ticket
+from bot.tickets.store.blob import BlobStore
+from bot.tickets.store.sqlite import ConflictError, StateStore, StoreError, TicketStore, open_store
 from tests.unit.test_tickets_store import LEASE, NOW, new_ticket
 
 

@@ -1,4 +1,4 @@
-"""The outgoing edge (bot/connector.py): clients built once, retries as msrest meant them, the
+"""The outgoing edge (bot/teams/connector.py): clients built once, retries as msrest meant them, the
 same bytes on the wire. Real activities go through the aiohttp app; the replies reach a
 connector stub that can answer with errors first."""
 
@@ -22,11 +22,11 @@ from msrest.serialization import Serializer
 from msrest.universal_http import requests as msrest_requests
 from urllib3.util import retry as retry_module
 
-import bot.connector as edge
+import bot.teams.connector as edge
 from app import ADAPTER
 from bot.assistant import Assistant
-from bot.catalogue import load_catalogue
-from bot.connector import EdgeAuthentication, EdgeSerializer, build_retry, is_plain_json
+from bot.core.catalogue import load_catalogue
+from bot.teams.connector import EdgeAuthentication, EdgeSerializer, build_retry, is_plain_json
 from dialogs.conversation import to_activity
 from tests.http.conftest import activity, serving
 

@@ -1,4 +1,4 @@
-"""The request guards on /api/messages (bot.guards, applied by app.py): the serviceUrl of an
+"""The request guards on /api/messages (bot.ops.guards, applied by app.py): the serviceUrl of an
 unauthenticated request, the tenant allow-list and the per-conversation rate limit."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import RATE_LIMITER, create_app
-from bot.guards import RATE_LIMITED_TEXT
+from bot.ops.guards import RATE_LIMITED_TEXT
 from bot.settings import Settings
 from tests.http.conftest import ConnectorStub, activity
 from tests.http.test_api import replies_text

@@ -15,7 +15,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import ASSISTANT, DESK, STOPPING, WORKER_TASK, create_app
-from bot.logs import JsonFormatter, correlation_id, new_correlation_id, setup_logging
+from bot.ops.logs import JsonFormatter, correlation_id, new_correlation_id, setup_logging
 from tests.http.conftest import activity
 from tests.http.test_api import replies_text
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answers import Answerer
 from bot.assistant import Assistant
-from bot.catalogue import Catalogue, load_catalogue
-from bot.cli import main
-from bot.understanding import Intent, Understander
+from bot.cli.main import main
+from bot.core.answers import Answerer
+from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.understanding import Intent, Understander
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -336,8 +336,8 @@ def test_ask_honours_the_portal_override(cli_env, monkeypatch):
 
 
 def test_a_refusal_without_any_recommendation_still_answers(catalogue):
-    from bot.answers import Answerer
-    from bot.understanding import Refusal, Understanding
+    from bot.core.answers import Answerer
+    from bot.core.understanding import Refusal, Understanding
 
     u = Understanding(
         text="financial management",

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answers import CLARIFY_ROLES, Answer, Answerer, Refusal, i_am
-from bot.catalogue import Catalogue, load_catalogue
-from bot.understanding import Intent, Match, Understanding
-from bot.understanding import Refusal as URefusal
+from bot.core.answers import CLARIFY_ROLES, Answer, Answerer, Refusal, i_am
+from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.understanding import Intent, Match, Understanding
+from bot.core.understanding import Refusal as URefusal
 from cards.builders import (
     CARD_VERSION,
     DEFAULT_MAIL_SUBJECT,

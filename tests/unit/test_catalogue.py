@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalogue import FILES, Catalogue, CatalogueError, Problem, load_catalogue
-from bot.cli import main
+from bot.cli.main import main
+from bot.core.catalogue import FILES, Catalogue, CatalogueError, Problem, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"

@@ -7,10 +7,10 @@ import datetime as dt
 
 from aiosmtpd.controller import Controller
 
-from bot.delivery import DeliveryWorker
-from bot.mail import email_sender
-from bot.store import SqliteStore
-from bot.tickets import Turn
+from bot.tickets.delivery import DeliveryWorker
+from bot.tickets.mail import email_sender
+from bot.tickets.model import Turn
+from bot.tickets.store.sqlite import SqliteStore
 from tests.unit.test_mail import Collector, free_port, start_server
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)

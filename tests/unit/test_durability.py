@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import SqliteStore
-from bot.tickets import Status
+from bot.tickets.model import Status
+from bot.tickets.store.sqlite import SqliteStore
 
 from .ticket_writer import description
 

@@ -6,8 +6,8 @@ import csv
 import datetime as dt
 import io
 
-from bot.cli import main
-from bot.feedback import FeedbackLog
+from bot.cli.main import main
+from bot.ops.feedback import FeedbackLog
 
 WHEN = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 

@@ -1,4 +1,4 @@
-"""The pure request guards (bot.guards) and the log redaction (bot.redaction)."""
+"""The pure request guards (bot.ops.guards) and the log redaction (bot.ops.redaction)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.guards import (
+from bot.ops.guards import (
     Rate,
     RateLimiter,
     activity_tenants,
@@ -18,7 +18,7 @@ from bot.guards import (
     service_url_allowed_without_auth,
     tenant_allowed,
 )
-from bot.redaction import REDACTED, Redactor, install_log_redaction
+from bot.ops.redaction import REDACTED, Redactor, install_log_redaction
 
 # --------------------------------------------------------------------------- tenants
 

@@ -1,4 +1,5 @@
-"""E-mail of escalation tickets (bot.mail) against a real SMTP server (aiosmtpd) on loopback."""
+"""E-mail of escalation tickets (bot.tickets.mail) against a real SMTP server (aiosmtpd) on
+loopback."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from bot import mail
-from bot.mail import MailError, SmtpConfig, send_email, smtp_config, summary, ticket_email
 from bot.settings import Settings, SettingsError
-from bot.tickets import Status, Ticket, Turn
+from bot.tickets import mail
+from bot.tickets.mail import MailError, SmtpConfig, send_email, smtp_config, summary, ticket_email
+from bot.tickets.model import Status, Ticket, Turn
 
 # The AUTH tests use a plain-text server on purpose (auth_require_tls=False); aiosmtpd warns.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")

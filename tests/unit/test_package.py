@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import package
-from bot.cli import load_assistant, main
-from bot.package import PackageError
+from bot.cli.main import load_assistant, main
+from bot.packaging import package
+from bot.packaging.package import PackageError
 from bot.settings import Settings
 
 BOT_ID = "00000000-0000-4000-8000-000000000000"  # the dummy id scripts/ci_package.sh uses

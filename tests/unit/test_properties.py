@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.assistant import Assistant, Reply
-from bot.catalogue import load_catalogue
-from bot.understanding import Context, Intent
+from bot.core.catalogue import load_catalogue
+from bot.core.understanding import Context, Intent
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 24)
@@ -184,11 +184,11 @@ def test_gibberish_is_answered_with_the_fallback(text):
 
 # The SDK edge: the only modules of bot/ that may import botbuilder (with dialogs/ and app.py).
 EDGE = {
-    Path("bot/teams_bot.py"),
-    Path("bot/teams_support.py"),
-    Path("bot/sqlite_storage.py"),
-    Path("bot/connector.py"),
-    Path("bot/signing_keys.py"),
+    Path("bot/teams/bot.py"),
+    Path("bot/teams/support.py"),
+    Path("bot/teams/storage.py"),
+    Path("bot/teams/connector.py"),
+    Path("bot/teams/signing_keys.py"),
 }
 
 
@@ -244,12 +244,12 @@ def test_the_import_finder_finds_botbuilder_imports(source, expected):
 def test_core_modules_are_found():
     names = {f.relative_to(ROOT).as_posix() for f in core_modules()}
     assert {
-        "bot/understanding.py",
-        "bot/answers.py",
-        "bot/catalogue.py",
+        "bot/core/understanding.py",
+        "bot/core/answers.py",
+        "bot/core/catalogue.py",
         "cards/render.py",
     } <= names
-    assert "bot/teams_bot.py" not in names
+    assert "bot/teams/bot.py" not in names
 
 
 @pytest.mark.parametrize("path", core_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())

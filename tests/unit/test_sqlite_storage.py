@@ -25,8 +25,8 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 
-from bot.sqlite_storage import SqliteStorage
-from bot.store import ConflictError, SqliteStore
+from bot.teams.storage import SqliteStorage
+from bot.tickets.store.sqlite import ConflictError, SqliteStore
 
 
 @pytest.fixture

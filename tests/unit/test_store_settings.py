@@ -7,9 +7,9 @@ import logging
 
 import pytest
 
-from bot.redaction import install_log_redaction
+from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings, SettingsError
-from bot.store import SqliteStore, open_store
+from bot.tickets.store.sqlite import SqliteStore, open_store
 
 CONNECTION = (
     "DefaultEndpointsProtocol=https;AccountName=interact;"

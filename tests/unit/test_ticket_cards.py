@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from bot.tickets import Status, Ticket, Turn
+from bot.tickets.model import Status, Ticket, Turn
 from cards.builders import card_text, mailto, plain
 from cards.tickets import (
     ASSIGN_VERB,

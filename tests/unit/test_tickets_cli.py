@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.settings import ROOT, Settings
-from bot.store import SqliteStore
-from bot.tickets import Status, Turn
+from bot.tickets.model import Status, Turn
+from bot.tickets.store.sqlite import SqliteStore
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 EVIL = '=HYPERLINK("http://evil.example","click")\n\x1b[2J\x1b[31mred\rover\u202eright'

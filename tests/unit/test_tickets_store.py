@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import ConflictError, SqliteStore, StateStore, StoreError, TicketStore
-from bot.tickets import (
+from bot.tickets.model import (
     Delivery,
     Status,
     Ticket,
@@ -21,6 +20,7 @@ from bot.tickets import (
     parse_id,
     printable,
 )
+from bot.tickets.store.sqlite import ConflictError, SqliteStore, StateStore, StoreError, TicketStore
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(minutes=1)

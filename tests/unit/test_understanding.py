@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from bot.assistant import Assistant, Reply
-from bot.catalogue import Catalogue, load_catalogue
-from bot.understanding import Context, Intent, Understander
+from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.understanding import Context, Intent, Understander
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"

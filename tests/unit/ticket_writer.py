@@ -17,8 +17,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from bot.store import SqliteStore
-from bot.tickets import Status, Turn
+from bot.tickets.model import Status, Turn
+from bot.tickets.store.sqlite import SqliteStore
 
 PADDING = "x" * 3000  # long enough that a write spans several pages
 

@@ -43,7 +43,7 @@ from botbuilder.schema.teams import (
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
-from bot.teams_support import SupportDesk
+from bot.teams.support import SupportDesk
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
 from cards.extension import search_response
@@ -383,7 +383,7 @@ def error_handler(
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
         error_id = uuid.uuid4().hex[:8]
-        ids = {"error_id": error_id}  # a field of its own in the JSON logs (bot.logs)
+        ids = {"error_id": error_id}  # a field of its own in the JSON logs (bot.ops.logs)
         log.error("turn failed [error %s]", error_id, exc_info=error, extra=ids)
         try:
             await turn_context.send_activity(

@@ -21,13 +21,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from bot import package as teams_package
 from bot.assistant import Assistant, Reply
-from bot.catalogue import CatalogueError, load_catalogue
-from bot.feedback import FeedbackLog
+from bot.core.catalogue import CatalogueError, load_catalogue
+from bot.ops.feedback import FeedbackLog
+from bot.packaging import package as teams_package
 from bot.settings import Settings, SettingsError
-from bot.store import SqliteStore, StoreError, TicketStore, open_store
-from bot.tickets import (
+from bot.tickets.model import (
     Delivery,
     Status,
     Ticket,
@@ -36,6 +35,7 @@ from bot.tickets import (
     write_csv,
     write_json,
 )
+from bot.tickets.store.sqlite import SqliteStore, StoreError, TicketStore, open_store
 
 
 def _settings() -> Settings:

@@ -12,7 +12,7 @@ carries its current eTag in ``e_tag``; the objects passed to ``write`` are not c
 
 The stored JSON can name Python classes (``py/object``): the database is trusted, as the bot's own
 memory; do not point ``ASSISTANT_DB`` at a file from elsewhere, nor ``AZURE_STORAGE_CONTAINER`` at
-a container that others write to (``bot.blob_store``: the same state, on Blob Storage).
+a container that others write to (``bot.tickets.store.blob``: the same state, on Blob Storage).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
-from bot.store import StateStore
+from bot.tickets.store.sqlite import StateStore
 
 E_TAG = "e_tag"
 

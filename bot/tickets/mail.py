@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.settings import Settings
-    from bot.tickets import Ticket
+    from bot.tickets.model import Ticket
 
 log = logging.getLogger("interact.mail")
 
@@ -315,7 +315,7 @@ async def send_email(config: SmtpConfig, message: EmailMessage) -> None:
 
 
 def email_sender(config: SmtpConfig) -> Callable[[Any, Ticket], Awaitable[None]]:
-    """A delivery sender (``bot.delivery.Sender``) that mails the ticket to its contact."""
+    """A delivery sender (``bot.tickets.delivery.Sender``) that mails the ticket to its contact."""
 
     async def send(_delivery: Any, ticket: Ticket) -> None:
         await send_email(config, ticket_email(ticket, config.sender))

@@ -23,8 +23,8 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.catalogue import Catalogue
-from bot.text import STOPWORDS, tokens
+from bot.core.catalogue import Catalogue
+from bot.core.text import STOPWORDS, tokens
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 COMMANDS = ("cancel", "help", "support_channel")

@@ -11,7 +11,8 @@ both on one embedded SQLite file:
   is leased to one worker at a time, a stale version or eTag is refused;
 - the schema is versioned in the ``meta`` table; a file from a newer version is refused.
 
-``bot.blob_store.BlobStore`` implements both on Azure Blob Storage, shared by several instances;
+``bot.tickets.store.blob.BlobStore`` implements both on Azure Blob Storage, shared by several
+instances;
 ``open_store`` opens the one the settings choose (``ASSISTANT_STORE``).
 """
 
@@ -29,11 +30,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from bot.tickets import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
+from bot.tickets.model import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
 
 if TYPE_CHECKING:
-    from bot.blob_store import BlobStore
     from bot.settings import Settings
+    from bot.tickets.store.blob import BlobStore
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -747,7 +748,7 @@ def open_store(settings: Settings) -> SqliteStore | BlobStore:
     """The store the settings choose: the SQLite file (default) or Azure Blob Storage
     (``ASSISTANT_STORE=blob``; azure-storage-blob is imported only then)."""
     if settings.store_backend == "blob":
-        from bot.blob_store import BlobStore
+        from bot.tickets.store.blob import BlobStore
 
         return BlobStore(settings.azure_storage_connection_string, settings.azure_storage_container)
     return SqliteStore(settings.store_path)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.text import tokens
+from bot.core.text import tokens
 
 
 @dataclass(frozen=True)

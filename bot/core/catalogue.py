@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from bot.text import tokens
+from bot.core.text import tokens
 
 FILES = (
     "catalogue.yaml",

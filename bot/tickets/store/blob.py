@@ -1,8 +1,8 @@
 """The store on Azure Blob Storage: tickets, deliveries, settings and bot state shared by several
 instances of the bot (``ASSISTANT_STORE=blob``).
 
-``BlobStore`` implements ``TicketStore`` and ``StateStore`` (``bot.store``) with the same
-semantics as ``SqliteStore``, on one container of JSON blobs, with the synchronous
+``BlobStore`` implements ``TicketStore`` and ``StateStore`` (``bot.tickets.store.sqlite``) with
+the same semantics as ``SqliteStore``, on one container of JSON blobs, with the synchronous
 azure-storage-blob client (callers run the store in a thread). Every write that must not be lost
 to a concurrent one is conditional on the blob's ETag (``If-Match``) or on its absence
 (``If-None-Match: *``), and the loser of a race re-reads or gives up:
@@ -64,7 +64,8 @@ from azure.core.exceptions import (
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
 from bot.settings import DEFAULT_CONTAINER
-from bot.store import (
+from bot.tickets.model import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
+from bot.tickets.store.sqlite import (
     MAX_ERROR_CHARS,
     ConflictError,
     StoreError,
@@ -74,7 +75,6 @@ from bot.store import (
     _ts,
     checked_ticket,
 )
-from bot.tickets import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
 
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_NAME_CHARS = 900  # Blob Storage allows 1,024 characters in a blob name

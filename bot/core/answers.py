@@ -9,8 +9,8 @@ import datetime as dt
 import string
 from dataclasses import dataclass
 
-from bot.catalogue import Catalogue, Community, Contact, Faq, WorkingGroup
-from bot.understanding import Intent, Understanding
+from bot.core.catalogue import Catalogue, Community, Contact, Faq, WorkingGroup
+from bot.core.understanding import Intent, Understanding
 
 # The roles offered as quick choices when the bot has to ask who the user is.
 CLARIFY_ROLES = (

@@ -1,7 +1,7 @@
 """Support tickets as plain values: the ticket, its transcript, its pending deliveries.
 
-Pure: no botbuilder and no database. ``bot.store`` keeps these values durable; the dialogs, the
-delivery worker and ``python -m bot tickets`` read and show them.
+Pure: no botbuilder and no database. ``bot.tickets.store`` keeps these values durable; the
+dialogs, the delivery worker and ``python -m bot tickets`` read and show them.
 
 A ticket is identified by a short readable id, ``SUP-0042``, made from its number (4 digits at
 least, more when needed). Deliveries (the post in the support channel, the e-mail to the contact,
@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TextIO
 
-from bot.feedback import _cell
+from bot.ops.feedback import _cell
 
 ID_PREFIX = "SUP"
 KINDS = ("channel", "email", "notify")

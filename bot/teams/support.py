@@ -20,11 +20,11 @@ from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, Attachment, ConversationReference
 
-from bot.catalogue import Contact
-from bot.delivery import DeliveryWorker, Sender
-from bot.mail import SmtpConfig, email_sender
-from bot.store import ConflictError, TicketStore
-from bot.tickets import Delivery, Status, Ticket, Turn
+from bot.core.catalogue import Contact
+from bot.tickets.delivery import DeliveryWorker, Sender
+from bot.tickets.mail import SmtpConfig, email_sender
+from bot.tickets.model import Delivery, Status, Ticket, Turn
+from bot.tickets.store.sqlite import ConflictError, TicketStore
 from cards.builders import CARD_CONTENT_TYPE
 from cards.tickets import ticket_card, ticket_update_text
 

@@ -14,8 +14,8 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
-from bot.store import TicketStore
-from bot.tickets import Delivery, Ticket
+from bot.tickets.model import Delivery, Ticket
+from bot.tickets.store.sqlite import TicketStore
 
 log = logging.getLogger("interact.delivery")
 

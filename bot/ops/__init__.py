@@ -1,0 +1,1 @@
+"""Operations: logs, redaction, request guards, feedback."""

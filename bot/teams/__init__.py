@@ -1,0 +1,1 @@
+"""The Teams edge: the only modules under bot/ that import botbuilder."""

@@ -1,0 +1,1 @@
+"""The support desk without the SDK: the ticket model, e-mail, delivery and the store."""
