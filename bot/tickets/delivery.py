@@ -90,11 +90,11 @@ class DeliveryWorker:
     async def run(self) -> None:
         """Deliver until ``stop`` is called; an in-flight delivery is finished first."""
         while not self._stopping:
+            self._wake.clear()  # before the round: a wake or a stop during it is not lost
             try:
                 await self.run_once()
             except Exception:
                 log.exception("delivery round failed")
-            self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
 

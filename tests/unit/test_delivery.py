@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 
 from aiosmtpd.controller import Controller
 
@@ -97,3 +98,46 @@ async def test_a_missing_sender_keeps_the_delivery(tmp_path):
     worker = DeliveryWorker(store, {}, owner="w", now=Clock())
     assert await worker.run_once() == 0
     assert "no sender" in store.pending(ticket.id)[0].last_error
+
+
+class HeldStore:
+    """A store whose look for due deliveries is held until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.release = threading.Event()
+        self.calls = 0
+
+    def claim_due(self, now, owner, lease):
+        self.calls += 1
+        self.loop.call_soon_threadsafe(self.entered.set)
+        self.release.wait(5)
+        return []
+
+
+async def worker_in_its_first_round() -> tuple[DeliveryWorker, HeldStore, asyncio.Task]:
+    store = HeldStore()
+    store.loop = asyncio.get_running_loop()
+    worker = DeliveryWorker(store, {}, owner="w1", now=Clock(), poll_seconds=30)
+    task = asyncio.create_task(worker.run())
+    await asyncio.wait_for(store.entered.wait(), 5)
+    return worker, store, task
+
+
+async def test_a_stop_during_a_round_ends_the_worker_without_waiting_a_poll() -> None:
+    worker, store, task = await worker_in_its_first_round()
+    worker.stop()  # while the round is in flight
+    store.release.set()
+    await asyncio.wait_for(task, 5)  # not the 30 s poll
+    assert store.calls == 1
+
+
+async def test_a_wake_during_a_round_starts_another_round_at_once() -> None:
+    worker, store, task = await worker_in_its_first_round()
+    store.entered.clear()
+    worker.wake()  # a ticket was created while the round was in flight
+    store.release.set()
+    await asyncio.wait_for(store.entered.wait(), 5)  # not the 30 s poll
+    assert store.calls == 2
+    worker.stop()
+    await asyncio.wait_for(task, 5)
