@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 from aiohttp import web
@@ -28,7 +28,7 @@ from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
 from bot.assistant import Assistant
-from bot.core.catalogue import load_catalogue
+from bot.core.catalogue import Catalogue, load_catalogue
 from bot.ops.feedback import FeedbackLog
 from bot.ops.guards import (
     RATE_LIMITED_TEXT,
@@ -43,15 +43,18 @@ from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings
 from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
-from bot.teams.connector import EdgeAuthentication
+from bot.teams.connector import EdgeAuthentication, RetryPolicy
 from bot.teams.storage import SqliteStorage
 from bot.teams.support import SupportDesk
 from bot.tickets.mail import smtp_config
-from bot.tickets.store.sqlite import open_store
+from bot.tickets.store.sqlite import SqliteStore, open_store
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.main_dialog import MainDialog
 from dialogs.role_dialog import RoleDialog
+
+if TYPE_CHECKING:
+    from bot.tickets.store.blob import BlobStore
 
 log = logging.getLogger("interact.app")
 
@@ -89,24 +92,39 @@ class Components:
     on_error: Callable[[TurnContext, Exception], Awaitable[None]]
 
 
-def build_bot(settings: Settings, storage: Storage | None = None) -> Components:
-    """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
+Clock = Callable[[], dt.datetime]
 
-    The store (``open_store``: the SQLite file, or Azure Blob Storage) holds the tickets and,
-    unless ``storage`` is given (tests pass ``MemoryStorage``), the bot's conversation, user and
-    dialog state too."""
-    catalogue = load_catalogue(settings.data_dir).with_portal(
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def load_content(settings: Settings) -> Catalogue:
+    """The catalogue of ``settings.data_dir``, with the portal's links configuration sets."""
+    return load_catalogue(settings.data_dir).with_portal(
         register_url=settings.register_url, all_communities_url=settings.all_communities_url
     )
-    assistant = Assistant(catalogue)
-    store = open_store(settings)  # SQLite, or Azure Blob Storage (ASSISTANT_STORE=blob)
+
+
+def build_bot(
+    settings: Settings,
+    storage: Storage | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    store: SqliteStore | BlobStore | None = None,
+    now: Clock = utc_now,
+) -> Components:
+    """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
+
+    Each collaborator is made from ``settings`` unless it is given: the catalogue
+    (``load_content``), the store (``open_store``: the SQLite file, or Azure Blob Storage) that
+    holds the tickets and, unless ``storage`` is given (tests pass ``MemoryStorage``), the
+    bot's conversation, user and dialog state too, and the clock."""
+    assistant = Assistant(catalogue or load_content(settings))
+    store = store or open_store(settings)  # SQLite, or Azure Blob Storage (ASSISTANT_STORE=blob)
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
-
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
-
     conversation = Conversation(
         assistant=assistant,
         profile=user_state.create_property("profile"),
@@ -152,18 +170,30 @@ def auth_config(settings: Settings) -> SimpleNamespace:
     )
 
 
-def create_app(settings: Settings, storage: Storage | None = None) -> web.Application:
-    """The web app: the bot behind a CloudAdapter, plus the health endpoint."""
+def create_app(
+    settings: Settings,
+    storage: Storage | None = None,
+    *,
+    catalogue: Catalogue | None = None,
+    store: SqliteStore | BlobStore | None = None,
+    now: Clock = utc_now,
+    retry_policy: RetryPolicy | None = None,
+) -> web.Application:
+    """The web app: the bot behind a CloudAdapter, plus the health endpoints. The collaborators
+    are ``build_bot``'s, and the retry policy of the replies sent to the Bot Connector
+    (``RetryPolicy()``, msrest's own settings, unless given)."""
     install_log_redaction(
         [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
     )
-    parts = build_bot(settings, storage)
+    parts = build_bot(settings, storage, catalogue=catalogue, store=store, now=now)
     # the key fetch runs in a thread, with a timeout: bot/teams/signing_keys.py
     signing_keys.install()
     # Connector clients (and their msrest retry policies) built once, not per turn:
     # bot/teams/connector.py
     adapter = CloudAdapter(
-        EdgeAuthentication(ConfigurationBotFrameworkAuthentication(auth_config(settings)))
+        EdgeAuthentication(
+            ConfigurationBotFrameworkAuthentication(auth_config(settings)), retry_policy
+        )
     )
     adapter.on_turn_error = parts.on_error
     parts.desk.attach(adapter)

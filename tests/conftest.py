@@ -17,9 +17,29 @@ from botbuilder.schema import (
 )
 
 from app import Components, build_bot
+from bot.assistant import Assistant
+from bot.core.catalogue import Catalogue
+from bot.core.understanding import Understander
 from bot.settings import Settings
+from tests.support.catalogues import real_catalogue
 
 TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """The real catalogue (data/), loaded once for the whole session: it is frozen."""
+    return real_catalogue()
+
+
+@pytest.fixture(scope="session")
+def assistant(catalogue: Catalogue) -> Assistant:
+    return Assistant(catalogue)
+
+
+@pytest.fixture(scope="session")
+def understander(assistant: Assistant) -> Understander:
+    return assistant.understander
 
 
 @pytest.fixture
@@ -33,8 +53,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def components(settings: Settings) -> Components:
-    return build_bot(settings, MemoryStorage())
+def components(settings: Settings, catalogue: Catalogue) -> Components:
+    return build_bot(settings, MemoryStorage(), catalogue=catalogue)
 
 
 def card_of(activity: Activity) -> dict[str, Any] | None:

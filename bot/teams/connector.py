@@ -67,13 +67,15 @@ RETRY_STATUS = frozenset(range(999)) - frozenset(ClientRetryPolicy.safe_codes)
 MAX_CACHED = 64
 
 
-def build_retry() -> Retry:
-    """msrest's retry settings, as an urllib3 ``Retry`` that honours them under urllib3 2."""
+def build_retry(backoff_factor: float = BACKOFF_FACTOR) -> Retry:
+    """msrest's retry settings, as an urllib3 ``Retry`` that honours them under urllib3 2
+    (tests that meet a failing connector on purpose retry without waiting: ``backoff_factor``
+    0)."""
     return Retry(
         total=RETRIES,
         connect=RETRIES,
         read=RETRIES,
-        backoff_factor=BACKOFF_FACTOR,
+        backoff_factor=backoff_factor,
         backoff_max=MAX_BACKOFF,
         retry_after_max=MAX_BACKOFF,
         status_forcelist=RETRY_STATUS,

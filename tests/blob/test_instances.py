@@ -12,6 +12,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import DESK, create_app
+from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 from tests.helpers import actions
 from tests.http.test_support import CHANNEL, assign_invoke, posted_to, say, wait_for
@@ -21,14 +22,19 @@ POLL_SECONDS = 1.0  # DeliveryWorker's default: a second round on both must not 
 
 
 @pytest.fixture
-async def instances(settings: Settings, azurite: str, container: str) -> AsyncIterator[tuple]:
+async def instances(
+    settings: Settings, catalogue: Catalogue, azurite: str, container: str
+) -> AsyncIterator[tuple]:
     shared = dataclasses.replace(
         settings,
         store_backend="blob",
         azure_storage_connection_string=azurite,
         azure_storage_container=container,
     )
-    clients = [TestClient(TestServer(create_app(shared), host="127.0.0.1")) for _ in range(2)]
+    clients = [
+        TestClient(TestServer(create_app(shared, catalogue=catalogue), host="127.0.0.1"))
+        for _ in range(2)
+    ]
     for client in clients:
         await client.start_server()
     try:

@@ -14,6 +14,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
+from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 
 
@@ -83,8 +84,8 @@ async def connector() -> AsyncIterator[ConnectorStub]:
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[TestClient]:
-    server = TestServer(create_app(settings), host="127.0.0.1")
+async def client(settings: Settings, catalogue: Catalogue) -> AsyncIterator[TestClient]:
+    server = TestServer(create_app(settings, catalogue=catalogue), host="127.0.0.1")
     async with TestClient(server) as c:
         yield c
 

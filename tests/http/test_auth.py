@@ -44,6 +44,7 @@ from jwt.algorithms import RSAAlgorithm
 
 import app as app_module
 from app import auth_config, create_app
+from bot.core.catalogue import Catalogue
 from bot.settings import Settings, SettingsError
 from tests.http.conftest import ConnectorStub, activity
 from tests.http.test_api import replies_text
@@ -295,8 +296,10 @@ def auth_settings(settings: Settings, issuer: KeyIssuer) -> Settings:
 
 
 @pytest.fixture
-async def auth_client(auth_settings: Settings, offline, aad) -> AsyncIterator[TestClient]:
-    server = TestServer(create_app(auth_settings), host="127.0.0.1")
+async def auth_client(
+    auth_settings: Settings, catalogue: Catalogue, offline, aad
+) -> AsyncIterator[TestClient]:
+    server = TestServer(create_app(auth_settings, catalogue=catalogue), host="127.0.0.1")
     async with TestClient(server) as c:
         yield c
 
@@ -438,7 +441,13 @@ async def test_an_invoke_with_a_bad_token_is_refused(
 
 @pytest.mark.parametrize("down", ["metadata", "keys", "metadata answers 500"])
 async def test_signing_keys_out_of_reach_is_503_not_500(
-    settings: Settings, connector: ConnectorStub, keys: Keys, aad: Aad, offline, down: str
+    settings: Settings,
+    catalogue: Catalogue,
+    connector: ConnectorStub,
+    keys: Keys,
+    aad: Aad,
+    offline,
+    down: str,
 ) -> None:
     context: KeyIssuer | None = None
     if down == "metadata":
@@ -450,7 +459,8 @@ async def test_signing_keys_out_of_reach_is_503_not_500(
         app_settings = dataclasses.replace(
             settings, app_id=APP_ID, app_password=APP_PASSWORD, openid_metadata_url=url
         )
-        async with TestClient(TestServer(create_app(app_settings), host="127.0.0.1")) as client:
+        app = create_app(app_settings, catalogue=catalogue)
+        async with TestClient(TestServer(app, host="127.0.0.1")) as client:
             token = sign(keys.teams, claims(connector.url))
             resp = await post(client, activity(connector), token)
             assert resp.status == 503

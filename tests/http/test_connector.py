@@ -25,7 +25,6 @@ from urllib3.util import retry as retry_module
 import bot.teams.connector as edge
 from app import ADAPTER
 from bot.assistant import Assistant
-from bot.core.catalogue import load_catalogue
 from bot.teams.connector import EdgeAuthentication, EdgeSerializer, build_retry, is_plain_json
 from dialogs.conversation import to_activity
 from tests.http.conftest import activity, serving
@@ -209,19 +208,18 @@ def _claims() -> Any:
 # --------------------------------------------------------------------------- serialisation
 
 
-def real_replies() -> list[dict[str, Any]]:
+def real_replies(assistant: Assistant) -> list[dict[str, Any]]:
     """Every activity the assistant renders for the benchmark's questions."""
-    assistant = Assistant(load_catalogue(ROOT / "data"))
     lines = (ROOT / "bench" / "questions.txt").read_text(encoding="utf-8").splitlines()
     questions = [q for q in lines if q.strip() and not q.startswith("#")]
     return [a for q in questions for a in assistant.respond(q, dt.date(2026, 11, 24)).activities]
 
 
-def test_the_edge_writes_what_msrest_writes() -> None:
+def test_the_edge_writes_what_msrest_writes(assistant: Assistant) -> None:
     """to_activity and EdgeSerializer together send the bytes stock msrest would send."""
     stock = ConnectorClient(MicrosoftAppCredentials.empty(), base_url="http://x/")._serialize
     fast = EdgeSerializer(stock.dependencies)
-    replies = real_replies()
+    replies = real_replies(assistant)
     assert len(replies) > 100
     for data in replies:
         reply = {

@@ -12,14 +12,15 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import RATE_LIMITER, create_app
+from bot.core.catalogue import Catalogue
 from bot.ops.guards import RATE_LIMITED_TEXT
 from bot.settings import Settings
 from tests.http.conftest import ConnectorStub, activity
 from tests.http.test_api import replies_text
 
 
-async def client_for(settings: Settings) -> TestClient:
-    client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
+async def client_for(settings: Settings, catalogue: Catalogue) -> TestClient:
+    client = TestClient(TestServer(create_app(settings, catalogue=catalogue), host="127.0.0.1"))
     await client.start_server()
     return client
 
@@ -74,9 +75,9 @@ async def test_without_auth_loopback_service_urls_are_answered(
 
 
 @pytest.fixture
-async def tenant_client(settings: Settings) -> AsyncIterator[TestClient]:
+async def tenant_client(settings: Settings, catalogue: Catalogue) -> AsyncIterator[TestClient]:
     client = await client_for(
-        dataclasses.replace(settings, allowed_tenants=frozenset({"t-1", "t-2"}))
+        dataclasses.replace(settings, allowed_tenants=frozenset({"t-1", "t-2"})), catalogue
     )
     yield client
     await client.close()
@@ -153,8 +154,10 @@ class Clock:
 
 
 @pytest.fixture
-async def limited(settings: Settings) -> AsyncIterator[tuple[TestClient, Clock]]:
-    client = await client_for(dataclasses.replace(settings, rate_limit_per_minute=3))
+async def limited(
+    settings: Settings, catalogue: Catalogue
+) -> AsyncIterator[tuple[TestClient, Clock]]:
+    client = await client_for(dataclasses.replace(settings, rate_limit_per_minute=3), catalogue)
     clock = Clock()
     limiter = client.server.app[RATE_LIMITER]
     limiter.clock = clock

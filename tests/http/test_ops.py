@@ -168,7 +168,7 @@ async def test_readyz_503_when_the_delivery_worker_has_stopped(client) -> None:
 
 
 async def test_a_turn_in_flight_completes_while_the_app_shuts_down(
-    settings, connector, caplog
+    settings, catalogue, connector, caplog
 ) -> None:
     """The connector is slow to take the reply: shutdown begins meanwhile. The turn still
     finishes (its reply is delivered, its state saved, the request answered), readiness fails
@@ -186,7 +186,7 @@ async def test_a_turn_in_flight_completes_while_the_app_shuts_down(
     slow_server = TestServer(slow, host="127.0.0.1")
     await slow_server.start_server()
 
-    app = create_app(settings)
+    app = create_app(settings, catalogue=catalogue)
     server = TestServer(app, host="127.0.0.1")
     client = TestClient(server)
     await client.start_server()

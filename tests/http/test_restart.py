@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.test_utils import TestClient
 
-from app import DESK, create_app
+from app import DESK
+from bot.core.catalogue import Catalogue
+from bot.settings import Settings
 from tests.helpers import actions
 from tests.http.test_support import (
     CHANNEL,
@@ -17,16 +19,15 @@ from tests.http.test_support import (
     say,
     wait_for,
 )
+from tests.support.apps import NO_WAIT, start_app
 
 
-async def start(settings) -> TestClient:
-    client = TestClient(TestServer(create_app(settings), host="127.0.0.1"))
-    await client.start_server()
-    return client
+async def start(settings: Settings, catalogue: Catalogue) -> TestClient:
+    return await start_app(settings, catalogue, retry_policy=NO_WAIT)
 
 
-async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> None:
-    first = await start(settings)
+async def test_tickets_and_deliveries_survive_a_restart(settings, catalogue, connector) -> None:
+    first = await start(settings, catalogue)
     await say(first, connector, "use this channel for support", conversation=CHANNEL)
     connector.down_for.add("19:support@thread.tacv2")
     await open_ticket(first, connector)
@@ -34,7 +35,7 @@ async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> 
     await first.close()  # the app stops: the store is closed, the worker is stopped
 
     connector.down_for.clear()
-    second = await start(settings)
+    second = await start(settings, catalogue)
     try:
         desk = second.server.app[DESK]
         ticket = desk.store.get_ticket("SUP-0001")
@@ -56,11 +57,11 @@ async def test_tickets_and_deliveries_survive_a_restart(settings, connector) -> 
         await second.close()
 
 
-async def test_state_survives_a_restart_mid_dialog(settings, connector) -> None:
-    first = await start(settings)
+async def test_state_survives_a_restart_mid_dialog(settings, catalogue, connector) -> None:
+    first = await start(settings, catalogue)
     await say(first, connector, "I can't log in")
     await first.close()
-    second = await start(settings)
+    second = await start(settings, catalogue)
     try:
         await say(second, connector, "yes")  # the confirm prompt of before the restart
         await asyncio.sleep(0)

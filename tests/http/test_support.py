@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp.test_utils import TestClient
 
 from app import DESK
 from tests.helpers import actions
 from tests.http.conftest import ConnectorStub, activity
+from tests.support.apps import NO_WAIT, start_app
 
 CHANNEL = {"id": "19:support@thread.tacv2;messageid=111", "conversationType": "channel"}
 
@@ -84,7 +89,15 @@ async def test_ticket_goes_to_the_channel_and_assign_notifies_the_user(client, c
     assert sum("was taken by" in (s.get("text") or "") for s in connector.sent) == 1
 
 
-async def test_unreachable_channel_keeps_the_ticket_and_retries(client, connector) -> None:
+@pytest.fixture
+async def no_wait_client(settings, catalogue) -> AsyncIterator[TestClient]:
+    client = await start_app(settings, catalogue, retry_policy=NO_WAIT)
+    yield client
+    await client.close()
+
+
+async def test_unreachable_channel_keeps_the_ticket_and_retries(no_wait_client, connector) -> None:
+    client = no_wait_client
     await say(client, connector, "use this channel for support", conversation=CHANNEL)
     connector.down_for.add("19:support@thread.tacv2")
     await open_ticket(client, connector)

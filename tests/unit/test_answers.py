@@ -5,19 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from pathlib import Path
 
 import pytest
 
 from bot.assistant import Assistant
 from bot.cli.main import main
 from bot.core.answers import Answerer
-from bot.core.catalogue import Catalogue, load_catalogue
-from bot.core.understanding import Intent, Understander
-
-ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data"
-REAL = load_catalogue(DATA)  # also used to parametrize: one test per FAQ phrasing
+from bot.core.understanding import Intent
+from tests.support.catalogues import real_catalogue
 
 BEFORE = dt.date(2025, 6, 1)
 LAST_DAY = dt.date(2025, 8, 31)
@@ -26,22 +21,7 @@ TECH = "tech.support@interact.eu"
 COMMS = "communication@interact.eu"
 
 
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return REAL
-
-
-@pytest.fixture(scope="module")
-def assistant(catalogue: Catalogue) -> Assistant:
-    return Assistant(catalogue)
-
-
-@pytest.fixture(scope="module")
-def understander(assistant: Assistant) -> Understander:
-    return assistant.understander
-
-
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def answerer(assistant: Assistant) -> Answerer:
     return assistant.answerer
 
@@ -195,7 +175,7 @@ PHRASINGS = [
             else []
         ),
     )
-    for faq in REAL.faqs
+    for faq in real_catalogue().faqs
     for question in faq.questions
 ]
 

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -17,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.answers import CLARIFY_ROLES, Answer, Answerer, Refusal, i_am
-from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.catalogue import Catalogue
 from bot.core.understanding import Intent, Match, Understanding
 from bot.core.understanding import Refusal as URefusal
 from cards.builders import (
@@ -38,7 +37,6 @@ from cards.builders import (
 from cards.render import activities_text, answer_key, render
 from tests.helpers import actions, cards_in, validate_cards, walk
 
-ROOT = Path(__file__).resolve().parents[2]
 TEAMS_MAX_BYTES = 28 * 1024
 DATES = (dt.date(2025, 6, 1), dt.date(2025, 9, 1))  # before and after the dated facts
 TEAMS_URL = "https://teams.microsoft.com/l/team/19%3Aabc%40thread.tacv2/conversations"
@@ -50,11 +48,6 @@ HOSTILE = (
 
 
 # --------------------------------------------------------------------------- the catalogue
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(ROOT / "data")
 
 
 def variant(cat: Catalogue, *, teams_url: bool, join_url: bool) -> Catalogue:

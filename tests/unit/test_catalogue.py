@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli.main import main
-from bot.core.catalogue import FILES, Catalogue, CatalogueError, Problem, load_catalogue
+from bot.core.catalogue import FILES, CatalogueError, Problem, load_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -58,11 +58,6 @@ def line_of(folder: Path, file: str, text: str) -> int:
     numbers = [i for i, line in enumerate(lines, start=1) if text in line]
     assert len(numbers) == 1, f"{text!r} must be on exactly one line of {file}"
     return numbers[0]
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(DATA)
 
 
 # --------------------------------------------------------------------------- the real data

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.assistant import Assistant, Reply
-from bot.core.catalogue import load_catalogue
 from bot.core.understanding import Context, Intent
+from tests.support.catalogues import real_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 24)
@@ -26,8 +26,8 @@ BOUNDED = settings(max_examples=200, deadline=None, suppress_health_check=[Healt
 
 
 @functools.cache
-def assistant() -> Assistant:
-    return Assistant(load_catalogue(ROOT / "data"))
+def assistant() -> Assistant:  # hypothesis tests take no function-scoped fixtures
+    return Assistant(real_catalogue())
 
 
 def respond(text: str, context: Context | None = None) -> Reply:

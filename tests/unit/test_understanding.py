@@ -17,27 +17,11 @@ import pytest
 import yaml
 
 from bot.assistant import Assistant, Reply
-from bot.core.catalogue import Catalogue, load_catalogue
-from bot.core.understanding import Context, Intent, Understander
+from bot.core.understanding import Context, Intent
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
 TODAY = dt.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(ROOT / "data")
-
-
-@pytest.fixture(scope="module")
-def assistant(catalogue: Catalogue) -> Assistant:
-    return Assistant(catalogue)
-
-
-@pytest.fixture(scope="module")
-def understander(assistant: Assistant) -> Understander:
-    return assistant.understander
 
 
 def ask(assistant: Assistant, text: str, context: Context | None = None) -> Reply:
