@@ -134,14 +134,24 @@ def build_bot(
         now=now,
     )
     desk = SupportDesk(
-        store, smtp_config(settings), settings.app_id, now, admins=settings.support_admins
+        store,
+        smtp_config(settings),
+        settings.app_id,
+        now,
+        catalogue.texts(),
+        admins=settings.support_admins,
     )
     dialog = MainDialog(
         conversation, RoleDialog(conversation), EscalationDialog(conversation, desk)
     )
     bot = InteractBot(conversation, conversation_state, user_state, dialog, desk)
     return Components(
-        assistant, conversation_state, user_state, bot, desk, error_handler(conversation_state)
+        assistant,
+        conversation_state,
+        user_state,
+        bot,
+        desk,
+        error_handler(conversation_state, catalogue.texts()),
     )
 
 

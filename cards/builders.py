@@ -17,8 +17,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from bot.core.answers import Answer, Choice, Link, Recommendation, role_choices
+from bot.core.answers import Answer, Choice, Link, Recommendation, choice, role_choices
 from bot.core.catalogue import Catalogue, Community, Contact, Portal
+from bot.core.texts import Texts
 
 CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -27,13 +28,6 @@ ROW = 6  # Teams shows at most 6 buttons in an ActionSet
 ROW_WIDTH = 62  # characters of button titles (plus BUTTON_WIDTH each) that fit in one row
 BUTTON_WIDTH = 5  # a button's padding and gap, in characters
 OUTCOME_LIMIT = 300  # characters of user text an outcome card repeats
-
-# The subject of the e-mail a mailto: button starts, by contact id.
-MAIL_SUBJECTS = {
-    "tech-support": "Interact Communities: help needed",
-    "communication": "Interact Communities: question",
-}
-DEFAULT_MAIL_SUBJECT = "Interact Communities: help needed"
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -177,7 +171,7 @@ def action_rows(actions: Sequence[Element], **style: Any) -> list[Element]:
     ]
 
 
-def mailto(email: str, subject: str = DEFAULT_MAIL_SUBJECT, body: str = "") -> str:
+def mailto(email: str, subject: str, body: str = "") -> str:
     """A mailto: link with the subject (and a body, if given) filled in (RFC 6068: percent-encoded,
     spaces as %20, line breaks as %0D%0A)."""
     url = f"mailto:{email}?subject={quote(subject, safe='')}"
@@ -187,11 +181,22 @@ def mailto(email: str, subject: str = DEFAULT_MAIL_SUBJECT, body: str = "") -> s
     return url
 
 
-def contact_mailto(contact: Contact) -> str:
-    return mailto(contact.email, MAIL_SUBJECTS.get(contact.id, DEFAULT_MAIL_SUBJECT))
+def contact_text(texts: Texts, contact_id: str, name: str) -> str:
+    """How the bot names a contact, or what it writes to them (``contact.<id>.<name>``; the
+    ``contact.default`` text for a contact without its own)."""
+    text_id = f"contact.{contact_id}.{name}"
+    return texts.get(text_id if text_id in texts else f"contact.default.{name}")
 
 
-def feedback(answer_id: str, query: str = "") -> list[Element]:
+def mail_subject(contact: Contact, texts: Texts) -> str:
+    return contact_text(texts, contact.id, "mail_subject")
+
+
+def contact_mailto(contact: Contact, texts: Texts) -> str:
+    return mailto(contact.email, mail_subject(contact, texts))
+
+
+def feedback(answer_id: str, texts: Texts, query: str = "") -> list[Element]:
     """The "Was this helpful?" row that every answer card carries. The question rides along, so
     that the card can be shown again, with the vote instead of the buttons, once clicked."""
 
@@ -211,12 +216,19 @@ def feedback(answer_id: str, query: str = "") -> list[Element]:
                     "type": "Column",
                     "width": "auto",
                     "verticalContentAlignment": "Center",
-                    "items": [text_block("Was this helpful?", isSubtle=True, size="Small")],
+                    "items": [text_block(texts.get("card.helpful"), isSubtle=True, size="Small")],
                 },
                 {
                     "type": "Column",
                     "width": "stretch",
-                    "items": [action_set([vote("👍 Yes", "up"), vote("👎 No", "down")])],
+                    "items": [
+                        action_set(
+                            [
+                                vote(texts.get("card.vote_up"), "up"),
+                                vote(texts.get("card.vote_down"), "down"),
+                            ]
+                        )
+                    ],
                 },
             ],
         }
@@ -227,16 +239,16 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _link_actions(links: Iterable[Link], catalogue: Catalogue) -> list[Element]:
+def _link_actions(links: Iterable[Link], catalogue: Catalogue, texts: Texts) -> list[Element]:
     """Link buttons; the first is the primary one, e-mail links get their subject."""
     contacts = {c.mailto: c for c in catalogue.contacts}
     out = []
     for i, link in enumerate(links):
         url = link.url
         if url in contacts:
-            url = contact_mailto(contacts[url])
+            url = contact_mailto(contacts[url], texts)
         elif url.startswith("mailto:") and "?" not in url:
-            url = mailto(url[len("mailto:") :])
+            url = mailto(url[len("mailto:") :], texts.get("contact.default.mail_subject"))
         out.append(open_url(link.title, url, primary=i == 0))
     return out
 
@@ -248,49 +260,45 @@ def _choices(choices: Iterable[Choice]) -> list[Element]:
 # --------------------------------------------------------------------------- recommendations
 
 
-def _where(url: str, portal: Portal) -> str:
+def _where(url: str, portal: Portal, texts: Texts) -> str:
     if url == portal.all_communities_url:
-        return "the All Communities page of the Interact portal"
-    return "its page on the Interact portal"
+        return texts.get("card.where_all_communities")
+    return texts.get("card.where_page")
 
 
-def how_to_join(rec: Recommendation, portal: Portal) -> str:
+def how_to_join(rec: Recommendation, portal: Portal, texts: Texts) -> str:
     """What happens after the join button: nothing is promised that one click does."""
     c = rec.community
     if rec.parent:
         same = rec.parent_join_url in (None, rec.join_url)
-        where = _where(rec.join_url, portal) if same else "the Interact portal"
-        return (
-            f"join {rec.parent.name} first (button 1), then ask to join {c.name} (button 2), "
-            f"both on {where}, signed in with your Interact account. Once you are a member of "
-            "both, you find it in Microsoft Teams."
-        )
-    return (
-        f"the button opens {_where(rec.join_url, portal)}: sign in with your Interact account "
-        f"and ask to join {c.name} there (not with a Teams link or code). Once you are a member, "
-        "you find it in Microsoft Teams."
-    )
+        where = _where(rec.join_url, portal, texts) if same else texts.get("card.where_portal")
+        return texts.get("card.join_subteam", parent=rec.parent.name, name=c.name, where=where)
+    return texts.get("card.join_team", where=_where(rec.join_url, portal, texts), name=c.name)
 
 
-def _join_actions(rec: Recommendation) -> list[Element]:
+def _join_actions(rec: Recommendation, texts: Texts) -> list[Element]:
     c = rec.community
     if rec.parent:
         parent_url = rec.parent_join_url or rec.join_url
         return [
-            open_url(f"1. Join {rec.parent.name}", parent_url, primary=True),
-            open_url(f"2. Join {c.name}", rec.join_url),
+            open_url(
+                texts.get("card.join_parent_button", name=rec.parent.name),
+                parent_url,
+                primary=True,
+            ),
+            open_url(texts.get("card.join_subteam_button", name=c.name), rec.join_url),
         ]
-    return [open_url("Join on the portal", rec.join_url, primary=True)]
+    return [open_url(texts.get("card.join_button"), rec.join_url, primary=True)]
 
 
-def _teams_action(rec: Recommendation) -> list[Element]:
+def _teams_action(rec: Recommendation, texts: Texts) -> list[Element]:
     if not rec.teams_url:
         return []
-    return [open_url("Already a member? Open in Teams", rec.teams_url)]
+    return [open_url(texts.get("card.open_in_teams"), rec.teams_url)]
 
 
 def recommendation_section(
-    rec: Recommendation, portal: Portal, *, standalone: bool = True
+    rec: Recommendation, portal: Portal, texts: Texts, *, standalone: bool = True
 ) -> list[Element]:
     """One community: name, who should join, why it matched, how to join, then its buttons.
 
@@ -301,35 +309,34 @@ def recommendation_section(
     c = rec.community
     body: list[Element] = [heading(c.name)]
     if rec.parent:
-        body.append(subtle(f"🔒 Private sub-team of {rec.parent.name}"))
-    body.append(labelled("Who should join", c.who_should_join, spacing="Small"))
+        body.append(subtle(texts.get("card.private_subteam", parent=rec.parent.name)))
+    body.append(labelled(texts.get("card.who_should_join"), c.who_should_join, spacing="Small"))
     if rec.reason:
-        body.append(labelled("Why it matched", plain(rec.reason), spacing="None"))
+        body.append(labelled(texts.get("card.why_matched"), plain(rec.reason), spacing="None"))
     if standalone:
-        body.append(labelled("How to join", how_to_join(rec, portal), spacing="None"))
-    actions = _join_actions(rec)
+        how = how_to_join(rec, portal, texts)
+        body.append(labelled(texts.get("card.how_to_join"), how, spacing="None"))
+    actions = _join_actions(rec, texts)
     if standalone:
-        actions.append(open_url("I have no account yet", portal.register_url))
-    actions.extend(_teams_action(rec))
+        actions.append(open_url(texts.get("card.no_account"), portal.register_url))
+    actions.extend(_teams_action(rec, texts))
     body.extend(action_rows(actions))
     return body
 
 
-def recommendations_footer(recs: Sequence[Recommendation], portal: Portal) -> list[Element]:
-    how = (
-        "each Join button opens the Interact portal: sign in with your Interact account and ask "
-        "to join there (not with a Teams link or code). Once you are a member, you find the "
-        "community in Microsoft Teams."
-    )
+def recommendations_footer(
+    recs: Sequence[Recommendation], portal: Portal, texts: Texts
+) -> list[Element]:
+    how = texts.get("card.how_to_join_all")
     if any(r.parent for r in recs):
-        how += " A private sub-team needs its parent Team first: button 1, then button 2."
+        how += " " + texts.get("card.how_to_join_subteams")
     return [
-        labelled("How to join", how, spacing="Medium", separator=True),
-        action_set([open_url("I have no account yet", portal.register_url)]),
+        labelled(texts.get("card.how_to_join"), how, spacing="Medium", separator=True),
+        action_set([open_url(texts.get("card.no_account"), portal.register_url)]),
     ]
 
 
-def _recommendations(answer: Answer, catalogue: Catalogue) -> list[Element]:
+def _recommendations(answer: Answer, catalogue: Catalogue, texts: Texts) -> list[Element]:
     portal = catalogue.portal
     recs = answer.recommendations
     standalone = len(recs) == 1
@@ -337,7 +344,10 @@ def _recommendations(answer: Answer, catalogue: Catalogue) -> list[Element]:
     intro = _intro(answer)
     if answer.refusals and intro:
         # the refusal above, then the right community instead
-        intro = "Instead, " + (intro if intro.startswith("I ") else intro[:1].lower() + intro[1:])
+        intro = texts.get(
+            "answer.instead",
+            text=intro if intro.startswith("I ") else intro[:1].lower() + intro[1:],
+        )
         body.append(text_block(intro, spacing="Medium"))
     elif not standalone:
         body.append(text_block(intro))
@@ -347,11 +357,11 @@ def _recommendations(answer: Answer, catalogue: Catalogue) -> list[Element]:
                 "type": "Container",
                 "separator": i > 0,
                 "spacing": "Medium",
-                "items": recommendation_section(rec, portal, standalone=standalone),
+                "items": recommendation_section(rec, portal, texts, standalone=standalone),
             }
         )
     if not standalone:
-        body.extend(recommendations_footer(recs, portal))
+        body.extend(recommendations_footer(recs, portal, texts))
     return body
 
 
@@ -363,7 +373,7 @@ def _intro(answer: Answer) -> str:
     return text
 
 
-def _refusals(answer: Answer, catalogue: Catalogue) -> list[Element]:
+def _refusals(answer: Answer, catalogue: Catalogue, texts: Texts) -> list[Element]:
     """Each refusal with its reason: who should join the community whose rule refused it (the
     rule of a Team covers its sub-teams)."""
     ruled = {rule.community for rule in catalogue.eligibility}
@@ -378,7 +388,13 @@ def _refusals(answer: Answer, catalogue: Catalogue) -> list[Element]:
                 "type": "Container",
                 "items": [
                     text_block(f"⚠️ {refusal.text}", color="Attention", weight="Bolder"),
-                    subtle(f"Who should join {community.name}: {community.who_should_join}"),
+                    subtle(
+                        texts.get(
+                            "card.refused_who",
+                            name=community.name,
+                            who=community.who_should_join,
+                        )
+                    ),
                 ],
             }
         )
@@ -390,79 +406,77 @@ def _refusals(answer: Answer, catalogue: Catalogue) -> list[Element]:
 
 def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
     """The card for an answer: its text, then what the intent shows, then the feedback row."""
+    texts = catalogue.texts(answer.language)
     body: list[Element] = []
-    body.extend(_refusals(answer, catalogue))
+    body.extend(_refusals(answer, catalogue, texts))
     if answer.recommendations:
-        body.extend(_recommendations(answer, catalogue))
+        body.extend(_recommendations(answer, catalogue, texts))
     elif answer.faq:
         body.append(heading(_capitalised(answer.faq.questions[0])))
         body.append(text_block(answer.text, spacing="Small"))
     elif answer.list_all:
-        body.append(heading("Interact's communities"))
+        body.append(heading(texts.get("card.communities_title")))
         body.append(text_block(answer.text, spacing="Small"))
-        body.extend(communities_list(catalogue))
+        body.extend(communities_list(catalogue, texts))
     elif answer.working_groups:
-        body.append(heading("Working Groups"))
+        body.append(heading(texts.get("card.working_groups_title")))
         body.append(text_block(answer.text, spacing="Small"))
-        body.append(working_groups_facts(answer))
+        body.append(working_groups_facts(answer, texts))
     elif answer.contact:
-        body.extend(escalation_body(answer, catalogue))
+        body.extend(escalation_body(answer, catalogue, texts))
     else:
         intro = _intro(answer) if answer.refusals else answer.text
         if intro:
             body.append(text_block(intro))
-    links = [] if answer.contact else _link_actions(answer.links, catalogue)
+    links = [] if answer.contact else _link_actions(answer.links, catalogue, texts)
     if answer.refusals and not answer.recommendations:
-        links.append(ask("List all teams", "list all teams"))
+        links.extend(_choices([choice(texts, "list_all")]))
     body.extend(action_rows(links, spacing="Medium"))
     if answer.choices:
-        label = {
-            "faq": "Related questions",
-            "greeting": "What do you do? Pick one, or tell me in your own words:",
-            "clarify": "Pick one, or tell me in your own words:",
-        }.get(str(answer.intent), "Try one of these:")
-        body.append(subtle(label, spacing="Medium", size="Small"))
+        kind = str(answer.intent)
+        label = f"card.choices_{kind}" if kind in ("faq", "greeting", "clarify") else ""
+        body.append(
+            subtle(texts.get(label or "card.choices_other"), spacing="Medium", size="Small")
+        )
         body.extend(action_rows(_choices(answer.choices), spacing="Small"))
-    body.extend(feedback(answer_id, answer.query))
+    body.extend(feedback(answer_id, texts, answer.query))
     return card(body)
 
 
-def working_groups_facts(answer: Answer) -> Element:
+def working_groups_facts(answer: Answer, texts: Texts) -> Element:
     return facts(
         (
-            (wg.name, f"“{wg.nickname}”" if wg.nickname else "Working Group")
+            (wg.name, f"“{wg.nickname}”" if wg.nickname else texts.get("card.working_group"))
             for wg in answer.working_groups
         ),
         spacing="Medium",
     )
 
 
-def escalation_body(answer: Answer, catalogue: Catalogue) -> list[Element]:
+def escalation_body(answer: Answer, catalogue: Catalogue, texts: Texts) -> list[Element]:
     """The hand-over to a person: who, for what, and what happens after the e-mail button."""
     contact = answer.contact
     assert contact is not None
-    subject = MAIL_SUBJECTS.get(contact.id, DEFAULT_MAIL_SUBJECT)
-    add = (
-        "Add what you tried and what happened"
-        if contact.id == catalogue.escalation.problem_contact
-        else "Write your question"
+    problem = contact.id == catalogue.escalation.problem_contact
+    add = texts.get("card.add_problem" if problem else "card.add_question")
+    what_next = texts.get(
+        "card.what_next_text",
+        email=contact.email,
+        subject=mail_subject(contact, texts),
+        add=add,
     )
+    button = texts.get("link.email", email=contact.email)
     return [
         text_block(answer.text),
-        labelled(
-            "What happens next",
-            f"the button opens an e-mail to {contact.email} with the subject “{subject}”. "
-            f"{add}, and send it: Interact answers by e-mail.",
-            spacing="Medium",
-        ),
+        labelled(texts.get("card.what_next"), what_next, spacing="Medium"),
         action_set(
-            [open_url(f"E-mail {contact.email}", contact_mailto(contact), primary=True)],
+            [open_url(button, contact_mailto(contact, texts), primary=True)],
             spacing="Medium",
         ),
     ]
 
 
-def communities_list(catalogue: Catalogue) -> list[Element]:
+def communities_list(catalogue: Catalogue, texts: Texts) -> list[Element]:
     """The 10 Teams with their sub-teams, grouped and compact: one line per Team (name and who
     should join) and one line naming its private sub-teams."""
     items: list[Element] = []
@@ -478,17 +492,11 @@ def communities_list(catalogue: Catalogue) -> list[Element]:
         if subs:
             items.append(
                 subtle(
-                    "🔒 Private sub-teams: " + " · ".join(s.name for s in subs),
+                    texts.get("card.private_subteams", names=" · ".join(s.name for s in subs)),
                     size="Small",
                 )
             )
-    items.append(
-        subtle(
-            "Ask me about any of them, for example “Jems network”, to get its join buttons.",
-            spacing="Medium",
-            size="Small",
-        )
-    )
+    items.append(subtle(texts.get("card.ask_about_any"), spacing="Medium", size="Small"))
     return [{"type": "Container", "spacing": "Medium", "items": items}]
 
 
@@ -506,38 +514,29 @@ def community_card(community: Community, catalogue: Catalogue) -> Card:
         parent_join_url=catalogue.join_url(parent) if parent else None,
         teams_url=community.teams_url,
     )
-    return card(recommendation_section(rec, catalogue.portal))
+    return card(recommendation_section(rec, catalogue.portal, catalogue.texts()))
 
 
-def welcome_card(catalogue: Catalogue) -> Card:
+def welcome_card(catalogue: Catalogue, texts: Texts) -> Card:
     """The first card in a conversation: what the bot does and quick buttons for common roles."""
     body: list[Element] = [
-        heading("Welcome to the Interact Communities assistant"),
-        text_block(
-            "I help people working in Interreg find the right Interact community (Team or "
-            "sub-team) on Microsoft Teams, explain how to register and join on the Interact "
-            "portal, and put you in touch with Interact if something does not work.",
-            spacing="Small",
-        ),
-        text_block("What do you do? Pick one, or tell me in your own words:", spacing="Medium"),
-        *action_rows(_choices(role_choices(catalogue)), spacing="Small"),
-        subtle("Or:", spacing="Medium", size="Small"),
+        heading(texts.get("card.welcome_title")),
+        text_block(texts.get("card.welcome"), spacing="Small"),
+        text_block(texts.get("card.choices_greeting"), spacing="Medium"),
+        *action_rows(_choices(role_choices(catalogue, texts)), spacing="Small"),
+        subtle(texts.get("card.welcome_or"), spacing="Medium", size="Small"),
         *action_rows(
-            [
-                ask("List all teams", "list all teams"),
-                ask("How do I register?", "how do I register?"),
-                ask("Contact support", "talk to support"),
-            ],
+            _choices(choice(texts, name) for name in ("list_all", "register", "support")),
             spacing="Small",
         ),
     ]
     return card(body)
 
 
-def feedback_given(answer_card: Card, vote: str) -> Card:
+def feedback_given(answer_card: Card, vote: str, texts: Texts) -> Card:
     """The same card with its "Was this helpful?" row replaced by thanks (a vote counts once)."""
     thanks = text_block(
-        "👍 Thanks for your feedback." if vote == "up" else "👎 Thanks for your feedback.",
+        texts.get("card.thanks_up" if vote == "up" else "card.thanks_down"),
         isSubtle=True,
         size="Small",
         separator=True,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from bot.core.answers import choice
+from bot.core.texts import Texts
 from cards.builders import Card, ask, card, text_block
 
 
-def offer_person_card() -> Card:
+def offer_person_card(texts: Texts) -> Card:
     """After a 👎: offer to reach a person (the button goes through the normal pipeline)."""
-    return card(
-        [text_block("Would you like a person at Interact to help you?")],
-        actions=[ask("Yes, contact Interact", "talk to a person")],
-    )
+    yes = choice(texts, "contact_yes")
+    return card([text_block(texts.get("card.offer_person"))], actions=[ask(yes.title, yes.text)])

@@ -43,7 +43,7 @@ def _preview(community: Community, catalogue: Catalogue) -> dict[str, Any]:
     parent = catalogue.parent_of(community)
     text = community.who_should_join
     if parent:
-        text = f"Sub-team of {parent.name} (private) · {text}"
+        text = catalogue.texts().get("search.subteam_of", parent=parent.name, who=text)
     return {
         "contentType": "application/vnd.microsoft.card.thumbnail",
         "content": {"title": community.name, "text": text},
@@ -58,10 +58,7 @@ def search_response(understander: Understander, query: str) -> dict[str, Any]:
         return {
             "composeExtension": {
                 "type": "message",
-                "text": (
-                    f"No community matches “{query[:60]}”. Try a role (controller, auditor, "
-                    "communication …) or clear the search to see all communities."
-                ),
+                "text": catalogue.texts().get("search.nothing", query=query[:60]),
             }
         }
     return {

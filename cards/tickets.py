@@ -18,11 +18,13 @@ import datetime as dt
 from collections.abc import Sequence
 from urllib.parse import quote
 
+from bot.core.texts import Texts, listed
 from bot.tickets.model import Status, Ticket, Turn
 from cards.builders import (
     Card,
     Element,
     card,
+    contact_text,
     escape,
     heading,
     labelled,
@@ -43,18 +45,12 @@ DESCRIPTION_LIMIT = 1500  # characters of the description a card shows
 DESCRIPTION_LINES = 25  # lines of the description a card shows (the rest joins the last one)
 MAIL_URL_LIMIT = 1800  # characters of a mailto: URL (Windows and some mail clients cut ~2000)
 
-# How a status looks: the label's text and its colour (a container style: the Teams host configs
-# give these a light background with dark text, readable in the light and the dark theme alike).
+# How a status looks: its label's text id and its colour (a container style: the Teams host
+# configs give these a light background with dark text, readable in the light and the dark theme).
 STATUS_LOOK = {
-    Status.OPEN: ("Open", "attention"),
-    Status.ASSIGNED: ("Assigned", "accent"),
-    Status.RESOLVED: ("Resolved", "good"),
-}
-# The contact a ticket is routed to (its catalogue id), for the support channel and the user.
-ROUTE_NAMES = {"tech-support": "Tech support", "communication": "Communication"}
-ROUTE_TEAMS = {
-    "tech-support": "Interact's tech support",
-    "communication": "Interact's communication team",
+    Status.OPEN: ("ticket.status_open", "attention"),
+    Status.ASSIGNED: ("ticket.status_assigned", "accent"),
+    Status.RESOLVED: ("ticket.status_resolved", "good"),
 }
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -69,8 +65,8 @@ def _plain(text: str) -> str:
     return plain(text).replace("${", "$\u2060{").replace("{{", "{\u2060{")
 
 
-def mail_subject(ticket: Ticket) -> str:
-    return f"[{ticket.id}] Interact Communities request"
+def mail_subject(ticket: Ticket, texts: Texts) -> str:
+    return texts.get("ticket.mail_subject", id=ticket.id)
 
 
 def when(time: dt.datetime) -> str:
@@ -85,26 +81,26 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _route_name(route: str) -> str:
-    return ROUTE_NAMES.get(route) or _plain(route.replace("-", " ")).capitalize() or "Interact"
+def _route_name(route: str, texts: Texts) -> str:
+    text_id = f"contact.{route}.name"
+    if text_id in texts:
+        return texts.get(text_id)
+    return _plain(route.replace("-", " ")).capitalize() or texts.get("contact.default.team")
 
 
-def _team(ticket: Ticket) -> str:
+def _team(ticket: Ticket, texts: Texts) -> str:
     """Who looks at the ticket, for a TextBlock: "Interact's tech support (tech.support@…)"."""
-    team = ROUTE_TEAMS.get(ticket.route, "Interact")
+    team = contact_text(texts, ticket.route, "team")
     email = escape(ticket.contact_email)
-    return f"{team} ({email})" if email else team
+    return texts.get("receipt.team_with_email", team=team, email=email) if email else team
 
 
-def _listed(items: Sequence[str]) -> str:
+def _listed(items: Sequence[str], texts: Texts) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
-    items = [_plain(i) for i in items if _plain(i)]
-    if len(items) < 2:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    return listed([_plain(i) for i in items if _plain(i)], texts)
 
 
-def _description(text: str, **style: object) -> Element:
+def _description(text: str, texts: Texts, **style: object) -> Element:
     """The description as typed, line by line: each line an escaped TextBlock (markdown inert,
     and long words such as links wrap), blank lines kept as gaps."""
     lines = [escape(line) for line in _cut(text.strip(), DESCRIPTION_LIMIT).splitlines()]
@@ -119,7 +115,7 @@ def _description(text: str, **style: object) -> Element:
         items.append(text_block(line, spacing="Small" if gap else "None"))
         gap = False
     if not items:
-        items.append(subtle("(no description)"))
+        items.append(subtle(texts.get("ticket.no_description")))
     return {"type": "Container", "items": items, **style}
 
 
@@ -129,8 +125,8 @@ def _short_words(text: str, limit: int = WORD_LIMIT) -> str:
     return " ".join(_cut(word, limit) for word in text.split(" "))
 
 
-def _turn(turn: Turn) -> Element:
-    who = "User" if turn.who == "user" else "Bot"
+def _turn(turn: Turn, texts: Texts) -> Element:
+    who = texts.get("ticket.user" if turn.who == "user" else "ticket.bot")
     return rich(
         (f"{who}: ", {"weight": "Bolder", "size": "Small"}),
         (
@@ -141,13 +137,13 @@ def _turn(turn: Turn) -> Element:
     )
 
 
-def _transcript(transcript: Sequence[Turn]) -> list[Element]:
+def _transcript(transcript: Sequence[Turn], texts: Texts) -> list[Element]:
     if not transcript:
         return []
     shown = transcript[-TRANSCRIPT_TURNS:]
-    title = "Conversation before the request"
+    title = texts.get("ticket.transcript")
     if len(shown) < len(transcript):
-        title += f" (last {len(shown)} of {len(transcript)} messages)"
+        title = texts.get("ticket.transcript_last", shown=len(shown), total=len(transcript))
     return [
         {
             "type": "Container",
@@ -155,15 +151,16 @@ def _transcript(transcript: Sequence[Turn]) -> list[Element]:
             "separator": True,
             "items": [
                 text_block(title, weight="Bolder", size="Small"),
-                *(_turn(t) for t in shown),
+                *(_turn(t, texts) for t in shown),
             ],
         }
     ]
 
 
-def _status_label(status: Status) -> Element:
+def _status_label(status: Status, texts: Texts) -> Element:
     """A coloured label: a small container in the status's style, centred in its column."""
-    label, style = STATUS_LOOK[status]
+    label_id, style = STATUS_LOOK[status]
+    label = texts.get(label_id)
     return {
         "type": "Column",
         "width": "auto",
@@ -190,17 +187,18 @@ def _execute(title: str, verb: str, ticket: Ticket, *, primary: bool = False) ->
     return action
 
 
-def ticket_actions(ticket: Ticket) -> list[Element]:
+def ticket_actions(ticket: Ticket, texts: Texts) -> list[Element]:
     """Open: assign, resolve. Assigned: resolve, take over. Resolved: none."""
+    assign, resolve = texts.get("ticket.assign"), texts.get("ticket.resolve")
     if ticket.status == Status.OPEN:
         return [
-            _execute("Assign to me", ASSIGN_VERB, ticket, primary=True),
-            _execute("Resolve", RESOLVE_VERB, ticket),
+            _execute(assign, ASSIGN_VERB, ticket, primary=True),
+            _execute(resolve, RESOLVE_VERB, ticket),
         ]
     if ticket.status == Status.ASSIGNED:
         return [
-            _execute("Resolve", RESOLVE_VERB, ticket, primary=True),
-            _execute("Assign to me", ASSIGN_VERB, ticket),
+            _execute(resolve, RESOLVE_VERB, ticket, primary=True),
+            _execute(assign, ASSIGN_VERB, ticket),
         ]
     return []
 
@@ -208,12 +206,12 @@ def ticket_actions(ticket: Ticket) -> list[Element]:
 # --------------------------------------------------------------------------- cards
 
 
-def ticket_card(ticket: Ticket) -> Card:
+def ticket_card(ticket: Ticket, texts: Texts) -> Card:
     """The card in Interact's support channel: id and status, who, where to, when, the
     description, the last turns before the request, and the buttons for the ticket's status."""
     name = _plain(ticket.user_name)
     email = _plain(ticket.user_email)
-    who = " · ".join(x for x in (name, email) if x) or "unknown user"
+    who = " · ".join(x for x in (name, email) if x) or texts.get("ticket.unknown_user")
     assignee = _plain(ticket.assignee)
     body: list[Element] = [
         {
@@ -225,45 +223,55 @@ def ticket_card(ticket: Ticket) -> Card:
                     "verticalContentAlignment": "Center",
                     "items": [text_block(ticket.id, size="Large", weight="Bolder")],
                 },
-                _status_label(ticket.status),
+                _status_label(ticket.status, texts),
             ],
         },
-        subtle("Support request from the Interact Communities assistant", size="Small"),
-        labelled("From", who, spacing="Medium"),
+        subtle(texts.get("ticket.from_assistant"), size="Small"),
+        labelled(texts.get("ticket.from"), who, spacing="Medium"),
         labelled(
-            "For",
-            f"{_route_name(ticket.route)} ({_plain(ticket.contact_email)})"
+            texts.get("ticket.for"),
+            f"{_route_name(ticket.route, texts)} ({_plain(ticket.contact_email)})"
             if ticket.contact_email.strip()
-            else _route_name(ticket.route),
+            else _route_name(ticket.route, texts),
             spacing="None",
         ),
-        labelled("Created", when(ticket.created_at), spacing="None"),
+        labelled(texts.get("ticket.created"), when(ticket.created_at), spacing="None"),
     ]
     if ticket.status == Status.ASSIGNED:
-        body.append(labelled("Assigned to", assignee or "someone", spacing="None"))
-    body.append(text_block("Description", weight="Bolder", spacing="Medium"))
-    body.append(_description(ticket.description, spacing="Small"))
-    body.extend(_transcript(ticket.transcript))
+        body.append(
+            labelled(
+                texts.get("ticket.assigned_to"),
+                assignee or texts.get("ticket.someone"),
+                spacing="None",
+            )
+        )
+    body.append(text_block(texts.get("ticket.description"), weight="Bolder", spacing="Medium"))
+    body.append(_description(ticket.description, texts, spacing="Small"))
+    body.extend(_transcript(ticket.transcript, texts))
     if ticket.status == Status.RESOLVED:
-        by = f"Resolved by {assignee}" if assignee else "Resolved"
+        by = (
+            texts.get("ticket.resolved_by", name=assignee)
+            if assignee
+            else texts.get("ticket.resolved")
+        )
         body.append(
             rich(
-                (f"✅ {by}", {"weight": "Bolder"}),
+                (by, {"weight": "Bolder"}),
                 (f" · {when(ticket.updated_at)}", {"isSubtle": True}),
                 spacing="Medium",
                 separator=True,
             )
         )
-    return card(body, ticket_actions(ticket))
+    return card(body, ticket_actions(ticket, texts))
 
 
-def ticket_mailto(ticket: Ticket) -> str:
+def ticket_mailto(ticket: Ticket, texts: Texts) -> str:
     """The e-mail to the ticket's contact: subject ``[SUP-0042] Interact Communities request``,
     the body the description (cut to fit ``MAIL_URL_LIMIT``) and the ticket id."""
     description = "\n".join(plain(line) for line in ticket.description.strip().splitlines())
-    footer = f"\n\nRequest {ticket.id}, sent from the Interact Communities assistant in Teams."
-    shortened = f"… (shortened: the full text is in request {ticket.id})"
-    email, subject = ticket.contact_email.strip(), mail_subject(ticket)
+    footer = "\n\n" + texts.get("ticket.mail_footer", id=ticket.id)
+    shortened = texts.get("ticket.mail_shortened", id=ticket.id)
+    email, subject = ticket.contact_email.strip(), mail_subject(ticket, texts)
     url = mailto(email, subject, description + footer)
     if len(url) <= MAIL_URL_LIMIT:
         return url
@@ -277,53 +285,53 @@ def ticket_mailto(ticket: Ticket) -> str:
     return mailto(email, subject, description + shortened + footer)
 
 
-def ticket_receipt_card(ticket: Ticket, delivered_to: list[str], pending: list[str]) -> Card:
+def ticket_receipt_card(
+    ticket: Ticket, delivered_to: list[str], pending: list[str], texts: Texts
+) -> Card:
     """The user's card after the escalation: the ticket id, what happens next, where the request
     has arrived and where it is still on its way, the description, and an e-mail button."""
     body: list[Element] = [
-        heading(f"Your request {ticket.id}"),
-        text_block(
-            f"{_team(ticket)} will look at it. You will get a message here when someone takes "
-            "it and when it is resolved.",
-            spacing="Small",
-        ),
+        heading(texts.get("receipt.title", id=ticket.id)),
+        text_block(texts.get("receipt.next", team=_team(ticket, texts)), spacing="Small"),
     ]
-    delivered, waiting = _listed(delivered_to), _listed(pending)
+    delivered, waiting = _listed(delivered_to, texts), _listed(pending, texts)
     if delivered:
-        body.append(labelled("✅ Delivered to", f"{delivered}.", spacing="Medium"))
+        body.append(
+            labelled(
+                texts.get("receipt.delivered"),
+                texts.get("receipt.places", places=delivered),
+                spacing="Medium",
+            )
+        )
     if waiting:
         body.append(
             labelled(
-                "⏳ Not delivered yet",
-                f"{waiting}. I will keep trying.",
+                texts.get("receipt.not_delivered"),
+                texts.get("receipt.keep_trying", places=waiting),
                 spacing="Small" if delivered else "Medium",
             )
         )
     if not delivered and not waiting:
-        body.append(
-            rich(
-                (
-                    "⏳ Your request is stored and waiting for delivery to Interact. "
-                    "I will keep trying.",
-                    {},
-                ),
-                spacing="Medium",
-            )
-        )
-    body.append(text_block("Your description", weight="Bolder", spacing="Medium"))
-    body.append(_description(ticket.description, spacing="Small"))
+        body.append(rich((texts.get("receipt.stored"), {}), spacing="Medium"))
+    body.append(
+        text_block(texts.get("receipt.your_description"), weight="Bolder", spacing="Medium")
+    )
+    body.append(_description(ticket.description, texts, spacing="Small"))
     actions = []
     if ticket.contact_email.strip():
         body.append(
             subtle(
-                "To add something (screenshots, your Interact account's e-mail), write to "
-                f"{escape(ticket.contact_email)} and mention {ticket.id}.",
+                texts.get("receipt.add_more", email=escape(ticket.contact_email), id=ticket.id),
                 spacing="Medium",
                 size="Small",
             )
         )
         actions.append(
-            open_url(f"E-mail {plain(ticket.contact_email)}", ticket_mailto(ticket), primary=True)
+            open_url(
+                texts.get("receipt.email_button", email=plain(ticket.contact_email)),
+                ticket_mailto(ticket, texts),
+                primary=True,
+            )
         )
     return card(body, actions)
 
@@ -331,17 +339,15 @@ def ticket_receipt_card(ticket: Ticket, delivered_to: list[str], pending: list[s
 # --------------------------------------------------------------------------- text
 
 
-def ticket_update_text(ticket: Ticket) -> str:
+def ticket_update_text(ticket: Ticket, texts: Texts) -> str:
     """The message to the user when their ticket changes (plain text)."""
-    who = plain(ticket.assignee) or "Interact's support team"
+    who = plain(ticket.assignee) or texts.get("ticket.support_team")
     if ticket.status == Status.ASSIGNED:
-        return f"Your request {ticket.id} was taken by {who}."
+        return texts.get("ticket.update_taken", id=ticket.id, name=who)
     if ticket.status == Status.RESOLVED:
-        text = f"Your request {ticket.id} was resolved by {who}."
+        text = texts.get("ticket.update_resolved", id=ticket.id, name=who)
         if ticket.contact_email.strip():
-            text += (
-                f" If something is still not working, write to {plain(ticket.contact_email)} "
-                f"and mention {ticket.id}."
-            )
+            email = plain(ticket.contact_email)
+            text += " " + texts.get("ticket.update_resolved_more", email=email, id=ticket.id)
         return text
-    return f"Your request {ticket.id} is open again."
+    return texts.get("ticket.update_reopened", id=ticket.id)

@@ -16,6 +16,7 @@ from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
+from bot.core.texts import Texts
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import FeedbackLog
 from bot.teams.connector import is_plain_json
@@ -71,6 +72,7 @@ class Conversation:
         self.feedback = feedback
         self.today = today
         self.now = now
+        self.texts: Texts = assistant.catalogue.texts()
 
     async def load_profile(self, turn_context: TurnContext) -> dict[str, Any]:
         profile = await self.profile.get(turn_context, dict)

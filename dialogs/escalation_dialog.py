@@ -50,10 +50,7 @@ class EscalationDialog(ComponentDialog):
     async def confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
         await self.conversation.send(step.context, step.options["activities"])
         contact = self._contact(step)
-        question = (
-            f"Shall I pass your request to {contact.email} for you? Interact will see your name "
-            "and your Teams e-mail address, and this conversation, so that nothing gets lost."
-        )
+        question = self.conversation.texts.get("dialog.confirm_escalation", email=contact.email)
         return await step.prompt(
             "escalation.confirm", PromptOptions(prompt=MessageFactory.text(question))
         )
@@ -62,8 +59,7 @@ class EscalationDialog(ComponentDialog):
         if not step.result:
             contact = self._contact(step)
             await step.context.send_activity(
-                f"OK. You can write to {contact.email} at any time. Is there anything else I can "
-                "help you with?"
+                self.conversation.texts.get("dialog.escalation_declined", email=contact.email)
             )
             return await step.end_dialog()
         first = step.options.get("text", "")
@@ -72,10 +68,7 @@ class EscalationDialog(ComponentDialog):
         return await step.prompt(
             "escalation.describe",
             PromptOptions(
-                prompt=MessageFactory.text(
-                    "Please describe the problem in a sentence or two: what you tried and what "
-                    "happened."
-                )
+                prompt=MessageFactory.text(self.conversation.texts.get("dialog.describe_problem"))
             ),
         )
 
@@ -86,8 +79,10 @@ class EscalationDialog(ComponentDialog):
         ticket, delivered, pending = await self.desk.open_ticket(
             step.context, contact, description, transcript
         )
-        await self.conversation.remember(step.context, "bot", f"Request {ticket.id} opened.")
-        card = ticket_receipt_card(ticket, delivered, pending)
+        texts = self.conversation.texts
+        opened = texts.get("dialog.request_opened", id=ticket.id)
+        await self.conversation.remember(step.context, "bot", opened)
+        card = ticket_receipt_card(ticket, delivered, pending, texts)
         attachment = Attachment(content_type=CARD_CONTENT_TYPE, content=card)
         await step.context.send_activity(MessageFactory.attachment(attachment))
         return await step.end_dialog({"ticket": ticket.id})

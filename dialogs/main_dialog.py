@@ -18,8 +18,6 @@ from dialogs.conversation import Conversation, turn_text
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.role_dialog import RoleDialog
 
-CANCELLED = "OK, I stopped that. What would you like to do? You can ask “help” at any time."
-
 
 class MainDialog(ComponentDialog):
     ID = "main"
@@ -44,7 +42,7 @@ class MainDialog(ComponentDialog):
         command = self.conversation.command(turn_text(inner_dc.context))
         if command == "cancel":
             await inner_dc.cancel_all_dialogs()
-            await inner_dc.context.send_activity(CANCELLED)
+            await inner_dc.context.send_activity(self.conversation.texts.get("dialog.cancelled"))
             return DialogTurnResult(DialogTurnStatus.Cancelled)
         if command == "help":
             reply = await self.conversation.reply(inner_dc.context, "help")
@@ -70,7 +68,7 @@ class MainDialog(ComponentDialog):
         if self.conversation.command(text) == "cancel":
             # Nothing to stop: "start over" forgets what the user told us before.
             await self.conversation.forget(step.context)
-            await step.context.send_activity(CANCELLED)
+            await step.context.send_activity(self.conversation.texts.get("dialog.cancelled"))
             return await step.end_dialog()
         reply = await self.conversation.reply(step.context, text)
         if reply.answer.intent == Intent.CLARIFY:

@@ -10,6 +10,7 @@ import string
 from dataclasses import dataclass
 
 from bot.core.catalogue import Catalogue, Community, Contact, Faq, WorkingGroup
+from bot.core.texts import DEFAULT_LANGUAGE, Texts, listed
 from bot.core.understanding import Intent, Understanding
 
 # The roles offered as quick choices when the bot has to ask who the user is.
@@ -68,6 +69,7 @@ class Answer:
     links: tuple[Link, ...] = ()
     choices: tuple[Choice, ...] = ()
     roles: tuple[str, ...] = ()
+    language: str = DEFAULT_LANGUAGE  # the language of ``text``: the card is written in it too
 
 
 class Answerer:
@@ -75,6 +77,7 @@ class Answerer:
 
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
+        self.texts: Texts = catalogue.texts(DEFAULT_LANGUAGE)
 
     def fill(self, template: str, today: dt.date) -> str:
         """Fill an answer's {placeholders} from the catalogue."""
@@ -90,13 +93,13 @@ class Answerer:
         return string.Formatter().vformat(template, (), values).strip()
 
     def link(self, name: str) -> Link:
-        cat = self.catalogue
+        cat, t = self.catalogue, self.texts
         if name == "register":
-            return Link("I have no account yet: register", cat.portal.register_url)
+            return Link(t.get("link.register"), cat.portal.register_url)
         if name == "all_communities":
-            return Link("Open All Communities", cat.portal.all_communities_url)
+            return Link(t.get("link.all_communities"), cat.portal.all_communities_url)
         contact = cat.contact(name)
-        return Link(f"E-mail {contact.email}", contact.mailto)
+        return Link(t.get("link.email", email=contact.email), contact.mailto)
 
     def answer(self, u: Understanding, today: dt.date) -> Answer:
         handler = {
@@ -133,12 +136,20 @@ class Answerer:
             community = cat.community(r.community_id)
             role = cat.role(r.role_id)
             parent = cat.parent_of(community)
-            name = f"{community.name}, a sub-team of {parent.name}," if parent else community.name
-            out.append(Refusal(community, f"{name} is not open to {role.plural}."))
+            if parent:
+                text = self.texts.get(
+                    "answer.refusal_subteam",
+                    name=community.name,
+                    parent=parent.name,
+                    roles=role.plural,
+                )
+            else:
+                text = self.texts.get("answer.refusal", name=community.name, roles=role.plural)
+            out.append(Refusal(community, text))
         return tuple(out)
 
     def _recommend(self, u: Understanding, today: dt.date) -> Answer:
-        cat = self.catalogue
+        cat, t = self.catalogue, self.texts
         recs = tuple(
             self.recommendation(cat.community(m.community_id), "; ".join(m.reasons[:2]))
             for m in u.matches
@@ -148,16 +159,20 @@ class Answerer:
         if u.follow_up and recs and recs[0].parent:
             parent = recs[0].parent
             lines.append(
-                f"{parent.name} has {len(recs)} sub-team{'s' if len(recs) > 1 else ''}. "
-                + cat.fact("subteams_rule")
+                t.get(
+                    "answer.subteams_many" if len(recs) > 1 else "answer.subteams_one",
+                    parent=parent.name,
+                    count=len(recs),
+                    rule=cat.fact("subteams_rule"),
+                )
             )
         elif not recs:
-            lines.append("Tell me more about your work and I will find the community that fits.")
+            lines.append(t.get("answer.tell_more"))
         elif len(recs) == 1:
-            lines.append(f"I recommend {_label(recs[0])}.")
+            lines.append(t.get("answer.recommend_one", name=_label(recs[0], t)))
         else:
-            names = ", ".join(_label(r) for r in recs[:-1]) + f" and {_label(recs[-1])}"
-            lines.append(f"These communities fit what you said: {names}.")
+            names = listed([_label(r, t) for r in recs], t)
+            lines.append(t.get("answer.recommend_many", names=names))
         return Answer(
             query=u.text,
             intent=u.intent,
@@ -186,10 +201,8 @@ class Answerer:
     def _working_groups(self, u: Understanding, today: dt.date) -> Answer:
         cat = self.catalogue
         contact = cat.contact("communication")
-        text = (
-            f"{cat.fact('working_groups')} The current active Working Groups are listed below. "
-            f"If you have any general questions about our Communities or Working Groups, please "
-            f"contact {contact.email}."
+        text = self.texts.get(
+            "answer.working_groups", fact=cat.fact("working_groups"), email=contact.email
         )
         return Answer(
             query=u.text,
@@ -202,10 +215,12 @@ class Answerer:
 
     def _list(self, u: Understanding, today: dt.date) -> Answer:
         cat = self.catalogue
-        text = (
-            f"Interact has {len(cat.teams)} Teams for those working in Interreg, and "
-            f"{len(cat.subteams)} sub-teams in private channels for smaller groups. "
-            f"{cat.fact('subteams_rule')} {cat.fact('join')}"
+        text = self.texts.get(
+            "answer.list",
+            teams=len(cat.teams),
+            subteams=len(cat.subteams),
+            subteams_rule=cat.fact("subteams_rule"),
+            join=cat.fact("join"),
         )
         return Answer(
             query=u.text,
@@ -219,17 +234,12 @@ class Answerer:
     def _escalate(self, u: Understanding, today: dt.date) -> Answer:
         cat = self.catalogue
         contact = cat.contact(u.contact_id or cat.escalation.default_contact)
-        if contact.id == "tech-support":
-            text = (
-                f"Sorry that something is not working. Interact's tech support helps with "
-                f"{contact.purpose}: write to {contact.email}, say what you tried and what "
-                f"happened, and they will get back to you."
-            )
-        else:
-            text = (
-                f"Interact's communication team answers {contact.purpose}: write to "
-                f"{contact.email} and they will get back to you."
-            )
+        problem = contact.id == cat.escalation.problem_contact
+        text = self.texts.get(
+            "answer.escalate_problem" if problem else "answer.escalate_question",
+            purpose=contact.purpose,
+            email=contact.email,
+        )
         return Answer(
             query=u.text,
             intent=Intent.ESCALATE,
@@ -243,13 +253,8 @@ class Answerer:
         return Answer(
             query=u.text,
             intent=Intent.GREETING,
-            text=(
-                "Hello! I help people working in Interreg find their way into Interact's "
-                "communities on Microsoft Teams. Tell me what you do (for example “I'm a "
-                "controller” or “I do communication for an IPA programme”) and I will point you "
-                "to the right Team."
-            ),
-            choices=role_choices(self.catalogue),
+            text=self.texts.get("answer.greeting"),
+            choices=role_choices(self.catalogue, self.texts),
             roles=u.roles,
         )
 
@@ -257,18 +262,10 @@ class Answerer:
         return Answer(
             query=u.text,
             intent=Intent.HELP,
-            text=(
-                "I can recommend the Interact community (Team or sub-team) that fits your role, "
-                "list all communities, tell you about the Working Groups, explain how to register "
-                "and join on the portal, and put you in touch with Interact if something does not "
-                "work. Try: “which team for controllers?”, “list all teams”, “working groups”, "
-                "“how do I register?” or “I can't log in”."
-            ),
-            choices=(
-                Choice("List all teams", "list all teams"),
-                Choice("Working groups", "working groups"),
-                Choice("How do I register?", "how do I register?"),
-                Choice("Contact support", "talk to support"),
+            text=self.texts.get("answer.help"),
+            choices=tuple(
+                choice(self.texts, name)
+                for name in ("list_all", "working_groups", "register", "support")
             ),
             roles=u.roles,
         )
@@ -277,11 +274,8 @@ class Answerer:
         return Answer(
             query=u.text,
             intent=Intent.CLARIFY,
-            text=(
-                "I can point you to the right community once I know what you do. Which of these "
-                "describes your work best? You can also just tell me in your own words."
-            ),
-            choices=role_choices(self.catalogue),
+            text=self.texts.get("answer.clarify"),
+            choices=role_choices(self.catalogue, self.texts),
             roles=u.roles,
         )
 
@@ -289,41 +283,38 @@ class Answerer:
         return Answer(
             query=u.text,
             intent=Intent.FALLBACK,
-            text=(
-                "Sorry, I can't help with that. I can only help you find Interact's communities "
-                "on Microsoft Teams: tell me your role (for example “I'm an auditor”), ask "
-                "“list all teams”, “working groups” or “how do I register?”."
-            ),
-            choices=(
-                *(
-                    (Choice("Ask a person at Interact", "talk to a person"),)
-                    if u.offer_person
-                    else ()
-                ),
-                Choice("List all teams", "list all teams"),
-                Choice("What can you do?", "help"),
+            text=self.texts.get("answer.fallback"),
+            choices=tuple(
+                choice(self.texts, name)
+                for name in ("person", "list_all", "help")
+                if name != "person" or u.offer_person
             ),
             roles=u.roles,
         )
 
 
-def role_choices(catalogue: Catalogue) -> tuple[Choice, ...]:
+def choice(texts: Texts, name: str) -> Choice:
+    """A quick choice from the texts (``choice.<name>.title`` / ``.says``)."""
+    return Choice(texts.get(f"choice.{name}.title"), texts.get(f"choice.{name}.says"))
+
+
+def role_choices(catalogue: Catalogue, texts: Texts) -> tuple[Choice, ...]:
     """The quick choices for the most common roles (clarify, greeting and welcome cards)."""
     known = {r.id: r for r in catalogue.roles}
     return tuple(
-        Choice(known[r].label[:1].upper() + known[r].label[1:], i_am(known[r].label))
+        Choice(known[r].label[:1].upper() + known[r].label[1:], i_am(known[r].label, texts))
         for r in CLARIFY_ROLES
         if r in known
     )
 
 
-def i_am(label: str) -> str:
+def i_am(label: str, texts: Texts) -> str:
     """What a role button says for the user: "I'm an auditor", "I'm a controller"."""
-    article = "an" if label[:1].lower() in "aeiou" else "a"
-    return f"I'm {article} {label}"
+    vowel = label[:1].lower() in "aeiou"
+    return texts.get("choice.i_am_vowel" if vowel else "choice.i_am", role=label)
 
 
-def _label(rec: Recommendation) -> str:
+def _label(rec: Recommendation, texts: Texts) -> str:
     if rec.parent:
-        return f"{rec.community.name} (a sub-team of {rec.parent.name})"
+        return texts.get("answer.subteam_label", name=rec.community.name, parent=rec.parent.name)
     return rec.community.name

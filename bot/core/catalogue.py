@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot.core.text import tokens
+from bot.core.texts import DEFAULT_LANGUAGE, TextBook, check_texts, flatten
 
 FILES = (
     "catalogue.yaml",
@@ -42,6 +43,7 @@ INTENT_PHRASE_KINDS = (
     "cancel",
     "support_channel",
 )
+TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 LINK_NAMES = ("register", "all_communities")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
@@ -167,6 +169,7 @@ class Catalogue:
     faqs: tuple[Faq, ...]
     intent_phrases: tuple[tuple[str, tuple[str, ...]], ...]
     escalation: Escalation
+    texts: TextBook
 
     @cached_property
     def communities(self) -> tuple[Community, ...]:
@@ -429,8 +432,8 @@ def _check_unique(
 # --------------------------------------------------------------------------- loading
 
 
-def _read_yaml(path: Path, problems: list[Problem]) -> Mapping[str, Any]:
-    name = path.name
+def _read_yaml(path: Path, problems: list[Problem], name: str = "") -> Mapping[str, Any]:
+    name = name or path.name
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -479,6 +482,7 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     faqs = _load_faqs(docs["faq.yaml"], problems)
     intent_phrases = _load_intents(docs["intents.yaml"], problems)
     escalation = _load_escalation(docs["escalation.yaml"], problems)
+    texts = _load_texts(root / TEXTS_DIR, problems)
 
     catalogue = Catalogue(
         version=meta["version"],
@@ -496,11 +500,40 @@ def load_catalogue(directory: str | Path) -> Catalogue:
         faqs=faqs,
         intent_phrases=intent_phrases,
         escalation=escalation,
+        texts=texts,
     )
     _cross_check(catalogue, docs, problems)
     if problems:
         raise CatalogueError(problems)
     return catalogue
+
+
+def _load_texts(directory: Path, problems: list[Problem]) -> TextBook:
+    """``texts/<language>.yaml``: English (``en.yaml``) is required, other languages optional."""
+    docs: dict[str, dict[str, object]] = {}
+    lines: dict[str, dict[str, int]] = {}
+    paths = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
+    if not any(p.stem == DEFAULT_LANGUAGE for p in paths):
+        paths.insert(0, directory / f"{DEFAULT_LANGUAGE}.yaml")
+    for path in paths:
+        doc = _read_yaml(path, problems, f"{TEXTS_DIR}/{path.name}")
+        if path.is_file():
+            docs[path.stem] = dict(flatten(doc))
+            lines[path.stem] = dict(_text_lines(doc))
+    book, text_problems = check_texts(docs, lines)
+    for p in text_problems:
+        file = f"{TEXTS_DIR}/{p.language}.yaml"
+        problems.append(Problem(file, p.entry, "", p.message, p.line))
+    return book
+
+
+def _text_lines(doc: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, int]]:
+    """The line of each text id (the line of the group it is in: YAML keeps mappings' lines)."""
+    for key, value in doc.items():
+        if isinstance(value, Mapping):
+            yield from _text_lines(value, f"{prefix}{key}.")
+        elif getattr(doc, "line", None):
+            yield f"{prefix}{key}", doc.line  # type: ignore[attr-defined]
 
 
 def _load_meta(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ from botbuilder.schema.teams import (
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
+from bot.core.texts import Texts
 from bot.teams.support import SupportDesk
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
@@ -74,6 +75,7 @@ class InteractBot(TeamsActivityHandler):
         self.dialogs = DialogSet(self.dialog_state)
         self.dialogs.add(dialog)
         self.dialog_id = dialog.id
+        self.texts: Texts = conversation.assistant.catalogue.texts()
         self._welcome_lock = asyncio.Lock()
         self._turn_locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
@@ -112,7 +114,7 @@ class InteractBot(TeamsActivityHandler):
             return
         if value.get("ask") and activity.reply_to_id:
             # A question button: replace the clicked card so it cannot be submitted twice.
-            await self._replace(turn_context, outcome_card("You asked", text))
+            await self._replace(turn_context, outcome_card(self.texts.get("card.you_asked"), text))
         turn_context.turn_state[TURN_TEXT] = text
         await self._run_dialog(turn_context)
 
@@ -126,18 +128,18 @@ class InteractBot(TeamsActivityHandler):
         vote = value.get("vote")
         answer = str(value.get("answer") or "unknown")
         if vote not in ("up", "down"):
-            await turn_context.send_activity("Sorry, I did not understand that button.")
+            await turn_context.send_activity(self.texts.get("dialog.unknown_button"))
             return
         self.conversation.feedback.record_vote(answer, vote, self.conversation.now())
         # The answer stays on screen; only its feedback row turns into thanks (no second vote).
         query = str(value.get("q") or "")
         shown = await self.conversation.answer_card(turn_context, query) if query else None
         if shown is not None:
-            await self._replace(turn_context, feedback_given(shown, vote))
+            await self._replace(turn_context, feedback_given(shown, vote, self.texts))
         else:
-            await self._replace(turn_context, outcome_card("Thanks for your feedback"))
+            await self._replace(turn_context, outcome_card(self.texts.get("card.feedback_thanks")))
         if vote == "down":  # offer a person
-            await turn_context.send_activity(to_activity(_message(offer_person_card())))
+            await turn_context.send_activity(to_activity(_message(offer_person_card(self.texts))))
 
     async def _replace(self, turn_context: TurnContext, card: dict[str, Any]) -> bool:
         """Replace the card the user clicked (its id is the activity's replyToId)."""
@@ -242,7 +244,7 @@ class InteractBot(TeamsActivityHandler):
                 return
             profile["welcomed"] = True
             await self.user_state.save_changes(turn_context, force=True)
-        card = welcome_card(self.conversation.assistant.catalogue)
+        card = welcome_card(self.conversation.assistant.catalogue, self.texts)
         await turn_context.send_activity(to_activity(_message(card)))
 
 
@@ -377,7 +379,7 @@ def _message(card: dict[str, Any]) -> dict[str, Any]:
 
 
 def error_handler(
-    conversation_state: ConversationState,
+    conversation_state: ConversationState, texts: Texts
 ) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     """Log the error with an id and its stack, apologise with that id, reset the dialog."""
 
@@ -386,10 +388,7 @@ def error_handler(
         ids = {"error_id": error_id}  # a field of its own in the JSON logs (bot.ops.logs)
         log.error("turn failed [error %s]", error_id, exc_info=error, extra=ids)
         try:
-            await turn_context.send_activity(
-                "Sorry, something went wrong on my side. Please try again in a moment. "
-                f"(error id {error_id})"
-            )
+            await turn_context.send_activity(texts.get("dialog.error", id=error_id))
         except Exception:
             log.error("could not send the apology [error %s]", error_id, exc_info=True, extra=ids)
         try:

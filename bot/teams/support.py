@@ -21,6 +21,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, Attachment, ConversationReference
 
 from bot.core.catalogue import Contact
+from bot.core.texts import Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, Status, Ticket, Turn
@@ -33,7 +34,7 @@ log = logging.getLogger("interact.support")
 SUPPORT_CHANNEL = "support_channel"  # store setting: the channel's conversation reference
 VERB_ASSIGN = "ticket.assign"
 VERB_RESOLVE = "ticket.resolve"
-WHERE = {"channel": "Interact's support channel", "email": "e-mail to {email}"}
+WHERE = {"channel": "support.where_channel", "email": "support.where_email"}  # text ids
 
 
 def card_activity(card: dict[str, Any]) -> Activity:
@@ -49,9 +50,11 @@ class SupportDesk:
         smtp: SmtpConfig | None,
         app_id: str,
         now: Callable[[], dt.datetime],
+        texts: Texts,
         admins: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
+        self.texts = texts  # the support channel's and the notices' language
         self.smtp = smtp
         self.app_id = app_id
         self.now = now
@@ -98,7 +101,7 @@ class SupportDesk:
         )
         log.info("ticket %s opened (route %s)", ticket.id, ticket.route)
         arrived = await self.worker.deliver_ticket(ticket.id)
-        where = {k: WHERE[k].format(email=contact.email) for k in arrived}
+        where = {k: self.texts.get(WHERE[k], email=contact.email) for k in arrived}
         delivered = [where[k] for k, ok in arrived.items() if ok]
         pending = [where[k] for k, ok in arrived.items() if not ok]
         return ticket, delivered, pending
@@ -146,7 +149,9 @@ class SupportDesk:
         posted: list[str] = []
 
         async def post(turn_context: TurnContext) -> None:
-            response = await turn_context.send_activity(card_activity(ticket_card(ticket)))
+            response = await turn_context.send_activity(
+                card_activity(ticket_card(ticket, self.texts))
+            )
             posted.append(response.id if response and response.id else "")
 
         await self._proactive(channel, post)
@@ -157,7 +162,7 @@ class SupportDesk:
         )
 
     async def notify(self, delivery: Delivery, ticket: Ticket) -> None:
-        text = str(delivery.payload.get("text") or ticket_update_text(ticket))
+        text = str(delivery.payload.get("text") or ticket_update_text(ticket, self.texts))
 
         async def say(turn_context: TurnContext) -> None:
             # Plain text: names in it come from Teams and must not be read as markdown.
@@ -173,10 +178,10 @@ class SupportDesk:
         """An admin's "use this channel for support": remember this channel for new tickets."""
         activity = turn_context.activity
         if (activity.conversation.conversation_type or "") != "channel":
-            return "Please type this in the team channel where support requests should go."
+            return self.texts.get("support.channel_only")
         user = activity.from_property
         if self.admins and (not user or (user.aad_object_id or "") not in self.admins):
-            return "Sorry, only the support admins can choose the support channel."
+            return self.texts.get("support.admins_only")
         reference = TurnContext.get_conversation_reference(activity).serialize()
         # Post new tickets as new messages in the channel, not as replies in this thread.
         conversation = dict(reference.get("conversation") or {})
@@ -186,8 +191,10 @@ class SupportDesk:
         await asyncio.to_thread(self.store.set_setting, SUPPORT_CHANNEL, reference)
         waiting = len(await asyncio.to_thread(self.store.pending))
         self.worker.wake()
-        note = f" {waiting} waiting request(s) will be posted now." if waiting else ""
-        return f"OK: new support requests will be posted in this channel.{note}"
+        done = self.texts.get("support.channel_set")
+        if not waiting:
+            return done
+        return f"{done} {self.texts.get('support.channel_waiting', count=waiting)}"
 
     # ------------------------------------------------------------------ card actions
 
@@ -219,11 +226,14 @@ class SupportDesk:
         else:
             await asyncio.to_thread(
                 lambda: self.store.enqueue(
-                    ticket.id, "notify", {"text": ticket_update_text(ticket)}, self.now()
+                    ticket.id,
+                    "notify",
+                    {"text": ticket_update_text(ticket, self.texts)},
+                    self.now(),
                 )
             )
             self.worker.wake()
-        card = ticket_card(ticket)
+        card = ticket_card(ticket, self.texts)
         reply_to = turn_context.activity.reply_to_id
         if reply_to:  # the invoke response updates the presser's view; this updates everyone's
             update = card_activity(card)

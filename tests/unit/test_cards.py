@@ -21,8 +21,6 @@ from bot.core.understanding import Intent, Match, Understanding
 from bot.core.understanding import Refusal as URefusal
 from cards.builders import (
     CARD_VERSION,
-    DEFAULT_MAIL_SUBJECT,
-    MAIL_SUBJECTS,
     OUTCOME_LIMIT,
     ROW,
     answer_card,
@@ -157,7 +155,7 @@ def all_cards(cat: Catalogue) -> Iterator[tuple[str, dict[str, Any]]]:
         vcat = variant(cat, **flags)
         for c in vcat.communities:
             yield f"community-{c.id}-{vname}", community_card(c, vcat)
-    yield "welcome", welcome_card(cat)
+    yield "welcome", welcome_card(cat, cat.texts())
     yield "outcome-choice", outcome_card("You chose", "I'm a controller")
     yield "outcome-feedback", outcome_card("Thanks for your feedback")
     yield "outcome-hostile", outcome_card("You chose", HOSTILE)
@@ -378,7 +376,7 @@ def test_escalation_mails_the_right_contact_with_a_subject(catalogue, contact_id
     url = urlsplit(mails[0]["url"])
     assert url.path == contact.email
     subject = parse_qs(url.query)["subject"]
-    assert subject == [MAIL_SUBJECTS[contact_id]]
+    assert subject == [catalogue.texts().get(f"contact.{contact_id}.mail_subject")]
     assert subject[0].startswith("Interact Communities: ")
     assert " " not in mails[0]["url"] and "%20" in mails[0]["url"]
     text = "\n".join(card_text(doc))
@@ -391,14 +389,15 @@ def test_every_mailto_has_a_subject(every):
         for b in join_buttons(doc):
             if b["url"].startswith("mailto:"):
                 assert parse_qs(urlsplit(b["url"]).query).get("subject"), name
-    assert DEFAULT_MAIL_SUBJECT == "Interact Communities: help needed"
 
 
 def test_welcome_card(catalogue):
-    doc = welcome_card(catalogue)
+    doc = welcome_card(catalogue, catalogue.texts())
     asked = [a["data"]["ask"] for a in actions(doc)]
     labels = {r.id: r.label for r in catalogue.roles}
-    assert asked[: len(CLARIFY_ROLES)] == [i_am(labels[r]) for r in CLARIFY_ROLES]
+    assert asked[: len(CLARIFY_ROLES)] == [
+        i_am(labels[r], catalogue.texts()) for r in CLARIFY_ROLES
+    ]
     assert "I'm an auditor" in asked and "I'm a controller" in asked
     assert "list all teams" in asked
     assert "Interact" in card_text(doc)[0]
@@ -471,7 +470,7 @@ def test_a_vote_keeps_the_answer_and_replaces_only_the_feedback_row(catalogue):
 
     for name, ans, acat in answers(catalogue):
         doc = answer_card(ans, acat, answer_key(ans))
-        after = feedback_given(doc, "down")
+        after = feedback_given(doc, "down", catalogue.texts())
         assert "Was this helpful?" not in card_text(after), name
         assert not [a for a in actions(after) if a.get("data", {}).get("action") == "feedback"]
         assert "Thanks for your feedback" in "\n".join(card_text(after))

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
+from bot.core.catalogue import load_catalogue
 from bot.tickets.model import Status, Ticket, Turn
 from cards.builders import card_text, mailto, plain
 from cards.tickets import (
@@ -28,8 +29,9 @@ from cards.tickets import (
     when,
 )
 from tests.helpers import actions, cards_in, validate_cards, walk
-from tests.unit.test_cards import TEAMS_MAX_BYTES
+from tests.unit.test_cards import ROOT, TEAMS_MAX_BYTES
 
+TEXTS = load_catalogue(ROOT / "data").texts()  # the texts the bot writes (data/texts/en.yaml)
 CREATED = dt.datetime(2025, 6, 3, 14, 5, 9, tzinfo=dt.UTC)
 RESOLVED_AT = dt.datetime(2025, 6, 4, 9, 12, tzinfo=dt.UTC)
 HOSTILE = (
@@ -81,14 +83,18 @@ def all_ticket_cards() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for status in Status:
         for dname, desc in DESCRIPTIONS.items():
-            out[f"ticket-{status}-{dname}"] = ticket_card(make(status, description=desc))
+            out[f"ticket-{status}-{dname}"] = ticket_card(make(status, description=desc), TEXTS)
         out[f"ticket-{status}-hostile-user"] = ticket_card(
-            make(status, user_name=HOSTILE, user_email=HOSTILE, assignee=HOSTILE)
+            make(status, user_name=HOSTILE, user_email=HOSTILE, assignee=HOSTILE), TEXTS
         )
-        out[f"ticket-{status}-no-email"] = ticket_card(make(status, user_email=""))
-        out[f"ticket-{status}-nobody"] = ticket_card(make(status, user_name="", user_email=""))
-        out[f"ticket-{status}-no-transcript"] = ticket_card(make(status, transcript=()))
-        out[f"ticket-{status}-rtl-user"] = ticket_card(make(status, user_name=RTL, assignee=RTL))
+        out[f"ticket-{status}-no-email"] = ticket_card(make(status, user_email=""), TEXTS)
+        out[f"ticket-{status}-nobody"] = ticket_card(
+            make(status, user_name="", user_email=""), TEXTS
+        )
+        out[f"ticket-{status}-no-transcript"] = ticket_card(make(status, transcript=()), TEXTS)
+        out[f"ticket-{status}-rtl-user"] = ticket_card(
+            make(status, user_name=RTL, assignee=RTL), TEXTS
+        )
     truths = {
         "both": (["Interact's support channel"], ["tech.support@interact.eu by e-mail"]),
         "delivered": (
@@ -100,13 +106,13 @@ def all_ticket_cards() -> dict[str, dict[str, Any]]:
         "hostile": ([HOSTILE], [HOSTILE]),
     }
     for tname, (delivered, pending) in truths.items():
-        out[f"receipt-truth-{tname}"] = ticket_receipt_card(make(), delivered, pending)
+        out[f"receipt-truth-{tname}"] = ticket_receipt_card(make(), delivered, pending, TEXTS)
     for dname, desc in DESCRIPTIONS.items():
         out[f"receipt-description-{dname}"] = ticket_receipt_card(
-            make(description=desc), ["Interact's support channel"], []
+            make(description=desc), ["Interact's support channel"], [], TEXTS
         )
     out["receipt-communication"] = ticket_receipt_card(
-        make(route="communication", contact_email="communication@interact.eu"), [], []
+        make(route="communication", contact_email="communication@interact.eu"), [], [], TEXTS
     )
     return out
 
@@ -150,7 +156,7 @@ def test_every_ticket_card_is_1_4_and_compact(every):
 
 
 def test_open_ticket_offers_assign_then_resolve():
-    doc = ticket_card(make(Status.OPEN))
+    doc = ticket_card(make(Status.OPEN), TEXTS)
     buttons = executes(doc)
     assert [(b["title"], b["verb"]) for b in buttons] == [
         ("Assign to me", ASSIGN_VERB),
@@ -166,7 +172,7 @@ def test_open_ticket_offers_assign_then_resolve():
 
 
 def test_assigned_ticket_offers_resolve_then_take_over():
-    doc = ticket_card(make(Status.ASSIGNED, version=7))
+    doc = ticket_card(make(Status.ASSIGNED, version=7), TEXTS)
     buttons = executes(doc)
     assert [(b["title"], b["verb"]) for b in buttons] == [
         ("Resolve", RESOLVE_VERB),
@@ -178,18 +184,18 @@ def test_assigned_ticket_offers_resolve_then_take_over():
 
 
 def test_resolved_ticket_has_no_buttons_and_says_who_and_when():
-    doc = ticket_card(make(Status.RESOLVED))
+    doc = ticket_card(make(Status.RESOLVED), TEXTS)
     assert "actions" not in doc and not actions(doc)
     assert "✅ Resolved by Anna Support · 4 Jun 2025, 09:12 UTC" in card_text(doc)
     assert card_text(doc)[1] == "RESOLVED"
-    nobody = ticket_card(make(Status.RESOLVED, assignee=""))
+    nobody = ticket_card(make(Status.RESOLVED, assignee=""), TEXTS)
     assert "✅ Resolved · 4 Jun 2025, 09:12 UTC" in card_text(nobody)
 
 
 def test_status_label_colours():
     colours = {}
     for status in Status:
-        doc = ticket_card(make(status))
+        doc = ticket_card(make(status), TEXTS)
         label = doc["body"][0]["columns"][1]["items"][0]
         colours[status] = label["style"]
         assert "color" not in label["items"][0]  # the style's own text colour: readable
@@ -201,23 +207,25 @@ def test_status_label_colours():
 
 
 def test_ticket_card_shows_who_where_when_and_what():
-    doc = ticket_card(make())
+    doc = ticket_card(make(), TEXTS)
     lines = card_text(doc)
     assert "From: Maria Rossi · maria.rossi@programme.example" in lines
     assert "For: Tech support (tech.support@interact.eu)" in lines
     assert "Created: 3 Jun 2025, 14:05 UTC" in lines
     assert "I cannot log in to the portal." in lines and "The page says 'error 42'." in lines
-    comm = ticket_card(make(route="communication", contact_email="communication@interact.eu"))
+    comm = ticket_card(
+        make(route="communication", contact_email="communication@interact.eu"), TEXTS
+    )
     assert "For: Communication (communication@interact.eu)" in card_text(comm)
 
 
 def test_ticket_card_without_email_or_name():
-    assert "From: Maria Rossi" in card_text(ticket_card(make(user_email="")))
-    assert "From: unknown user" in card_text(ticket_card(make(user_name="", user_email="")))
+    assert "From: Maria Rossi" in card_text(ticket_card(make(user_email=""), TEXTS))
+    assert "From: unknown user" in card_text(ticket_card(make(user_name="", user_email=""), TEXTS))
 
 
 def test_transcript_shows_the_last_turns_compact():
-    lines = card_text(ticket_card(make()))
+    lines = card_text(ticket_card(make(), TEXTS))
     start = lines.index("Conversation before the request (last 6 of 8 messages)")
     turns = lines[start + 1 : start + 1 + TRANSCRIPT_TURNS]
     assert turns[0].startswith("User: I'm a controller")
@@ -225,22 +233,24 @@ def test_transcript_shows_the_last_turns_compact():
     assert turns[1] == "Bot: I recommend **Controllers network**. " + "x" * (WORD_LIMIT - 1) + "…"
     assert turns[2].replace("\u2060", "").startswith("User: " + plain(HOSTILE)[:30])
     assert turns[-1] == "Bot: Please describe the problem."
-    short = card_text(ticket_card(make(transcript=TRANSCRIPT[:2])))
+    short = card_text(ticket_card(make(transcript=TRANSCRIPT[:2]), TEXTS))
     assert "Conversation before the request" in short and "User: hi" in short
     wordy = Turn("user", "word " * 100, "2025-06-03T14:05:00+00:00")
-    [long_turn] = [x for x in card_text(ticket_card(make(transcript=(wordy,)))) if "word" in x]
+    [long_turn] = [
+        x for x in card_text(ticket_card(make(transcript=(wordy,)), TEXTS)) if "word" in x
+    ]
     assert len(long_turn) == len("User: ") + TURN_LIMIT and long_turn.endswith("…")
-    empty = text(ticket_card(make(transcript=())))
+    empty = text(ticket_card(make(transcript=()), TEXTS))
     assert "Conversation before the request" not in empty
 
 
 def test_long_description_is_cut():
-    doc = ticket_card(make(description=LONG))
+    doc = ticket_card(make(description=LONG), TEXTS)
     [shown] = [line for line in card_text(doc) if line.startswith("My activation")]
     assert len(shown) == DESCRIPTION_LIMIT and shown.endswith("…")
-    many = ticket_card(make(description="\n".join(f"line {i}" for i in range(100))))
+    many = ticket_card(make(description="\n".join(f"line {i}" for i in range(100))), TEXTS)
     assert len(card_text(many)) < 60
-    assert "(no description)" in card_text(ticket_card(make(description="  \n ")))
+    assert "(no description)" in card_text(ticket_card(make(description="  \n "), TEXTS))
 
 
 _MARKDOWN = re.compile(r"[\\`*_~\[\]<>{}#&|]")
@@ -273,14 +283,16 @@ def _user_text_is_inert(doc: dict[str, Any], *texts: str) -> None:
 
 @pytest.mark.parametrize("status", list(Status))
 def test_hostile_text_is_inert_on_the_ticket_card(status):
-    doc = ticket_card(make(status, description=HOSTILE, user_name=HOSTILE, user_email=HOSTILE))
+    doc = ticket_card(
+        make(status, description=HOSTILE, user_name=HOSTILE, user_email=HOSTILE), TEXTS
+    )
     _user_text_is_inert(doc, HOSTILE)
     assert "\u202e" not in json.dumps(doc, ensure_ascii=False)
     assert "\x00" not in json.dumps(doc, ensure_ascii=False)
-    rtl = ticket_card(make(status, description=RTL, user_name=RTL, assignee=RTL))
+    rtl = ticket_card(make(status, description=RTL, user_name=RTL, assignee=RTL), TEXTS)
     _user_text_is_inert(rtl, RTL)
     if status != Status.OPEN:
-        who = ticket_card(make(status, assignee=HOSTILE))
+        who = ticket_card(make(status, assignee=HOSTILE), TEXTS)
         _user_text_is_inert(who, HOSTILE)
 
 
@@ -288,7 +300,7 @@ def test_hostile_text_is_inert_on_the_ticket_card(status):
 
 
 def test_receipt_says_what_happens_next():
-    doc = ticket_receipt_card(make(), ["Interact's support channel"], [])
+    doc = ticket_receipt_card(make(), ["Interact's support channel"], [], TEXTS)
     lines = card_text(doc)
     assert lines[0] == "Your request SUP-0042"
     assert lines[1] == (
@@ -297,32 +309,32 @@ def test_receipt_says_what_happens_next():
     )
     assert "Your description" in lines and "I cannot log in to the portal." in lines
     comm = ticket_receipt_card(
-        make(route="communication", contact_email="communication@interact.eu"), [], []
+        make(route="communication", contact_email="communication@interact.eu"), [], [], TEXTS
     )
     assert card_text(comm)[1].startswith("Interact's communication team (communication@")
 
 
 def test_receipt_tells_the_truth_about_delivery():
     channel, mail = "Interact's support channel", "tech.support@interact.eu by e-mail"
-    both = text(ticket_receipt_card(make(), [channel], [mail]))
+    both = text(ticket_receipt_card(make(), [channel], [mail], TEXTS))
     assert f"✅ Delivered to: {channel}." in both
     assert f"⏳ Not delivered yet: {mail}. I will keep trying." in both
     assert "stored and waiting" not in both
-    delivered = text(ticket_receipt_card(make(), [channel, mail], []))
+    delivered = text(ticket_receipt_card(make(), [channel, mail], [], TEXTS))
     assert f"✅ Delivered to: {channel} and {mail}." in delivered
     assert "Not delivered" not in delivered and "keep trying" not in delivered
-    pending = text(ticket_receipt_card(make(), [], [channel, mail]))
+    pending = text(ticket_receipt_card(make(), [], [channel, mail], TEXTS))
     assert f"⏳ Not delivered yet: {channel} and {mail}. I will keep trying." in pending
     assert "Delivered to" not in pending
-    three = text(ticket_receipt_card(make(), ["a", "b", "c"], []))
+    three = text(ticket_receipt_card(make(), ["a", "b", "c"], [], TEXTS))
     assert "✅ Delivered to: a, b and c." in three
-    none = text(ticket_receipt_card(make(), [], []))
+    none = text(ticket_receipt_card(make(), [], [], TEXTS))
     assert "stored and waiting for delivery" in none and "I will keep trying." in none
     assert "Delivered to" not in none and "Not delivered" not in none
 
 
 def test_receipt_mail_button():
-    doc = ticket_receipt_card(make(), [], [])
+    doc = ticket_receipt_card(make(), [], [], TEXTS)
     button = mail_button(doc)
     assert button["title"] == "E-mail tech.support@interact.eu"
     assert button["style"] == "positive"
@@ -342,7 +354,7 @@ def test_receipt_mail_button():
 @pytest.mark.parametrize("name", ["hostile", "rtl", "unicode", "long", "empty"])
 def test_receipt_mail_body_and_description_with_any_text(name):
     desc = DESCRIPTIONS[name]
-    doc = ticket_receipt_card(make(description=desc), [], [])
+    doc = ticket_receipt_card(make(description=desc), [], [], TEXTS)
     _user_text_is_inert(doc, desc[: DESCRIPTION_LIMIT - 1])
     button = mail_button(doc)
     assert len(button["url"]) <= MAIL_URL_LIMIT
@@ -359,7 +371,7 @@ def test_receipt_mail_body_and_description_with_any_text(name):
 
 
 def test_receipt_with_hostile_delivery_descriptions():
-    doc = ticket_receipt_card(make(), [HOSTILE], [HOSTILE])
+    doc = ticket_receipt_card(make(), [HOSTILE], [HOSTILE], TEXTS)
     _user_text_is_inert(doc, HOSTILE)
 
 
@@ -367,16 +379,16 @@ def test_receipt_with_hostile_delivery_descriptions():
 
 
 def test_update_texts():
-    assert ticket_update_text(make(Status.ASSIGNED)) == (
+    assert ticket_update_text(make(Status.ASSIGNED), TEXTS) == (
         "Your request SUP-0042 was taken by Anna Support."
     )
-    resolved = ticket_update_text(make(Status.RESOLVED))
+    resolved = ticket_update_text(make(Status.RESOLVED), TEXTS)
     assert resolved.startswith("Your request SUP-0042 was resolved by Anna Support. ")
     assert "tech.support@interact.eu" in resolved
-    assert ticket_update_text(make(Status.OPEN)) == "Your request SUP-0042 is open again."
-    sneaky = ticket_update_text(make(Status.ASSIGNED, assignee="Eve\u202e\n\x00 Admin"))
+    assert ticket_update_text(make(Status.OPEN), TEXTS) == "Your request SUP-0042 is open again."
+    sneaky = ticket_update_text(make(Status.ASSIGNED, assignee="Eve\u202e\n\x00 Admin"), TEXTS)
     assert sneaky == "Your request SUP-0042 was taken by Eve Admin."
-    nobody = ticket_update_text(make(Status.ASSIGNED, assignee=""))
+    nobody = ticket_update_text(make(Status.ASSIGNED, assignee=""), TEXTS)
     assert nobody == "Your request SUP-0042 was taken by Interact's support team."
 
 
@@ -399,6 +411,6 @@ def test_mailto_body_is_optional_and_encoded():
 def test_ticket_value_is_not_changed(every):
     ticket = make(Status.ASSIGNED)
     before = dataclasses.asdict(ticket)
-    ticket_card(ticket)
-    ticket_receipt_card(ticket, ["x"], ["y"])
+    ticket_card(ticket, TEXTS)
+    ticket_receipt_card(ticket, ["x"], ["y"], TEXTS)
     assert dataclasses.asdict(ticket) == before

@@ -1,0 +1,150 @@
+"""Every sentence the bot writes, by message id and language (``data/texts/<language>.yaml``).
+
+Pure: the loader (``bot.core.catalogue``) reads the files; this module checks them and looks texts
+up. English is the reference: every other language must have the same ids with the same
+{placeholders}; a text a language lacks falls back to English, decided in one place
+(``TextBook.__call__``). Usage: ``catalogue.texts(language).get("receipt.title", id="SUP-0001")``.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_LANGUAGE = "en"
+
+
+def placeholders(text: str) -> frozenset[str]:
+    """The {names} in a text; ValueError if it is not a valid format string or a placeholder is
+    not a plain name (no {0}, {a.b}, {a[0]} or {a!r})."""
+    names = set()
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"placeholder {{{name}}} must be a plain name like {{email}}")
+        names.add(name)
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class TextProblem:
+    """A problem in one language's file: the text's id (entry), and what is wrong."""
+
+    language: str
+    entry: str
+    message: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Texts:
+    """One language's texts (with English where the language has none)."""
+
+    language: str
+    entries: Mapping[str, str]
+
+    def get(self, text_id: str, **values: object) -> str:
+        """The text ``text_id`` with its {placeholders} filled from ``values``; KeyError when the
+        id is unknown or a placeholder has no value (a mistake in the code, not in the data)."""
+        try:
+            template = self.entries[text_id]
+        except KeyError:
+            raise KeyError(f"no text {text_id!r}") from None
+        missing = placeholders(template) - values.keys()
+        if missing:
+            raise KeyError(f"text {text_id!r} needs a value for {sorted(missing)}")
+        return template.format(**values)
+
+    def __contains__(self, text_id: object) -> bool:
+        return text_id in self.entries
+
+
+@dataclass(frozen=True)
+class TextBook:
+    """All languages' texts; ``texts(language)`` is the lookup the bot uses."""
+
+    languages: Mapping[str, Mapping[str, str]]
+    _cache: dict[str, Texts] = field(default_factory=dict, compare=False, repr=False)
+
+    def __call__(self, language: str | None = None) -> Texts:
+        """The texts for ``language`` (``de``, ``fr-FR`` …); English for anything not written,
+        and English entries for the ids a language lacks."""
+        code = (language or DEFAULT_LANGUAGE).split("-")[0].lower()
+        if code not in self.languages:
+            code = DEFAULT_LANGUAGE
+        if code not in self._cache:
+            entries = {**self.languages[DEFAULT_LANGUAGE], **self.languages[code]}
+            self._cache[code] = Texts(code, entries)
+        return self._cache[code]
+
+    def ids(self) -> frozenset[str]:
+        return frozenset(self.languages[DEFAULT_LANGUAGE])
+
+
+def listed(items: list[str], texts: Texts) -> str:
+    """``a``, ``a and b``, ``a, b and c`` (``list.separator`` and ``list.pair`` of the language)."""
+    if len(items) < 2:
+        return "".join(items)
+    first = texts.get("list.separator").join(items[:-1])
+    return texts.get("list.pair", first=first, last=items[-1])
+
+
+def flatten(doc: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """``{"receipt": {"title": "…"}}`` -> ``("receipt.title", "…")``: groups in YAML, dotted ids
+    in code."""
+    for key, value in doc.items():
+        text_id = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            yield from flatten(value, f"{text_id}.")
+        else:
+            yield text_id, value
+
+
+def check_texts(
+    docs: Mapping[str, Mapping[str, object]], lines: Mapping[str, Mapping[str, int]]
+) -> tuple[TextBook, list[TextProblem]]:
+    """Validate each language's flattened texts against English: every entry a non-empty string
+    with valid placeholders; another language has exactly English's ids (a missing one is a
+    problem: that language would fall back to English), with the same placeholders."""
+    problems: list[TextProblem] = []
+    languages: dict[str, dict[str, str]] = {}
+    for language, doc in docs.items():
+        entries: dict[str, str] = {}
+        for text_id, value in doc.items():
+            line = lines.get(language, {}).get(text_id)
+            if not isinstance(value, str) or not value.strip():
+                problems.append(TextProblem(language, text_id, "must be a non-empty text", line))
+                continue
+            try:
+                placeholders(value)
+            except ValueError as exc:
+                problems.append(TextProblem(language, text_id, str(exc), line))
+                continue
+            entries[text_id] = value
+        languages[language] = entries
+    if DEFAULT_LANGUAGE not in languages:
+        problems.append(TextProblem(DEFAULT_LANGUAGE, "", "file is missing"))
+        languages[DEFAULT_LANGUAGE] = {}
+    english = languages[DEFAULT_LANGUAGE]
+    for language, entries in languages.items():
+        if language == DEFAULT_LANGUAGE:
+            continue
+        for text_id in english.keys() - docs[language].keys():
+            problems.append(TextProblem(language, text_id, "is missing (English has it)"))
+        for text_id, text in entries.items():
+            line = lines.get(language, {}).get(text_id)
+            if text_id not in english:
+                problems.append(TextProblem(language, text_id, "is not an English text id", line))
+            elif placeholders(text) != placeholders(english[text_id]):
+                want = ", ".join(sorted(f"{{{p}}}" for p in placeholders(english[text_id])))
+                problems.append(
+                    TextProblem(
+                        language,
+                        text_id,
+                        f"placeholders differ from English ({want or 'none'})",
+                        line,
+                    )
+                )
+    return TextBook(languages), problems
