@@ -120,7 +120,9 @@ def build_bot(
     (``load_content``), the store (``open_store``: the SQLite file, or Azure Blob Storage) that
     holds the tickets and, unless ``storage`` is given (tests pass ``MemoryStorage``), the
     bot's conversation, user and dialog state too, and the clock."""
-    assistant = Assistant(catalogue or load_content(settings))
+    catalogue = catalogue or load_content(settings)
+    texts = catalogue.texts()  # the support desk's and the apologies' language
+    assistant = Assistant(catalogue)
     store = store or open_store(settings)  # SQLite, or Azure Blob Storage (ASSISTANT_STORE=blob)
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
@@ -138,7 +140,7 @@ def build_bot(
         smtp_config(settings),
         settings.app_id,
         now,
-        catalogue.texts(),
+        texts,
         admins=settings.support_admins,
     )
     dialog = MainDialog(
@@ -151,7 +153,7 @@ def build_bot(
         user_state,
         bot,
         desk,
-        error_handler(conversation_state, catalogue.texts()),
+        error_handler(conversation_state, texts),
     )
 
 

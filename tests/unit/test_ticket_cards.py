@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from bot.core.catalogue import load_catalogue
 from bot.tickets.model import Status, Ticket, Turn
 from cards.builders import card_text, mailto, plain
 from cards.tickets import (
@@ -29,9 +28,10 @@ from cards.tickets import (
     when,
 )
 from tests.helpers import actions, cards_in, validate_cards, walk
-from tests.unit.test_cards import ROOT, TEAMS_MAX_BYTES
+from tests.support.catalogues import real_catalogue
+from tests.unit.test_cards import TEAMS_MAX_BYTES
 
-TEXTS = load_catalogue(ROOT / "data").texts()  # the texts the bot writes (data/texts/en.yaml)
+TEXTS = real_catalogue().texts()  # the texts the bot writes (data/texts/en.yaml)
 CREATED = dt.datetime(2025, 6, 3, 14, 5, 9, tzinfo=dt.UTC)
 RESOLVED_AT = dt.datetime(2025, 6, 4, 9, 12, tzinfo=dt.UTC)
 HOSTILE = (
