@@ -16,7 +16,6 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-import requests
 from aiohttp import web
 from botbuilder.core import ConversationState, Storage, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
@@ -44,6 +43,7 @@ from bot.settings import Settings
 from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
 from bot.teams.connector import EdgeAuthentication, RetryPolicy
+from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage
 from bot.teams.support import SupportDesk
 from bot.tickets.mail import smtp_config
@@ -198,7 +198,8 @@ def create_app(
         [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
     )
     parts = build_bot(settings, storage, catalogue=catalogue, store=store, now=now)
-    # the key fetch runs in a thread, with a timeout: bot/teams/signing_keys.py
+    # the signing keys: fetched without blocking, once at a time, refreshed for a new key id:
+    # bot/teams/signing_keys.py
     signing_keys.install()
     # Connector clients (and their msrest retry policies) built once, not per turn:
     # bot/teams/connector.py
@@ -297,9 +298,9 @@ async def messages(request: web.Request) -> web.Response:
         auth = await adapter.bot_framework_authentication.authenticate_request(
             activity, request.headers.get("Authorization") or None
         )
-    except requests.RequestException as exc:
-        # botbuilder fetches the signing keys (once a day) with requests: out of reach, the
-        # token cannot be checked now. That is not the caller's fault, nor a reason to let in.
+    except SigningKeysUnavailable as exc:
+        # no signing keys known and the key host out of reach: the token cannot be checked
+        # now. That is not the caller's fault, nor a reason to let in.
         log.warning("cannot check a token: the signing keys are out of reach (%s)", exc)
         return _error(503, "cannot verify the request now; try again later")
     except Exception as exc:  # PermissionError, and PyJWT's and botbuilder's own bad-token errors

@@ -7,8 +7,9 @@ How this runs without the network:
   document and a JWKS with RSA keys generated here, endorsed for ``msteams`` like the real ones.
   The app reads its address from ``TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL`` (Settings ->
   ``app.auth_config`` -> botbuilder); everything else is botbuilder's real validation, with the
-  public cloud's issuer, audience and serviceUrl checks. botbuilder fetches the keys with
-  blocking ``requests`` from inside the event loop, so the issuer runs in its own thread.
+  public cloud's issuer, audience and serviceUrl checks (the keys are fetched by
+  bot/teams/signing_keys.py). The issuer runs in its own thread, so that it answers even if a
+  fetch were to block the event loop.
 - Replies need an outgoing token, which botbuilder gets from login.microsoftonline.com with
   MSAL (``MicrosoftAppCredentials.get_access_token``). That one method is replaced (``aad``):
   it checks the credentials botbuilder built (app id, password, scope) and returns a token of
@@ -46,6 +47,7 @@ import app as app_module
 from app import auth_config, create_app
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings, SettingsError
+from bot.teams.signing_keys import UNKNOWN_KEY_REFRESH_SECONDS, SigningKeys
 from tests.http.conftest import ConnectorStub, activity
 from tests.http.test_api import replies_text
 
@@ -600,3 +602,106 @@ async def test_a_slow_key_host_does_not_freeze_other_requests(
     assert time.monotonic() - started < 1.2  # answered while the keys were still coming
     assert (await message).status in (200, 201)
     assert "Auditors network" in replies_text(connector)
+
+
+# --------------------------------------------------------------------------- key rotation
+
+NEW_KID = "bf-key-rotated"
+
+
+@dataclasses.dataclass
+class Clock:
+    now: float = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    """The signing-key cache's clock, moved by hand."""
+    fake = Clock()
+    monkeypatch.setattr(SigningKeys, "clock", staticmethod(fake))
+    return fake
+
+
+def rotated(keys: Keys, new: rsa.RSAPrivateKey) -> dict[str, Any]:
+    """The JWKS after the Bot Framework published a new key next to the old ones."""
+    published = keys.jwks()
+    return {"keys": [*published["keys"], _jwk(new, NEW_KID, ["msteams", "webchat"])]}
+
+
+async def test_a_token_signed_with_a_newly_published_key_is_accepted(
+    auth_client, connector: ConnectorStub, keys: Keys, issuer: KeyIssuer, clock: Clock
+) -> None:
+    resp = await post(
+        auth_client, activity(connector, "auditors", id="m-1"), _good(keys, connector)
+    )
+    assert resp.status in (200, 201) and len(issuer.hits) == 2
+    clock.now += UNKNOWN_KEY_REFRESH_SECONDS + 1  # a while later, the host rotates its keys
+    issuer.jwks = rotated(keys, keys.stranger)
+    token = sign(keys.stranger, claims(connector.url), kid=NEW_KID)
+    resp = await post(auth_client, activity(connector, "controllers", id="m-2"), token)
+    assert resp.status in (200, 201)  # refreshed for the unknown key id, not refused for a day
+    assert len(issuer.hits) == 4
+    # a made-up key id right after is refused without asking the host again
+    resp = await post(
+        auth_client,
+        activity(connector, "auditors", id="m-3"),
+        sign(keys.stranger, claims(connector.url), kid="made-up"),
+    )
+    assert resp.status == 401 and len(issuer.hits) == 4
+    # and the keys published before still work
+    resp = await post(
+        auth_client, activity(connector, "auditors", id="m-4"), _good(keys, connector)
+    )
+    assert resp.status in (200, 201) and len(issuer.hits) == 4
+    assert "Controllers network" in replies_text(connector)
+
+
+async def test_unknown_key_ids_refresh_the_keys_at_most_every_few_minutes(
+    auth_client, connector: ConnectorStub, keys: Keys, issuer: KeyIssuer, clock: Clock
+) -> None:
+    for i in range(6):
+        token = sign(keys.stranger, claims(connector.url), kid=f"made-up-{i}")
+        resp = await post(auth_client, activity(connector, id=f"m-{i}"), token)
+        assert resp.status == 401
+        clock.now += UNKNOWN_KEY_REFRESH_SECONDS / 4
+    assert len(issuer.hits) == 4  # the first fetch, and one refresh a few minutes later
+    assert connector.sent == []
+
+
+async def test_cold_requests_share_one_key_fetch(
+    auth_client, connector: ConnectorStub, keys: Keys, issuer: KeyIssuer
+) -> None:
+    issuer.delay = 0.2
+    answers = await asyncio.gather(
+        *(
+            post(auth_client, activity(connector, "hello", id=f"m-{i}"), _good(keys, connector))
+            for i in range(24)
+        )
+    )
+    assert [a.status in (200, 201) for a in answers] == [True] * 24
+    assert len(issuer.hits) == 2  # metadata and keys, once
+
+
+async def test_day_old_keys_are_served_while_they_are_refreshed(
+    auth_client, connector: ConnectorStub, keys: Keys, issuer: KeyIssuer, clock: Clock
+) -> None:
+    resp = await post(auth_client, activity(connector, id="m-1"), _good(keys, connector))
+    assert resp.status in (200, 201)
+    clock.now += 25 * 3600
+    issuer.delay = 1.0  # a slow refresh: nobody waits for it
+    started = time.monotonic()
+    resp = await post(auth_client, activity(connector, id="m-2"), _good(keys, connector))
+    assert resp.status in (200, 201) and time.monotonic() - started < 0.9
+    issuer.failure = "500"  # the refresh fails: the old keys stay in use, no 503
+    await asyncio.sleep(2.2)
+    clock.now += 25 * 3600
+    for i in range(3, 6):
+        resp = await post(auth_client, activity(connector, id=f"m-{i}"), _good(keys, connector))
+        assert resp.status in (200, 201)
+
+
+def _good(keys: Keys, connector: ConnectorStub) -> str:
+    return sign(keys.teams, claims(connector.url))
