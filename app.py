@@ -11,6 +11,7 @@ import os
 import re
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,7 +43,7 @@ from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings
 from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
-from bot.teams.connector import EdgeAuthentication, RetryPolicy
+from bot.teams.connector import EdgeAuthentication, Retrying
 from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage
 from bot.teams.support import SupportDesk
@@ -68,6 +69,15 @@ RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
 CORRELATION_HEADER = "X-Correlation-Id"
 READY_TIMEOUT_SECONDS = 5.0
+STORE_THREADS = 8  # the store's calls (asyncio.to_thread): the loop's default executor
+
+
+async def _store_executor(app: web.Application) -> None:
+    """The loop's default executor (``asyncio.to_thread``) is the store's, sized here: outgoing
+    HTTP (bot/teams/connector.py) and SMTP (bot/tickets/mail.py) have pools of their own, the
+    signing keys need none, and no thread sleeps for a retry (bot/ops/pools.py)."""
+    executor = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="store")
+    asyncio.get_running_loop().set_default_executor(executor)
 
 
 async def _start_worker(app: web.Application) -> None:
@@ -189,11 +199,11 @@ def create_app(
     catalogue: Catalogue | None = None,
     store: SqliteStore | BlobStore | None = None,
     now: Clock = utc_now,
-    retry_policy: RetryPolicy | None = None,
+    retrying: Retrying | None = None,
 ) -> web.Application:
     """The web app: the bot behind a CloudAdapter, plus the health endpoints. The collaborators
-    are ``build_bot``'s, and the retry policy of the replies sent to the Bot Connector
-    (``RetryPolicy()``, msrest's own settings, unless given)."""
+    are ``build_bot``'s, and the retry rules of the requests sent to the Bot Connector
+    (``Retrying()``, msrest's own settings within a budget, unless given)."""
     install_log_redaction(
         [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
     )
@@ -203,11 +213,10 @@ def create_app(
     signing_keys.install()
     # Connector clients (and their msrest retry policies) built once, not per turn:
     # bot/teams/connector.py
-    adapter = CloudAdapter(
-        EdgeAuthentication(
-            ConfigurationBotFrameworkAuthentication(auth_config(settings)), retry_policy
-        )
+    edge = EdgeAuthentication(
+        ConfigurationBotFrameworkAuthentication(auth_config(settings)), retrying=retrying
     )
+    adapter = CloudAdapter(edge)
     adapter.on_turn_error = parts.on_error
     parts.desk.attach(adapter)
 
@@ -217,8 +226,10 @@ def create_app(
     app[ASSISTANT] = parts.assistant
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
+    app.on_startup.append(_store_executor)
     app.on_startup.append(_start_worker)
     app.on_cleanup.append(_stop_worker)
+    app.on_cleanup.append(lambda _app: _close(edge))
     app[DESK] = parts.desk
     app[ALLOWED_TENANTS] = settings.allowed_tenants
     app[RATE_LIMITER] = RateLimiter(settings.rate_limit_per_minute)
@@ -253,6 +264,10 @@ async def _correlate(
         return response
     finally:
         correlation_id.reset(token)
+
+
+async def _close(edge: EdgeAuthentication) -> None:
+    edge.close()
 
 
 def _error(status: int, message: str) -> web.Response:

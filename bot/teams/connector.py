@@ -15,13 +15,21 @@ are still sent by msrest's requests-based sender; each client's session now live
 the client, so connections to the connector are kept alive (and, unlike a session that lives
 for one turn, it is told to keep no cookies).
 
-Retries: every client gets one shared ``RetryPolicy``, built once, with msrest's own settings
-(3 retries, backoff factor 0.8 s: after 0, 1.6 and 3.2 s, at most 90 s) and status codes (408,
-and 500-998 but 501 and 505; 413 and 429 when they carry Retry-After, which is honoured, up to
-90 s). msrest asks for POST to be retried too, through urllib3's ``method_whitelist``; urllib3 2
-renamed that ``allowed_methods`` and ignores the old name, so on the stock stack a reply (a
-POST) that meets a 503 or a 429 is never retried. Here it is, as msrest meant and as Teams asks
-bots to do for 429. Connection failures are retried for every method, as before.
+Sending and retries: msrest sends each request with ``requests`` in the event loop's default
+executor, where urllib3 also slept between retries (for a Retry-After, up to 90 s, three times),
+so eight throttled conversations held every thread of that executor, which the store and SMTP
+shared: an unrelated question waited two minutes. Here every client gets ``edge_pipeline``:
+
+- requests run in the connector's own bounded ``Pool`` (``HTTP_THREADS``), and so does the
+  credentials' token fetch (MSAL, blocking), which msrest ran in the event loop;
+- urllib3 never retries (``NO_RETRY``); ``EdgeRetry`` retries in the event loop, with msrest's
+  settings (3 retries, after 0, 1.6 and 3.2 s; 408, and 500-998 but 501 and 505; 413, 429 and
+  503 after their Retry-After), for every method (msrest meant POST to be retried too, but
+  urllib3 2 ignores the ``method_whitelist`` it sets), and for failed connections;
+- a request and its retries fit in ``RETRY_BUDGET_SECONDS``, well under the 15 s Teams waits
+  for a turn: a retry that would end past it is not made (a Retry-After of 20 s fails the
+  reply at once, it does not hold the turn); one attempt times out after ``REQUEST_TIMEOUT``.
+  A read timeout is not retried: the message may have arrived.
 
 Serialisation: ``EdgeSerializer`` writes what msrest writes for each outgoing activity, without
 walking the Adaptive Card in it value by value, twice (see the class).
@@ -29,11 +37,18 @@ walking the Adaptive Card in it value by value, twice (see the class).
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
+import email.utils
+import logging
+import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass
 from http.cookiejar import DefaultCookiePolicy
 from typing import Any, TypeVar
 
+import requests
 from botbuilder.schema import Activity
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
@@ -45,7 +60,10 @@ from botframework.connector.auth import (
     UserTokenClient,
 )
 from botframework.connector.skills import BotFrameworkClient
-from msrest.exceptions import DeserializationError, SerializationError
+from msrest.exceptions import ClientRequestError, DeserializationError, SerializationError
+from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline, Request, Response
+from msrest.pipeline.async_requests import AsyncPipelineRequestsHTTPSender
+from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import (
     Deserializer,
     Model,
@@ -55,40 +73,178 @@ from msrest.serialization import (
     last_rest_key_case_insensitive_extractor,
     rest_key_case_insensitive_extractor,
 )
+from msrest.universal_http import ClientRequest
+from msrest.universal_http.async_requests import (
+    AsyncRequestsClientResponse,
+    AsyncRequestsHTTPSender,
+)
 from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3 import Retry
 
+from bot.ops.pools import Pool
+
+log = logging.getLogger("interact.connector")
+
 RETRIES = 3
 BACKOFF_FACTOR = 0.8  # seconds: retries after 0, 1.6, 3.2 s
-MAX_BACKOFF = 90  # seconds, also the most a Retry-After is waited for
-RETRY_METHODS = frozenset({"HEAD", "TRACE", "GET", "PUT", "OPTIONS", "DELETE", "POST", "PATCH"})
+MAX_BACKOFF = 90.0  # seconds: urllib3's cap on one wait (the budget below comes first)
 # msrest's ClientRetryPolicy: retry every status code but the "safe" ones, computed once here.
 RETRY_STATUS = frozenset(range(999)) - frozenset(ClientRetryPolicy.safe_codes)
+RETRY_AFTER_STATUS = frozenset({413, 429, 503})  # urllib3's: these wait for their Retry-After
+RETRY_BUDGET_SECONDS = 6.0  # a request and all its retries; Teams waits 15 s for a turn
+REQUEST_TIMEOUT = (3.05, 5.0)  # seconds: to connect, then between bytes of the answer
+HTTP_THREADS = 10  # requests' connection pool keeps 10 connections per host
 MAX_CACHED = 64
+NO_RETRY = Retry(0, read=False)  # urllib3 gives up at once; EdgeRetry decides, in the loop
 
 
-def build_retry(backoff_factor: float = BACKOFF_FACTOR) -> Retry:
-    """msrest's retry settings, as an urllib3 ``Retry`` that honours them under urllib3 2
-    (tests that meet a failing connector on purpose retry without waiting: ``backoff_factor``
-    0)."""
-    return Retry(
-        total=RETRIES,
-        connect=RETRIES,
-        read=RETRIES,
-        backoff_factor=backoff_factor,
-        backoff_max=MAX_BACKOFF,
-        retry_after_max=MAX_BACKOFF,
-        status_forcelist=RETRY_STATUS,
-        allowed_methods=RETRY_METHODS,
-    )
+@dataclass
+class Retrying:
+    """When to retry a request to the connector, and how long to wait before (see the module's
+    docstring). ``sleep`` and ``clock`` are the event loop's."""
+
+    retries: int = RETRIES
+    backoff_factor: float = BACKOFF_FACTOR
+    budget: float = RETRY_BUDGET_SECONDS
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def backoff(self, retry: int) -> float:
+        """urllib3's backoff before retry number ``retry`` (1, 2, ...): 0, then doubling."""
+        return 0.0 if retry <= 1 else min(MAX_BACKOFF, self.backoff_factor * 2 ** (retry - 1))
+
+    def wait(self, status: int, retry_after: str | None, retry: int) -> float | None:
+        """Seconds to wait before retrying an answer with ``status``, or None: not retried."""
+        after = parse_retry_after(retry_after) if status in RETRY_AFTER_STATUS else None
+        if after is not None:
+            return after
+        return self.backoff(retry) if status in RETRY_STATUS else None
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """A Retry-After header (seconds, or an HTTP date) in seconds from now; None if absent or
+    unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+class EdgeRetry(AsyncHTTPPolicy):  # type: ignore[misc]
+    """Retries in the event loop (no thread sleeps), within the budget: an msrest pipeline
+    policy."""
+
+    def __init__(self, retrying: Retrying) -> None:
+        super().__init__()
+        self.retrying = retrying
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        plan = self.retrying
+        deadline = plan.clock() + plan.budget
+        retry = 0
+        while True:
+            retry += 1
+            try:
+                response = await self.next.send(request, **kwargs)
+            except ClientRequestError as exc:
+                failed = isinstance(exc.inner_exception, requests.ConnectionError)
+                if not failed or retry > plan.retries:
+                    raise
+                wait, why = plan.backoff(retry), f"connection failed ({exc.inner_exception})"
+                if plan.clock() + wait > deadline:
+                    raise
+            else:
+                answer = response.http_response
+                status = answer.status_code
+                found = plan.wait(status, answer.headers.get("Retry-After"), retry)
+                if found is None or retry > plan.retries:
+                    return response
+                wait, why = found, f"answered {status}"
+                if plan.clock() + wait > deadline:
+                    log.warning(
+                        "%s %s %s: not retried, a wait of %.1f s is past the %.0f s budget",
+                        request.http_request.method,
+                        _path(request.http_request),
+                        why,
+                        wait,
+                        plan.budget,
+                    )
+                    return response
+                answer.internal_response.close()  # the connection goes back to the pool
+            log.info(
+                "%s %s %s: retry %d in %.1f s",
+                request.http_request.method,
+                _path(request.http_request),
+                why,
+                retry,
+                wait,
+            )
+            await plan.sleep(wait)
+
+
+def _path(request: ClientRequest) -> str:
+    """The request's path, without the host: enough to tell which conversation."""
+    return str(request.url).split("/v3/", 1)[-1][:200]
+
+
+class PooledCredentials(AsyncHTTPPolicy):  # type: ignore[misc]
+    """msrest's credentials policy, with the token fetch (MSAL: blocking, network) in the
+    pool instead of the event loop."""
+
+    def __init__(self, credentials: Any, pool: Pool) -> None:
+        super().__init__()
+        self.credentials = credentials
+        self.pool = pool
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        await self.pool.run(self.credentials.signed_session, request.context.session)
+        return await self.next.send(request, **kwargs)
+
+
+class PooledSender(AsyncRequestsHTTPSender):  # type: ignore[misc]
+    """msrest's requests sender, run in the connector's own pool, not the default executor."""
+
+    def __init__(self, config: Any, pool: Pool) -> None:
+        super().__init__(config)
+        self.pool = pool
+
+    async def send(self, request: ClientRequest, **kwargs: Any) -> AsyncRequestsClientResponse:
+        options = self._configure_send(request, **kwargs)
+        session = options.pop("session", self.session)
+        try:
+            response = await self.pool.run(session.request, request.method, request.url, **options)
+        except requests.RequestException as exc:
+            message = f"Error occurred in request, {type(exc).__name__}: {exc}"
+            raise ClientRequestError(message, exc) from exc
+        return AsyncRequestsClientResponse(request, response)
+
+
+def edge_pipeline(config: Any, retrying: Retrying, pool: Pool) -> AsyncPipeline:
+    """msrest's pipeline for an async client (user agent, credentials, deserialiser, HTTP
+    log), with ``EdgeRetry`` outermost and the pool doing the blocking work."""
+    config.connection.timeout = REQUEST_TIMEOUT
+    policies: list[Any] = [config.user_agent_policy, EdgeRetry(retrying)]
+    if config.credentials:
+        policies.append(PooledCredentials(config.credentials, pool))
+    policies += [RawDeserializer(), config.http_logger_policy]
+    return AsyncPipeline(policies, AsyncPipelineRequestsHTTPSender(PooledSender(config, pool)))
 
 
 class RetryPolicy(ClientRetryPolicy):
     """msrest's ``ClientRetryPolicy`` (same interface: ``retries``, ``backoff_factor``,
-    ``max_backoff``, called for the urllib3 ``Retry``) around a ``Retry`` built once."""
+    ``max_backoff``, called for the urllib3 ``Retry``) around a ``Retry`` built once: by
+    default ``NO_RETRY``, since ``EdgeRetry`` retries."""
 
     def __init__(self, retry: Retry | None = None) -> None:  # no super(): that is the cost
-        self.policy = retry or build_retry()
+        self.policy = retry or NO_RETRY
 
     @property
     def max_backoff(self) -> float:  # msrest reads BACKOFF_MAX, gone in urllib3 2
@@ -244,19 +400,19 @@ class CachingConnectorFactory(ConnectorFactory):
         inner: ConnectorFactory,
         app_id: str | None,
         cache: _Lru[tuple[str | None, str, str | None], ConnectorClient],
-        policy: ClientRetryPolicy,
+        prepare: Callable[[Any], None],
     ) -> None:
         self.inner = inner
         self.app_id = app_id
         self.cache = cache
-        self.policy = policy
+        self.prepare = prepare
 
     async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
         key = (self.app_id, service_url, audience)
         client = self.cache.get_recent(key)
         if client is None:
             client = await self.inner.create(service_url, audience)
-            _use_policy(client, self.policy)
+            self.prepare(client)
             use_edge_serializer(client)
             self.cache.put(key, client)
         return client
@@ -264,20 +420,36 @@ class CachingConnectorFactory(ConnectorFactory):
 
 class EdgeAuthentication(BotFrameworkAuthentication):
     """A ``BotFrameworkAuthentication`` that authenticates exactly as ``inner`` does and hands
-    out connector and user-token clients built once (see the module's docstring)."""
+    out connector and user-token clients built once, sending through ``edge_pipeline`` (see
+    the module's docstring). ``close`` when the app stops."""
 
     def __init__(
-        self, inner: BotFrameworkAuthentication, policy: ClientRetryPolicy | None = None
+        self,
+        inner: BotFrameworkAuthentication,
+        policy: ClientRetryPolicy | None = None,
+        retrying: Retrying | None = None,
     ) -> None:
         self.inner = inner
         self.policy = policy or RetryPolicy()
+        self.retrying = retrying or Retrying()
+        self.pool = Pool("connector", HTTP_THREADS)
         self.connectors: _Lru[tuple[str | None, str, str | None], ConnectorClient] = _Lru(
             MAX_CACHED
         )
         self.token_clients: _Lru[str | None, UserTokenClient] = _Lru(MAX_CACHED)
 
+    def close(self) -> None:
+        self.pool.close()
+
+    def _prepare(self, client: Any) -> None:
+        """A freshly built msrest client: the shared urllib3 policy, the edge pipeline."""
+        _use_policy(client, self.policy)
+        config = getattr(client, "config", None)
+        if config is not None and hasattr(config, "pipeline"):
+            config.pipeline = edge_pipeline(config, self.retrying, self.pool)
+
     def _factory(self, inner: ConnectorFactory, claims: ClaimsIdentity) -> ConnectorFactory:
-        return CachingConnectorFactory(inner, _app_id(claims), self.connectors, self.policy)
+        return CachingConnectorFactory(inner, _app_id(claims), self.connectors, self._prepare)
 
     async def authenticate_request(
         self, activity: Activity, auth_header: str
@@ -302,7 +474,9 @@ class EdgeAuthentication(BotFrameworkAuthentication):
         client = self.token_clients.get_recent(key)
         if client is None:
             client = await self.inner.create_user_token_client(claims_identity)
-            _use_policy(getattr(client, "_client", None), self.policy)
+            inner_client = getattr(client, "_client", None)
+            if inner_client is not None:
+                self._prepare(inner_client)
             self.token_clients.put(key, client)
         return client
 

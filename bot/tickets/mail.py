@@ -2,7 +2,8 @@
 
 Plain Python (stdlib ``email`` and ``smtplib``), no botbuilder. ``ticket_email`` builds the message
 for the contact from a ``Ticket``; ``send_email`` sends it with ``smtplib`` in a worker thread
-(``asyncio.to_thread``) and turns every failure into a ``MailError`` whose message is readable and
+(the mail's own ``Pool``: a slow SMTP server holds none of the threads the store or the replies
+use) and turns every failure into a ``MailError`` whose message is readable and
 never contains the password.
 
 The user's description is plain text: it goes into the body as typed, only control characters
@@ -29,12 +30,15 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
+from bot.ops.pools import Pool
+
 if TYPE_CHECKING:
     from bot.settings import Settings
     from bot.tickets.model import Ticket
 
 log = logging.getLogger("interact.mail")
 
+MAIL_THREADS = 2  # e-mails sent at once by one sender
 SUBJECT_SUMMARY_CHARS = 80
 TRANSCRIPT_TURNS = 10
 # Headers are written unfolded up to RFC 5322's hard limit of 998 characters: when Python folds
@@ -302,22 +306,28 @@ def _send(config: SmtpConfig, message: EmailMessage) -> None:
         smtp.close()
 
 
-async def send_email(config: SmtpConfig, message: EmailMessage) -> None:
-    """Send ``message`` through the configured SMTP server (in a worker thread).
+async def send_email(config: SmtpConfig, message: EmailMessage, pool: Pool | None = None) -> None:
+    """Send ``message`` through the configured SMTP server, in a thread of ``pool`` (without
+    one, of the default executor: the CLI, tests).
 
     Raises ``MailError`` with a readable reason on any failure: connection refused, timeout,
     TLS, authentication, a refused sender, recipient or message."""
     try:
-        await asyncio.to_thread(_send, config, message)
+        if pool is None:
+            await asyncio.to_thread(_send, config, message)
+        else:
+            await pool.run(_send, config, message)
     except (OSError, smtplib.SMTPException, ValueError) as exc:
         raise MailError(_scrub(_explain(exc, config), config)) from None
     log.info("mail %s sent to %s through %s", message["Message-ID"], message["To"], config.server)
 
 
 def email_sender(config: SmtpConfig) -> Callable[[Any, Ticket], Awaitable[None]]:
-    """A delivery sender (``bot.tickets.delivery.Sender``) that mails the ticket to its contact."""
+    """A delivery sender (``bot.tickets.delivery.Sender``) that mails the ticket to its contact,
+    in a pool of its own."""
+    pool = Pool("smtp", MAIL_THREADS)
 
     async def send(_delivery: Any, ticket: Ticket) -> None:
-        await send_email(config, ticket_email(ticket, config.sender))
+        await send_email(config, ticket_email(ticket, config.sender), pool)
 
     return send

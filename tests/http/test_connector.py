@@ -10,7 +10,6 @@ import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,12 +19,19 @@ from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
 from msrest.serialization import Serializer
 from msrest.universal_http import requests as msrest_requests
-from urllib3.util import retry as retry_module
 
 import bot.teams.connector as edge
 from app import ADAPTER
 from bot.assistant import Assistant
-from bot.teams.connector import EdgeAuthentication, EdgeSerializer, build_retry, is_plain_json
+from bot.teams.connector import (
+    REQUEST_TIMEOUT,
+    RETRY_BUDGET_SECONDS,
+    RETRY_STATUS,
+    EdgeAuthentication,
+    EdgeSerializer,
+    Retrying,
+    is_plain_json,
+)
 from dialogs.conversation import to_activity
 from tests.http.conftest import activity, serving
 
@@ -107,15 +113,56 @@ async def test_a_429_with_retry_after_is_waited_for_then_delivered_once(client, 
 
 async def test_retries_back_off_and_give_up_after_three(client, flaky, monkeypatch) -> None:
     """Down for good: 1 try + 3 retries, after 0, 1.6 and 3.2 s (msrest's backoff factor 0.8),
-    then the turn fails; the apology meets the same outage. Sleeps are recorded, not slept."""
+    then the turn fails; the apology meets the same outage. Waits are recorded, not waited."""
     slept: list[float] = []
-    monkeypatch.setattr(retry_module, "time", SimpleNamespace(sleep=slept.append, time=time.time))
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    monkeypatch.setattr(_edge(client).retrying, "sleep", sleep)
     flaky.plan["a:down"] = [(503, None)] * 8
     resp = await client.post("/api/messages", json=message(flaky, "a:down", "controllers"))
     assert resp.status in (200, 201, 500)
     assert flaky.tries("a:down") == [503] * 8  # the reply 4 times, then the apology 4 times
-    assert slept == [1.6, 3.2, 1.6, 3.2]  # the first retry of each goes at once
+    assert slept == [0.0, 1.6, 3.2, 0.0, 1.6, 3.2]  # the first retry of each goes at once
     assert flaky.delivered == []
+
+
+async def test_a_reply_and_its_retries_end_within_the_budget(client, flaky, monkeypatch) -> None:
+    """A retry that would end past the budget is not made: the turn is not held for it."""
+    monkeypatch.setattr(_edge(client).retrying, "budget", 1.5)
+    flaky.plan["a:slow"] = [(503, "1")] * 8  # "come back in a second", every time
+    started = time.monotonic()
+    resp = await client.post("/api/messages", json=message(flaky, "a:slow", "controllers"))
+    assert resp.status in (200, 201, 500)
+    assert flaky.tries("a:slow") == [503] * 4  # the reply twice, then the apology twice
+    assert time.monotonic() - started < 4.5
+    assert RETRY_BUDGET_SECONDS + REQUEST_TIMEOUT[1] < 12  # the default: well under Teams' 15 s
+
+
+async def test_throttled_conversations_do_not_hold_up_the_others(client, flaky) -> None:
+    """Eight conversations throttled with a long Retry-After: an unrelated question is answered
+    at once and the app stays ready (no thread of any pool sleeps for the throttled)."""
+    throttled = [f"a:throttled-{i}" for i in range(8)]
+    for cid in throttled:
+        flaky.plan[cid] = [(429, "20")] * 8
+    turns = [
+        asyncio.create_task(client.post("/api/messages", json=message(flaky, cid, "auditors")))
+        for cid in throttled
+    ]
+    await asyncio.sleep(0.3)
+    started = time.monotonic()
+    resp = await asyncio.wait_for(
+        client.post("/api/messages", json=message(flaky, "a:calm", "controllers")), 10
+    )
+    assert resp.status in (200, 201)
+    ready = await asyncio.wait_for(client.get("/readyz"), 10)
+    assert ready.status == 200
+    assert time.monotonic() - started < 2.0
+    assert "Controllers network" in str(flaky.delivered)
+    answers = await asyncio.wait_for(asyncio.gather(*turns), 10)  # they fail fast, too
+    assert all(a.status in (200, 201, 500) for a in answers)
+    assert all(flaky.tries(cid) == [429, 429] for cid in throttled)  # reply, apology: no waits
 
 
 async def test_client_errors_are_not_retried(client, flaky) -> None:
@@ -125,22 +172,26 @@ async def test_client_errors_are_not_retried(client, flaky) -> None:
     assert flaky.delivered == []
 
 
-def test_the_retry_policy_is_msrests_own_for_every_method() -> None:
-    retry = build_retry()
-    for method in ("POST", "PUT", "GET", "DELETE"):
-        assert retry.is_retry(method, 503)
-        assert retry.is_retry(method, 500)
-        assert retry.is_retry(method, 408)
-        assert retry.is_retry(method, 429, has_retry_after=True)
-        assert not retry.is_retry(method, 429)
-        assert not retry.is_retry(method, 404)
-        assert not retry.is_retry(method, 501)
+def test_the_retry_rules_are_msrests_own() -> None:
+    retry = Retrying()
+    assert retry.wait(503, None, 1) == 0.0 and retry.wait(503, None, 2) == 1.6
+    assert retry.wait(500, None, 3) == 3.2
+    assert retry.wait(408, None, 1) == 0.0
+    assert retry.wait(429, "7", 1) == 7.0 and retry.wait(503, "7", 2) == 7.0
+    assert retry.wait(429, None, 1) is None  # 429 and 413 only with a Retry-After
+    assert retry.wait(404, None, 1) is None and retry.wait(501, "1", 1) is None
     stock = msrest_requests.ClientRetryPolicy()
-    assert set(retry.status_forcelist) == set(stock.policy.status_forcelist)
-    assert (retry.total, retry.connect, retry.read) == (3, 3, 3) == (stock.retries,) * 3
+    assert set(stock.policy.status_forcelist) == RETRY_STATUS
+    assert retry.retries == stock.retries == 3
     assert retry.backoff_factor == stock.backoff_factor
     # What the stock policy really does under urllib3 2: its method_whitelist is ignored.
     assert not stock.policy.is_retry("POST", 503)
+
+
+def _edge(client: Any) -> EdgeAuthentication:
+    auth = client.server.app[ADAPTER].bot_framework_authentication
+    assert isinstance(auth, EdgeAuthentication)
+    return auth
 
 
 # --------------------------------------------------------------------------- built once

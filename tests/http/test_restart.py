@@ -23,7 +23,7 @@ from tests.support.apps import NO_WAIT, start_app
 
 
 async def start(settings: Settings, catalogue: Catalogue) -> TestClient:
-    return await start_app(settings, catalogue, retry_policy=NO_WAIT)
+    return await start_app(settings, catalogue, retrying=NO_WAIT)
 
 
 async def test_tickets_and_deliveries_survive_a_restart(settings, catalogue, connector) -> None:

@@ -91,7 +91,7 @@ async def test_ticket_goes_to_the_channel_and_assign_notifies_the_user(client, c
 
 @pytest.fixture
 async def no_wait_client(settings, catalogue) -> AsyncIterator[TestClient]:
-    client = await start_app(settings, catalogue, retry_policy=NO_WAIT)
+    client = await start_app(settings, catalogue, retrying=NO_WAIT)
     yield client
     await client.close()
 

@@ -9,11 +9,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import create_app
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings
-from bot.teams.connector import RetryPolicy, build_retry
+from bot.teams.connector import Retrying
 
 # Replies that meet a connector that is down are retried without waiting (the retries' timing
 # is tested in tests/http/test_connector.py).
-NO_WAIT = RetryPolicy(build_retry(backoff_factor=0))
+NO_WAIT = Retrying(backoff_factor=0)
 
 
 async def start_app(settings: Settings, catalogue: Catalogue, **collaborators: Any) -> TestClient:
