@@ -38,7 +38,12 @@ from bot.ops.guards import (
     service_url_allowed_without_auth,
     tenant_allowed,
 )
-from bot.ops.logs import correlation_id, new_correlation_id, setup_logging
+from bot.ops.logs import (
+    ThrottledLoopErrors,
+    correlation_id,
+    new_correlation_id,
+    setup_logging,
+)
 from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings
 from bot.teams import signing_keys
@@ -67,9 +72,17 @@ WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
 ALLOWED_TENANTS = web.AppKey("allowed_tenants", frozenset)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
+AUTH_REQUIRED = web.AppKey("auth_required", bool)  # an app id is set: tokens are checked
 CORRELATION_HEADER = "X-Correlation-Id"
 READY_TIMEOUT_SECONDS = 5.0
+BODY_TIMEOUT_SECONDS = 10.0  # to receive a request's body, once its headers are in
 STORE_THREADS = 8  # the store's calls (asyncio.to_thread): the loop's default executor
+
+
+async def _throttle_loop_errors(app: web.Application) -> None:
+    """asyncio's error reports (e.g. "socket.accept() out of system resource", hundreds a
+    second when file descriptors run out), each kind at most once a minute (bot.ops.logs)."""
+    asyncio.get_running_loop().set_exception_handler(ThrottledLoopErrors())
 
 
 async def _store_executor(app: web.Application) -> None:
@@ -220,18 +233,26 @@ def create_app(
     adapter.on_turn_error = parts.on_error
     parts.desk.attach(adapter)
 
-    app = web.Application(client_max_size=settings.max_body_bytes, middlewares=[_correlate])
+    app = web.Application(
+        client_max_size=settings.max_body_bytes,
+        middlewares=[_correlate],
+        # a body left unread (refused before or while reading it) closes the connection at
+        # once; aiohttp would otherwise go on reading it for 10 s ("lingering")
+        handler_args={"lingering_time": 0.0},
+    )
     app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stopping)
     app[ASSISTANT] = parts.assistant
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
+    app.on_startup.append(_throttle_loop_errors)
     app.on_startup.append(_store_executor)
     app.on_startup.append(_start_worker)
     app.on_cleanup.append(_stop_worker)
     app.on_cleanup.append(lambda _app: _close(edge))
     app[DESK] = parts.desk
     app[ALLOWED_TENANTS] = settings.allowed_tenants
+    app[AUTH_REQUIRED] = settings.auth_enabled
     app[RATE_LIMITER] = RateLimiter(settings.rate_limit_per_minute)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -274,6 +295,20 @@ def _error(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 
 
+def _closing(response: web.Response) -> web.Response:
+    """The answer to a request whose body was not (all) read: ``Connection: close``, and the
+    connection is closed after it (``lingering_time`` is 0)."""
+    response.force_close()
+    return response
+
+
+def _bearer_token(header: str | None) -> bool:
+    """The Authorization header is ``Bearer <JWT>``, the only form botbuilder accepts (it
+    checks the token itself later, once the activity is read)."""
+    scheme, _, token = (header or "").partition(" ")
+    return scheme == "Bearer" and token.count(".") == 2 and " " not in token
+
+
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -293,11 +328,23 @@ async def messages(request: web.Request) -> web.Response:
         return _error(415, "Content-Type must be application/json")
     limit = request.app._client_max_size  # the same limit aiohttp enforces while reading
     if request.content_length is not None and request.content_length > limit:
-        return _error(413, f"body larger than {limit} bytes")
+        return _closing(_error(413, f"body larger than {limit} bytes"))
+    if request.app[AUTH_REQUIRED] and not _bearer_token(request.headers.get("Authorization")):
+        # refused before the body is read: no token, no connection held open for its body
+        log.info("request refused, not authenticated: no bearer token")
+        return _closing(_error(401, "unauthorized"))
     try:
-        body = _json_body(await request.read())
+        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+            raw = await request.read()
+    except TimeoutError:
+        log.info("request refused: its body did not arrive within %g s", BODY_TIMEOUT_SECONDS)
+        return _closing(_error(408, "the request body did not arrive in time"))
+    except (ConnectionError, RuntimeError):  # the caller left mid-body ("Connection closed.")
+        return _closing(_error(400, "the connection closed before the body arrived"))
     except web.HTTPRequestEntityTooLarge:
-        return _error(413, f"body larger than {limit} bytes")
+        return _closing(_error(413, f"body larger than {limit} bytes"))
+    try:
+        body = _json_body(raw)
     except (ValueError, RecursionError):  # bad UTF-8 or JSON, an int over Python's digit limit
         return _error(400, "body is not valid JSON")
     if not isinstance(body, dict):

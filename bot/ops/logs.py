@@ -7,7 +7,8 @@
 - ``JsonFormatter`` writes ``time`` (UTC, ISO 8601), ``level``, ``logger``, ``message``,
   ``correlation_id``, ``error_id`` (when the record has one: ``extra={"error_id": ...}``, as the
   turn error handler does) and ``exception`` (the stack, when there is one), plus ``stack``;
-- ``setup_logging(level)`` installs it on the root logger (``python app.py`` calls it).
+- ``setup_logging(level)`` installs it on the root logger (``python app.py`` calls it);
+- ``ThrottledLoopErrors``: the event loop's error reports, each kind at most once a minute.
 
 Log aggregators (Azure Monitor, Loki, CloudWatch ...) read these lines as they are; filter by
 ``correlation_id`` to see one turn, by ``error_id`` to find the error a user was told about.
@@ -15,13 +16,16 @@ Log aggregators (Azure Monitor, Loki, CloudWatch ...) read these lines as they a
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import datetime as dt
 import json
 import logging
 import re
 import sys
+import time
 import uuid
+from collections.abc import Callable
 from typing import IO, Any
 
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar(
@@ -106,3 +110,38 @@ def setup_logging(
     root.addHandler(handler)
     root.setLevel(level)
     return handler
+
+
+class ThrottledLoopErrors:
+    """An event-loop exception handler that logs each kind of error (message and exception
+    type) at most once every ``every`` seconds, then says how many like it were left out.
+
+    When the process runs out of file descriptors, asyncio reports "socket.accept() out of
+    system resource", with its stack, every time it tries to accept again: hundreds of times a
+    second, 248 MB of log a minute, while nothing new can be learnt from it."""
+
+    MAX_KINDS = 256  # a bound on the kinds remembered
+
+    def __init__(self, every: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self.clock = clock
+        self.seen: dict[tuple[str, str], tuple[float, int]] = {}  # kind -> (logged at, left out)
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        message = str(context.get("message") or "Unhandled exception in event loop")
+        kind = (message, type(context.get("exception")).__name__)
+        now = self.clock()
+        logged = self.seen.get(kind)
+        if logged is not None and now - logged[0] < self.every:
+            self.seen[kind] = (logged[0], logged[1] + 1)
+            return
+        if len(self.seen) >= self.MAX_KINDS:
+            self.seen.clear()
+        self.seen[kind] = (now, 0)
+        if logged is not None and logged[1]:
+            context = {
+                **context,
+                "message": f"{message} ({logged[1]} more like it in the last "
+                f"{now - logged[0]:.0f} s were not logged)",
+            }
+        loop.default_exception_handler(context)
