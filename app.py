@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import errno
 import json
 import logging
 import os
 import re
+import socket
+import sqlite3
+import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from aiohttp import web
 from botbuilder.core import ConversationState, Storage, TurnContext, UserState
@@ -28,7 +32,8 @@ from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
 
 from bot.assistant import Assistant
-from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
+from bot.exits import ExitCode, data_error_line
 from bot.ops.feedback import FeedbackLog
 from bot.ops.guards import (
     RATE_LIMITED_TEXT,
@@ -45,7 +50,7 @@ from bot.ops.logs import (
     setup_logging,
 )
 from bot.ops.redaction import install_log_redaction
-from bot.settings import Settings
+from bot.settings import Settings, SettingsError
 from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
 from bot.teams.connector import EdgeAuthentication, Retrying
@@ -53,7 +58,7 @@ from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage
 from bot.teams.support import SupportDesk
 from bot.tickets.mail import smtp_config
-from bot.tickets.store.sqlite import SqliteStore, open_store
+from bot.tickets.store.sqlite import SqliteStore, StoreError, open_store
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.main_dialog import MainDialog
@@ -463,20 +468,82 @@ def _not_ready(reason: str) -> web.Response:
     return web.json_response({"status": "unavailable", "reason": reason}, status=503)
 
 
+def listen(host: str, port: int) -> list[socket.socket]:
+    """Bound, listening sockets on every address of ``host`` (as aiohttp would bind them), so
+    that a port in use is known before the bot says where it serves."""
+    infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    sockets: list[socket.socket] = []
+    try:
+        for family, kind, proto, _name, address in dict.fromkeys(infos):
+            sock = socket.socket(family, kind, proto)
+            sockets.append(sock)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            sock.bind(address)
+            sock.listen(128)  # from here on, connections wait for the server
+    except OSError:
+        for sock in sockets:
+            sock.close()
+        raise
+    return sockets
+
+
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """One line saying why the bot cannot listen, and which setting to change."""
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"port {port} on {host} is already in use (PORT): stop the other process "
+            "or choose another PORT"
+        )
+    if exc.errno == errno.EACCES:
+        return f"not allowed to listen on port {port} (PORT): choose a PORT above 1023"
+    if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:
+        return f"cannot listen on {host!r} (HOST): not an address of this machine"
+    return f"cannot listen on {host}:{port} (HOST, PORT): {exc.strerror or exc}"
+
+
+def _exit(code: ExitCode, message: str, sockets: Iterable[socket.socket] = ()) -> NoReturn:
+    for sock in sockets:
+        sock.close()
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
 def main() -> None:
-    settings = Settings.from_env(os.environ, dotenv=Path(".env"))
+    """``python app.py``. A setting, a data file, the port or the store that stops the bot is
+    one line on stderr and an exit code (bot.exits.ExitCode), never a traceback."""
+    try:
+        settings = Settings.from_env(os.environ, dotenv=Path(".env"))
+        settings.check_identity()
+    except SettingsError as exc:
+        _exit(ExitCode.SETTINGS, str(exc))
     setup_logging(settings.log_level, settings.log_format)
     if not settings.auth_enabled:
         log.warning(
             "MicrosoftAppId is not set: authentication is OFF (local testing only). "
             "Set MicrosoftAppId and MicrosoftAppPassword to run in Teams."
         )
-    app = create_app(settings)
-    log.info("serving on http://%s:%d/api/messages", settings.host, settings.port)
+    try:
+        sockets = listen(settings.host, settings.port)
+    except OSError as exc:
+        _exit(ExitCode.PORT, listen_error(settings.host, settings.port, exc))
+    try:
+        app = create_app(settings)
+    except CatalogueError as exc:
+        _exit(ExitCode.DATA, data_error_line(exc, settings.data_dir), sockets)
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        where = (
+            f"Azure Blob Storage container {settings.azure_storage_container}"
+            if settings.store_backend == "blob"
+            else f"ASSISTANT_DB={settings.store_path}"
+        )
+        _exit(ExitCode.STORE, f"cannot open the store ({where}): {exc}", sockets)
+    host, port = sockets[0].getsockname()[:2]
+    log.info("serving on http://%s:%d/api/messages", f"[{host}]" if ":" in host else host, port)
     web.run_app(
         app,
-        host=settings.host,
-        port=settings.port,
+        sock=sockets,
         print=None,
         shutdown_timeout=settings.shutdown_timeout,  # in-flight turns finish, then cleanup
         access_log=None,  # _correlate logs each request, with its correlation id

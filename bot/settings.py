@@ -23,20 +23,31 @@ class SettingsError(ValueError):
     """A configuration value is not usable; the message names the variable."""
 
 
+_DOTENV_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
-    """KEY=VALUE lines of a ``.env`` file (comments, blanks and ``export`` allowed)."""
+    """KEY=VALUE lines of a ``.env`` file (comments, blanks and ``export`` allowed). A line that
+    is none of these is refused, naming the file and line (not the line: it may hold a secret)."""
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
+        if not line or line.startswith("#"):
             continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        key, equals, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not _DOTENV_KEY.match(key):
+            raise SettingsError(
+                f"{path}, line {number}: not a KEY=value line (nor a # comment); "
+                "a KEY is letters, digits and _"
+            )
+        if value[:1] in ("'", '"'):
+            if len(value) < 2 or value[-1] != value[0]:
+                raise SettingsError(f"{path}, line {number}: {key}'s value has no closing quote")
             value = value[1:-1]
-        values[key.strip()] = value
+        values[key] = value
     return values
 
 
@@ -153,6 +164,31 @@ def _log_format(env: Mapping[str, str]) -> str:
     return raw
 
 
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+def _log_level(env: Mapping[str, str]) -> str:
+    raw = env.get("LOG_LEVEL", "").strip()
+    level = {"WARN": "WARNING"}.get(raw.upper(), raw.upper()) or "INFO"
+    if level not in LOG_LEVELS:
+        raise SettingsError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, not {raw!r}")
+    return level
+
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
+
+
+def _app_id(env: Mapping[str, str]) -> str:
+    """MicrosoftAppId: empty (authentication off) or a GUID."""
+    app_id = env.get("MicrosoftAppId", "").strip()
+    if app_id and not _GUID.match(app_id):
+        raise SettingsError(
+            "MicrosoftAppId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx): the app id "
+            f"of the bot's registration, not {app_id!r}"
+        )
+    return app_id
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
@@ -199,6 +235,20 @@ class Settings:
     def auth_enabled(self) -> bool:
         return bool(self.app_id)
 
+    def check_identity(self) -> None:
+        """What serving needs beyond what ``from_env`` checks (``python -m bot package`` needs
+        only the app id): the registration's credentials are complete."""
+        if self.app_id and not self.app_password:
+            raise SettingsError(
+                "MicrosoftAppPassword must be set when MicrosoftAppId is (a client secret of "
+                "the registration: Azure portal, the Azure Bot's Configuration, Manage Password)"
+            )
+        if self.app_password and not self.app_id:
+            raise SettingsError(
+                "MicrosoftAppId must be set when MicrosoftAppPassword is (or remove the "
+                "password: without an app id, authentication is off)"
+            )
+
     def date_today(self) -> dt.date:
         return self.today or dt.date.today()
 
@@ -217,7 +267,7 @@ class Settings:
             today=today,
             register_url=_https(merged, "PORTAL_REGISTER_URL"),
             all_communities_url=_https(merged, "PORTAL_ALL_COMMUNITIES_URL"),
-            app_id=merged.get("MicrosoftAppId", "").strip(),
+            app_id=_app_id(merged),
             app_password=merged.get("MicrosoftAppPassword", "").strip(),
             app_type=merged.get("MicrosoftAppType", "").strip() or "MultiTenant",
             app_tenant_id=merged.get("MicrosoftAppTenantId", "").strip(),
@@ -225,7 +275,7 @@ class Settings:
             allowed_tenants=parse_tenants(merged.get("ALLOWED_TENANTS", "")),
             rate_limit_per_minute=_int(merged, "RATE_LIMIT_PER_MINUTE", 30, 0, 100_000),
             host=merged.get("HOST", "").strip() or "0.0.0.0",
-            port=_int(merged, "PORT", 3978, 1, 65535),
+            port=_int(merged, "PORT", 3978, 0, 65535),  # 0: any free port (logged)
             max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
             feedback_path=Path(
                 merged.get("FEEDBACK_LOG", "").strip() or ROOT / "var" / "feedback.jsonl"
@@ -238,7 +288,7 @@ class Settings:
                 "AZURE_STORAGE_CONNECTION_STRING", ""
             ).strip(),
             azure_storage_container=_container(merged),
-            log_level=(merged.get("LOG_LEVEL", "").strip() or "INFO").upper(),
+            log_level=_log_level(merged),
             log_format=_log_format(merged),
             shutdown_timeout=_int(merged, "SHUTDOWN_TIMEOUT", 8, 0, 3600),
             support_admins=frozenset(

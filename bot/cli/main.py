@@ -23,6 +23,7 @@ from typing import TextIO
 
 from bot.assistant import Assistant, Reply
 from bot.core.catalogue import CatalogueError, load_catalogue
+from bot.exits import ExitCode, data_error_line
 from bot.ops.feedback import FeedbackLog
 from bot.packaging import package as teams_package
 from bot.settings import Settings, SettingsError
@@ -87,7 +88,7 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         for problem in exc.problems:
             print(f"{directory}/{problem}", file=sys.stderr)
         print(f"check: {len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
-        return 1
+        return ExitCode.DATA
     counts = ", ".join(f"{v} {k}" for k, v in catalogue.counts().items())
     out.write(f"check: {directory} is valid (version {catalogue.version}): {counts}\n")
     return 0
@@ -262,9 +263,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Runs a command; its exit code is a ``bot.exits.ExitCode``."""
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args, out or sys.stdout))
-    except (CatalogueError, SettingsError) as exc:
+    except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return ExitCode.SETTINGS
+    except CatalogueError as exc:
+        directory = Path(args.dir) if getattr(args, "dir", None) else _settings().data_dir
+        print(f"error: {data_error_line(exc, directory)}", file=sys.stderr)
+        return ExitCode.DATA

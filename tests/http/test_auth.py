@@ -531,6 +531,8 @@ async def test_no_secret_or_token_reaches_a_log_line_or_an_answer(
         "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
         "ASSISTANT_TODAY": "2026-11-24",
         "LOG_LEVEL": "DEBUG",
+        "HOST": "127.0.0.1",
+        "PORT": "0",  # main() binds before it serves: any free port
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

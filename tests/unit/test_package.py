@@ -351,6 +351,6 @@ def test_the_command_refuses_to_build_without_an_app_id(tmp_path, monkeypatch, c
     assert main(["package", "--out", "app.zip", "--no-schema"], io.StringIO()) == 1
     assert "MicrosoftAppId is not set" in capsys.readouterr().err
     assert not (tmp_path / "app.zip").exists()
-    monkeypatch.setenv("MicrosoftAppId", "my-bot")
-    assert main(["package", "--out", "app.zip", "--no-schema"], io.StringIO()) == 1
+    monkeypatch.setenv("MicrosoftAppId", "my-bot")  # refused by the settings: exit code 3
+    assert main(["package", "--out", "app.zip", "--no-schema"], io.StringIO()) == 3
     assert "MicrosoftAppId must be a GUID" in capsys.readouterr().err
