@@ -19,7 +19,6 @@ import pytest
 
 from bot.teams.storage import SqliteStorage
 from bot.tickets.store.blob import BlobStore
-from tests.http.conftest import connector as connector  # the connector stub, for test_instances
 
 ROOT = Path(__file__).resolve().parents[2]
 AZURITE_DIR = ROOT / "tools" / "azurite"

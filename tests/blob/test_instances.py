@@ -14,8 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import DESK, create_app
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings
-from tests.helpers import actions
-from tests.http.test_support import CHANNEL, assign_invoke, posted_to, say, wait_for
+from tests.support.cards import actions
+from tests.support.http import CHANNEL, assign_invoke, posted_to, say, wait_for
 
 SUPPORT = "19:support@thread.tacv2"
 POLL_SECONDS = 1.0  # DeliveryWorker's default: a second round on both must not repeat anything

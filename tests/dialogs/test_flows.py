@@ -7,8 +7,8 @@ import logging
 
 from botbuilder.schema import Activity, ChannelAccount
 
-from tests.conftest import Chat, all_text, card_of
-from tests.helpers import actions
+from tests.support.cards import actions
+from tests.support.chat import Chat, all_text, card_of
 
 
 def texts(replies: list[Activity]) -> str:

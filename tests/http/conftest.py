@@ -1,16 +1,10 @@
-"""HTTP fixtures: the real aiohttp app on loopback, and a connector stub that plays the Bot
-Connector service (``/v3/conversations/{id}/activities...``) and records what the bot sends."""
+"""HTTP fixtures: the real aiohttp app on loopback (the connector stub is tests/conftest.py's)."""
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
@@ -18,93 +12,8 @@ from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 
 
-@dataclass
-class ConnectorStub:
-    url: str = ""
-    sent: list[dict[str, Any]] = field(default_factory=list)  # POSTed activities
-    down_for: set[str] = field(default_factory=set)  # conversations that answer 503
-    updated: list[dict[str, Any]] = field(default_factory=list)  # PUT (card replaced)
-    authorizations: list[str] = field(default_factory=list)  # the bot's Authorization headers
-
-    def app(self) -> web.Application:
-        ids = itertools.count(1)
-
-        async def post(request: web.Request) -> web.Response:
-            if request.match_info["cid"] in self.down_for:
-                return web.json_response({"error": {"code": "ServiceUnavailable"}}, status=503)
-            body = await request.json()
-            body["_path"] = request.path
-            self.authorizations.append(request.headers.get("Authorization", ""))
-            self.sent.append(body)
-            return web.json_response({"id": f"sent-{next(ids)}"})
-
-        async def put(request: web.Request) -> web.Response:
-            body = await request.json()
-            body["_path"] = request.path
-            self.updated.append(body)
-            return web.json_response({"id": request.match_info["activity_id"]})
-
-        async def member(request: web.Request) -> web.Response:
-            uid = request.match_info["uid"]
-            return web.json_response(
-                {
-                    "id": uid,
-                    "name": "Ana Example",
-                    "aadObjectId": "aad-1",
-                    "email": "ana@example.org",
-                    "userPrincipalName": "ana@example.org",
-                }
-            )
-
-        app = web.Application()
-        conversation = "/v3/conversations/{cid:[^/]+}"  # any id, braces too (fuzzing)
-        app.router.add_get(conversation + "/members/{uid:[^/]+}", member)
-        app.router.add_post(conversation + "/activities", post)
-        app.router.add_post(conversation + "/activities/{activity_id:[^/]+}", post)
-        app.router.add_put(conversation + "/activities/{activity_id:[^/]+}", put)
-        return app
-
-
-@asynccontextmanager
-async def serving(stub: Any) -> AsyncIterator[Any]:
-    """Run a stub's ``app()`` on loopback, with ``stub.url`` set to its address."""
-    server = TestServer(stub.app(), host="127.0.0.1")
-    await server.start_server()
-    stub.url = str(server.make_url("/"))
-    try:
-        yield stub
-    finally:
-        await server.close()
-
-
-@pytest.fixture
-async def connector() -> AsyncIterator[ConnectorStub]:
-    async with serving(ConnectorStub()) as stub:
-        yield stub
-
-
 @pytest.fixture
 async def client(settings: Settings, catalogue: Catalogue) -> AsyncIterator[TestClient]:
     server = TestServer(create_app(settings, catalogue=catalogue), host="127.0.0.1")
     async with TestClient(server) as c:
         yield c
-
-
-def activity(connector: ConnectorStub, text: str | None = "hello", **kw: Any) -> dict[str, Any]:
-    """A Bot Framework activity as Teams sends it."""
-    base: dict[str, Any] = {
-        "type": "message",
-        "id": "incoming-1",
-        "timestamp": "2026-11-24T10:00:00.000Z",
-        "serviceUrl": connector.url,
-        "channelId": "msteams",
-        "from": {"id": "29:user-1", "name": "Ana Example", "aadObjectId": "aad-1"},
-        "conversation": {"id": "a:conv-1", "conversationType": "personal", "tenantId": "t-1"},
-        "recipient": {"id": "28:bot-1", "name": "Interact"},
-        "locale": "en-US",
-        "channelData": {"tenant": {"id": "t-1"}},
-    }
-    if text is not None:
-        base["text"] = text
-    base.update(kw)
-    return base

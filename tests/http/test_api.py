@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import json
 
-from cards.builders import card_text
-from tests.http.conftest import ConnectorStub, activity
-
-
-def replies_text(connector: ConnectorStub) -> str:
-    parts = []
-    for sent in connector.sent:
-        parts.append(sent.get("text") or "")
-        for att in sent.get("attachments") or []:
-            parts.extend(card_text(att.get("content")))
-    return "\n".join(parts)
+from tests.support.connector import activity, replies_text
 
 
 async def test_message_gets_a_recommendation_card(client, connector) -> None:

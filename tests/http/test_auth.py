@@ -48,8 +48,7 @@ from app import auth_config, create_app
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings, SettingsError
 from bot.teams.signing_keys import UNKNOWN_KEY_REFRESH_SECONDS, SigningKeys
-from tests.http.conftest import ConnectorStub, activity
-from tests.http.test_api import replies_text
+from tests.support.connector import ConnectorStub, activity, replies_text
 
 APP_ID = "00000000-aaaa-4bbb-8ccc-000000000001"
 APP_PASSWORD = "s3cr3t-value-Xy9~never-to-be-logged"

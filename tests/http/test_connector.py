@@ -33,7 +33,7 @@ from bot.teams.connector import (
     is_plain_json,
 )
 from dialogs.conversation import to_activity
-from tests.http.conftest import activity, serving
+from tests.support.connector import activity, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.helpers import validate_cards
-from tests.http.conftest import activity
+from tests.support.cards import validate_cards
+from tests.support.connector import activity
 
 VALIDATE_CARDS = (
     Path(__file__).resolve().parents[2].parent / "shared/tools/validate/validate_cards.sh"

@@ -19,8 +19,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.http.conftest import ConnectorStub, activity
-from tests.http.test_api import replies_text
+from tests.support.connector import ConnectorStub, activity, replies_text
 
 APOLOGY = "something went wrong on my side"
 JSON = {"Content-Type": "application/json"}

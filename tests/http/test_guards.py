@@ -15,8 +15,7 @@ from app import RATE_LIMITER, create_app
 from bot.core.catalogue import Catalogue
 from bot.ops.guards import RATE_LIMITED_TEXT
 from bot.settings import Settings
-from tests.http.conftest import ConnectorStub, activity
-from tests.http.test_api import replies_text
+from tests.support.connector import ConnectorStub, activity, replies_text
 
 
 async def client_for(settings: Settings, catalogue: Catalogue) -> TestClient:

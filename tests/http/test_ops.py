@@ -16,8 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app import ASSISTANT, DESK, STOPPING, WORKER_TASK, create_app
 from bot.ops.logs import JsonFormatter, correlation_id, new_correlation_id, setup_logging
-from tests.http.conftest import activity
-from tests.http.test_api import replies_text
+from tests.support.connector import activity, replies_text
 
 
 @pytest.fixture

@@ -10,16 +10,17 @@ from aiohttp.test_utils import TestClient
 from app import DESK
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings
-from tests.helpers import actions
-from tests.http.test_support import (
+from tests.support.cards import actions
+from tests.support.http import (
     CHANNEL,
+    NO_WAIT,
     assign_invoke,
     open_ticket,
     posted_to,
     say,
+    start_app,
     wait_for,
 )
-from tests.support.apps import NO_WAIT, start_app
 
 
 async def start(settings: Settings, catalogue: Catalogue) -> TestClient:

@@ -62,7 +62,7 @@ async def quick_deadline(monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_stalled_bodies_get_408_and_are_closed_while_others_are_answered(
     client: TestClient, quick_deadline: None, connector: Any
 ) -> None:
-    from tests.http.conftest import activity
+    from tests.support.connector import activity
 
     port = client.server.port
     assert port is not None

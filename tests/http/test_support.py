@@ -10,48 +10,17 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from app import DESK
-from tests.helpers import actions
-from tests.http.conftest import ConnectorStub, activity
-from tests.support.apps import NO_WAIT, start_app
-
-CHANNEL = {"id": "19:support@thread.tacv2;messageid=111", "conversationType": "channel"}
-
-
-async def say(client, connector, text: str, **kw) -> None:
-    resp = await client.post("/api/messages", json=activity(connector, text, **kw))
-    assert resp.status in (200, 201), await resp.text()
-
-
-async def wait_for(predicate, seconds: float = 10.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if predicate():
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError("timed out waiting")
-
-
-def posted_to(connector: ConnectorStub, conversation: str) -> list[dict]:
-    return [s for s in connector.sent if f"/v3/conversations/{conversation}/" in s["_path"] + "/"]
-
-
-def assign_invoke(connector: ConnectorStub, data: dict, reply_to: str | None) -> dict:
-    """A support agent pressing "Assign to me" on a ticket card in the support channel."""
-    return activity(
-        connector,
-        None,
-        type="invoke",
-        name="adaptiveCard/action",
-        value={"action": {"type": "Action.Execute", "verb": "ticket.assign", "data": data}},
-        conversation=CHANNEL,
-        replyToId=reply_to,
-        **{"from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}},
-    )
-
-
-async def open_ticket(client, connector) -> None:
-    await say(client, connector, "I can't log in")
-    await say(client, connector, "yes")
-    await say(client, connector, "The activation mail never arrives, even after three tries")
+from tests.support.cards import actions
+from tests.support.http import (
+    CHANNEL,
+    NO_WAIT,
+    assign_invoke,
+    open_ticket,
+    posted_to,
+    say,
+    start_app,
+    wait_for,
+)
 
 
 async def test_ticket_goes_to_the_channel_and_assign_notifies_the_user(client, connector) -> None:

@@ -33,9 +33,8 @@ from cards.builders import (
     welcome_card,
 )
 from cards.render import activities_text, answer_key, render
-from tests.helpers import actions, cards_in, validate_cards, walk
+from tests.support.cards import TEAMS_MAX_BYTES, actions, cards_in, validate_cards, walk
 
-TEAMS_MAX_BYTES = 28 * 1024
 DATES = (dt.date(2025, 6, 1), dt.date(2025, 9, 1))  # before and after the dated facts
 TEAMS_URL = "https://teams.microsoft.com/l/team/19%3Aabc%40thread.tacv2/conversations"
 HOSTILE = (

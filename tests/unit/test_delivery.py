@@ -12,7 +12,7 @@ from bot.tickets.delivery import DeliveryWorker
 from bot.tickets.mail import email_sender
 from bot.tickets.model import Turn
 from bot.tickets.store.sqlite import SqliteStore
-from tests.unit.test_mail import Collector, free_port, start_server
+from tests.support.smtp import Collector, free_port, start_server
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 

@@ -2,7 +2,7 @@
 restart (every acknowledged one, nothing half-written), statuses and pending deliveries carry on,
 and processes writing at the same time never share a ticket number.
 
-The writer is ``tests/unit/ticket_writer.py``: it prints a line only after the store returned.
+The writer is ``tests/support/ticket_writer.py``: it prints a line only after the store returned.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ import pytest
 
 from bot.tickets.model import Status
 from bot.tickets.store.sqlite import SqliteStore
-
-from .ticket_writer import description
+from tests.support.ticket_writer import description
 
 ROOT = Path(__file__).resolve().parents[2]
 LEASE = dt.timedelta(minutes=1)
@@ -56,7 +55,7 @@ class Acknowledged:
 
 def start_writer(db: Path, *args: str) -> subprocess.Popen[str]:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.unit.ticket_writer", str(db), *args],
+        [sys.executable, "-m", "tests.support.ticket_writer", str(db), *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

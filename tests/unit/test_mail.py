@@ -4,31 +4,28 @@ loopback."""
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import shutil
 import socket
 import ssl
 import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bot.settings import Settings, SettingsError
 from bot.tickets import mail
 from bot.tickets.mail import MailError, SmtpConfig, send_email, smtp_config, summary, ticket_email
 from bot.tickets.model import Status, Ticket, Turn
+from tests.support.smtp import SENDER, Server, start_server
 
 # The AUTH tests use a plain-text server on purpose (auth_require_tls=False); aiosmtpd warns.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 
-SENDER = "Interact Communities assistant <noreply@interact.eu>"
 CONTACT = "support@interact.eu"
 CREATED = dt.datetime(2026, 11, 24, 10, 15, 30, tzinfo=dt.UTC)
 USER = "jane"
@@ -61,67 +58,6 @@ def make_ticket(**changes: Any) -> Ticket:
 
 
 # --------------------------------------------------------------------------- the server
-
-
-@dataclass
-class Received:
-    mail_from: str
-    rcpt_tos: list[str]
-    content: bytes
-
-    @property
-    def message(self) -> email.message.EmailMessage:
-        return email.message_from_bytes(self.content, policy=email.policy.default)
-
-
-class Collector:
-    """An aiosmtpd handler that keeps every message; refuses recipients named nobody@."""
-
-    def __init__(self) -> None:
-        self.received: list[Received] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
-        if address.startswith("nobody@"):
-            return "550 5.1.1 no such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope) -> str:
-        self.received.append(
-            Received(envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.content))
-        )
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    controller: Controller
-    handler: Collector
-    port: int
-
-    def config(self, **changes: Any) -> SmtpConfig:
-        values: dict[str, Any] = {
-            "host": "127.0.0.1",
-            "port": self.port,
-            "starttls": False,
-            "sender": SENDER,
-            "timeout": 5.0,
-        }
-        return SmtpConfig(**{**values, **changes})
-
-
-def start_server(**smtp_options: Any) -> Server:
-    handler = Collector()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **smtp_options)
-    controller.start()
-    return Server(controller, handler, port)
 
 
 @pytest.fixture

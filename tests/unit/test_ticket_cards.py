@@ -27,9 +27,8 @@ from cards.tickets import (
     ticket_update_text,
     when,
 )
-from tests.helpers import actions, cards_in, validate_cards, walk
+from tests.support.cards import TEAMS_MAX_BYTES, actions, cards_in, validate_cards, walk
 from tests.support.catalogues import real_catalogue
-from tests.unit.test_cards import TEAMS_MAX_BYTES
 
 TEXTS = real_catalogue().texts()  # the texts the bot writes (data/texts/en.yaml)
 CREATED = dt.datetime(2025, 6, 3, 14, 5, 9, tzinfo=dt.UTC)

@@ -1,4 +1,4 @@
-"""Helpers shared by the tests: walking card JSON, and the offline Adaptive Card validator."""
+"""Cards in tests: walking card JSON, and the offline Adaptive Card validator."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VALIDATE_CARDS = ROOT.parent / "shared" / "tools" / "validate" / "validate_cards.sh"
+TEAMS_MAX_BYTES = 28 * 1024  # the largest message Teams takes
 
 
 def walk(node: Any) -> Iterator[dict[str, Any]]:

@@ -1,6 +1,6 @@
 """A process that writes tickets as fast as it can, for the durability tests.
 
-    python -m tests.unit.ticket_writer DB [--count N] [--tag T] [--hang-in-commit-after K]
+    python -m tests.support.ticket_writer DB [--count N] [--tag T] [--hang-in-commit-after K]
 
 It prints one line per acknowledged write, flushed, only after the store's call returned:
 ``created SUP-0007 7``, ``assigned SUP-0006 2`` (ticket, version), ``failed 12 1`` (delivery,
