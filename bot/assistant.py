@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core.answers import Answer, Answerer
 from bot.core.catalogue import Catalogue
-from bot.core.understanding import Context, Understander, Understanding
+from bot.core.understanding import Context, Intent, Understander, Understanding
 from cards.render import activities_text, render
 
 
@@ -60,3 +60,8 @@ class Assistant:
         understanding = self.understander.understand(text, context)
         answer = self.answerer.answer(understanding, today)
         return Reply(understanding, answer, render(answer, self.catalogue))
+
+    def ask_role(self, query: str, today: dt.date) -> list[dict[str, Any]]:
+        """The question "what do you do?" (with role choices) asked about ``query``."""
+        answer = self.answerer.answer(Understanding(text=query, intent=Intent.CLARIFY), today)
+        return render(answer, self.catalogue)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from bot.core.answers import Answer, Choice, Link, Recommendation, choice, role_choices
+from bot.core.answers import Answer, Choice, Kind, Link, Recommendation, choice, role_choices
 from bot.core.catalogue import Catalogue, Community, Contact, Portal
 from bot.core.texts import Texts
 
@@ -342,12 +342,7 @@ def _recommendations(answer: Answer, catalogue: Catalogue, texts: Texts) -> list
     standalone = len(recs) == 1
     body: list[Element] = []
     intro = _intro(answer)
-    if answer.refusals and intro:
-        # the refusal above, then the right community instead
-        intro = texts.get(
-            "answer.instead",
-            text=intro if intro.startswith("I ") else intro[:1].lower() + intro[1:],
-        )
+    if answer.refusals and intro:  # the refusal above, then the right community instead
         body.append(text_block(intro, spacing="Medium"))
     elif not standalone:
         body.append(text_block(intro))
@@ -366,11 +361,8 @@ def _recommendations(answer: Answer, catalogue: Catalogue, texts: Texts) -> list
 
 
 def _intro(answer: Answer) -> str:
-    """The answer's text without the refusal sentences, which the card shows on their own."""
-    text = answer.text
-    for refusal in answer.refusals:
-        text = text.replace(refusal.text, "").strip()
-    return text
+    """What the card says (the refusals, if any, are shown on their own above it)."""
+    return answer.text if answer.intro is None else answer.intro
 
 
 def _refusals(answer: Answer, catalogue: Catalogue, texts: Texts) -> list[Element]:
@@ -409,27 +401,26 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
     texts = catalogue.texts(answer.language)
     body: list[Element] = []
     body.extend(_refusals(answer, catalogue, texts))
-    if answer.recommendations:
+    kind = answer.kind
+    if kind == Kind.COMMUNITIES:
         body.extend(_recommendations(answer, catalogue, texts))
-    elif answer.faq:
+    elif kind == Kind.FAQ and answer.faq:
         body.append(heading(_capitalised(answer.faq.questions[0])))
         body.append(text_block(answer.text, spacing="Small"))
-    elif answer.list_all:
+    elif kind == Kind.LIST:
         body.append(heading(texts.get("card.communities_title")))
         body.append(text_block(answer.text, spacing="Small"))
         body.extend(communities_list(catalogue, texts))
-    elif answer.working_groups:
+    elif kind == Kind.WORKING_GROUPS:
         body.append(heading(texts.get("card.working_groups_title")))
         body.append(text_block(answer.text, spacing="Small"))
         body.append(working_groups_facts(answer, texts))
-    elif answer.contact:
+    elif kind == Kind.CONTACT:
         body.extend(escalation_body(answer, catalogue, texts))
-    else:
-        intro = _intro(answer) if answer.refusals else answer.text
-        if intro:
-            body.append(text_block(intro))
-    links = [] if answer.contact else _link_actions(answer.links, catalogue, texts)
-    if answer.refusals and not answer.recommendations:
+    elif _intro(answer):
+        body.append(text_block(_intro(answer)))
+    links = [] if kind == Kind.CONTACT else _link_actions(answer.links, catalogue, texts)
+    if answer.refusals and kind != Kind.COMMUNITIES:
         links.extend(_choices([choice(texts, "list_all")]))
     body.extend(action_rows(links, spacing="Medium"))
     if answer.choices:

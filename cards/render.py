@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.answers import Answer
+from bot.core.answers import Answer, Kind
 from bot.core.catalogue import Catalogue
 from cards.builders import CARD_CONTENT_TYPE, answer_card, card_text
 
 
 def answer_key(answer: Answer) -> str:
     """A stable name for an answer, under which its feedback votes are counted."""
-    if answer.faq:
+    if answer.kind == Kind.FAQ and answer.faq:
         return f"faq:{answer.faq.id}"
-    if answer.recommendations:
+    if answer.kind == Kind.COMMUNITIES:
         return "recommend:" + "+".join(r.community.id for r in answer.recommendations)
-    if answer.contact:
+    if answer.kind == Kind.CONTACT and answer.contact:
         return f"escalate:{answer.contact.id}"
     return str(answer.intent)
 
@@ -24,16 +24,17 @@ def attachment(card: dict[str, Any]) -> dict[str, Any]:
     return {"contentType": CARD_CONTENT_TYPE, "content": card}
 
 
+def message(card: dict[str, Any], summary: str = "") -> dict[str, Any]:
+    """The message activity (a plain dict) that shows ``card``."""
+    out: dict[str, Any] = {"type": "message", "attachments": [attachment(card)]}
+    if summary:
+        out["summary"] = summary
+    return out
+
+
 def render(answer: Answer, catalogue: Catalogue) -> list[dict[str, Any]]:
     """The message activities for an answer: one Adaptive Card, with the text as its summary."""
-    card = answer_card(answer, catalogue, answer_key(answer))
-    return [
-        {
-            "type": "message",
-            "summary": answer.text,
-            "attachments": [attachment(card)],
-        }
-    ]
+    return [message(answer_card(answer, catalogue, answer_key(answer)), answer.text)]
 
 
 def activities_text(activities: list[dict[str, Any]]) -> str:

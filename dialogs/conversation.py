@@ -7,9 +7,7 @@ and the core stays free of the SDK.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
-from html import unescape
 from typing import Any
 
 from botbuilder.core import StatePropertyAccessor, TurnContext
@@ -17,27 +15,22 @@ from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
 from bot.core.texts import Texts
+from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import FeedbackLog
 from bot.teams.connector import is_plain_json
 from bot.tickets.model import Turn
+from cards.render import message
 
-TURN_TEXT = "interact.text"  # turn_state key: the user's text without the bot's @mention
+TURN_INPUT = "interact.turn"  # turn_state key: the turn's TurnInput, built once by the edge
 MAX_REMEMBERED = 5
 MAX_HISTORY = 8  # turns kept for the context of a support request
-_MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
-_TAGS = re.compile(r"<[^>]{1,200}>")
 
 
-def clean_text(raw: str | None) -> str:
-    """The user's words: @mentions, HTML tags and surrounding space removed."""
-    text = _MENTION.sub(" ", raw or "")
-    text = unescape(_TAGS.sub(" ", text))
-    return " ".join(text.split())
-
-
-def turn_text(turn_context: TurnContext) -> str:
-    return str(turn_context.turn_state.get(TURN_TEXT, ""))
+def turn_input(turn_context: TurnContext) -> TurnInput:
+    """The input of this turn (an empty one when the edge built none: not a message)."""
+    found = turn_context.turn_state.get(TURN_INPUT)
+    return found if isinstance(found, TurnInput) else TurnInput("")
 
 
 def to_activity(data: dict[str, Any]) -> Activity:
@@ -54,6 +47,11 @@ def to_activity(data: dict[str, Any]) -> Activity:
     for built, given in zip(activity.attachments or [], attachments, strict=True):
         built.content = given.get("content")
     return activity
+
+
+def card_activity(card: dict[str, Any]) -> Activity:
+    """The message activity that shows one Adaptive Card (the only way a card becomes one)."""
+    return to_activity(message(card))
 
 
 class Conversation:

@@ -13,8 +13,9 @@ from botbuilder.dialogs import (
 )
 
 from bot.assistant import Reply
+from bot.core.answers import Kind
 from bot.core.understanding import Intent
-from dialogs.conversation import Conversation, turn_text
+from dialogs.conversation import Conversation, turn_input
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.role_dialog import RoleDialog
 
@@ -39,7 +40,7 @@ class MainDialog(ComponentDialog):
         return await super().on_continue_dialog(inner_dc)
 
     async def _interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:
-        command = self.conversation.command(turn_text(inner_dc.context))
+        command = turn_input(inner_dc.context).command
         if command == "cancel":
             await inner_dc.cancel_all_dialogs()
             await inner_dc.context.send_activity(self.conversation.texts.get("dialog.cancelled"))
@@ -52,28 +53,24 @@ class MainDialog(ComponentDialog):
         return None
 
     async def _act(self, step: WaterfallStepContext, text: str, reply: Reply) -> DialogTurnResult:
-        intent = reply.answer.intent
-        if intent == Intent.ESCALATE and reply.answer.contact:
-            options = {
-                "text": text,
-                "contact": reply.answer.contact.id,
-                "activities": reply.activities,
-            }
-            return await step.begin_dialog(EscalationDialog.ID, options)
         await self.conversation.send(step.context, reply.activities)
+        answer = reply.answer
+        if answer.intent == Intent.ESCALATE and answer.kind == Kind.CONTACT and answer.contact:
+            options = {"text": text, "contact": answer.contact.id}  # ids, never cards
+            return await step.begin_dialog(EscalationDialog.ID, options)
         return await step.end_dialog()
 
     async def route(self, step: WaterfallStepContext) -> DialogTurnResult:
-        text = turn_text(step.context)
-        if self.conversation.command(text) == "cancel":
+        turn = turn_input(step.context)
+        if turn.command == "cancel":
             # Nothing to stop: "start over" forgets what the user told us before.
             await self.conversation.forget(step.context)
             await step.context.send_activity(self.conversation.texts.get("dialog.cancelled"))
             return await step.end_dialog()
-        reply = await self.conversation.reply(step.context, text)
+        reply = await self.conversation.reply(step.context, turn.text)
         if reply.answer.intent == Intent.CLARIFY:
-            return await step.begin_dialog(RoleDialog.ID, {"activities": reply.activities})
-        return await self._act(step, text, reply)
+            return await step.begin_dialog(RoleDialog.ID, {"query": turn.text})
+        return await self._act(step, turn.text, reply)
 
     async def after_role(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result or {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import string
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.core.catalogue import Catalogue, Community, Contact, Faq, WorkingGroup
 from bot.core.texts import DEFAULT_LANGUAGE, Texts, listed
@@ -55,11 +56,24 @@ class Choice:
     text: str
 
 
+class Kind(StrEnum):
+    """What an answer shows, decided once by the ``Answerer`` (cards and feedback keys read it)."""
+
+    COMMUNITIES = "communities"  # recommended communities (refusals may come first)
+    FAQ = "faq"
+    LIST = "list"  # all communities
+    WORKING_GROUPS = "working_groups"
+    CONTACT = "contact"  # a person at Interact
+    MESSAGE = "message"  # a text with choices (greeting, help, clarify, fallback, refusals only)
+
+
 @dataclass(frozen=True)
 class Answer:
     query: str
     intent: Intent
-    text: str
+    text: str  # everything the answer says, in one text (summary, history, command line)
+    kind: Kind = Kind.MESSAGE
+    intro: str | None = None  # what the card says, when not ``text``: refusals are shown apart
     recommendations: tuple[Recommendation, ...] = ()
     refusals: tuple[Refusal, ...] = ()
     faq: Faq | None = None
@@ -155,28 +169,31 @@ class Answerer:
             for m in u.matches
         )
         refusals = self._refusals(u)
-        lines = [r.text for r in refusals]
+        instead = "_instead" if refusals else ""  # the right community after a refusal
         if u.follow_up and recs and recs[0].parent:
             parent = recs[0].parent
-            lines.append(
-                t.get(
-                    "answer.subteams_many" if len(recs) > 1 else "answer.subteams_one",
-                    parent=parent.name,
-                    count=len(recs),
-                    rule=cat.fact("subteams_rule"),
-                )
+            lead = intro = t.get(
+                "answer.subteams_many" if len(recs) > 1 else "answer.subteams_one",
+                parent=parent.name,
+                count=len(recs),
+                rule=cat.fact("subteams_rule"),
             )
         elif not recs:
-            lines.append(t.get("answer.tell_more"))
+            lead = intro = t.get("answer.tell_more")
         elif len(recs) == 1:
-            lines.append(t.get("answer.recommend_one", name=_label(recs[0], t)))
+            name = _label(recs[0], t)
+            lead = t.get("answer.recommend_one", name=name)
+            intro = t.get(f"answer.recommend_one{instead}", name=name)
         else:
             names = listed([_label(r, t) for r in recs], t)
-            lines.append(t.get("answer.recommend_many", names=names))
+            lead = t.get("answer.recommend_many", names=names)
+            intro = t.get(f"answer.recommend_many{instead}", names=names)
         return Answer(
             query=u.text,
             intent=u.intent,
-            text=" ".join(lines),
+            text=" ".join([*(r.text for r in refusals), lead]),
+            kind=Kind.COMMUNITIES if recs else Kind.MESSAGE,
+            intro=intro,
             recommendations=recs,
             refusals=refusals,
             roles=u.roles,
@@ -192,6 +209,7 @@ class Answerer:
             query=u.text,
             intent=Intent.FAQ,
             text=self.fill(faq.answer, today),
+            kind=Kind.FAQ,
             faq=faq,
             links=tuple(self.link(name) for name in faq.links),
             choices=related,
@@ -208,6 +226,7 @@ class Answerer:
             query=u.text,
             intent=Intent.WORKING_GROUPS,
             text=text,
+            kind=Kind.WORKING_GROUPS,
             working_groups=cat.working_groups,
             links=(self.link(contact.id),),
             roles=u.roles,
@@ -226,6 +245,7 @@ class Answerer:
             query=u.text,
             intent=Intent.LIST,
             text=text,
+            kind=Kind.LIST,
             list_all=True,
             links=(self.link("all_communities"), self.link("register")),
             roles=u.roles,
@@ -244,6 +264,7 @@ class Answerer:
             query=u.text,
             intent=Intent.ESCALATE,
             text=text,
+            kind=Kind.CONTACT,
             contact=contact,
             links=(self.link(contact.id),),
             roles=u.roles,

@@ -44,12 +44,12 @@ from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
 from bot.core.texts import Texts
+from bot.core.turn import TurnInput, clean_text
 from bot.teams.support import SupportDesk
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
 from cards.extension import search_response
-from cards.render import attachment
-from dialogs.conversation import TURN_TEXT, Conversation, clean_text, to_activity
+from dialogs.conversation import TURN_INPUT, Conversation, card_activity
 
 log = logging.getLogger("interact.bot")
 
@@ -108,15 +108,28 @@ class InteractBot(TeamsActivityHandler):
         if value.get("action") == "feedback":
             await self._feedback(turn_context, value)
             return
-        text = clean_text(activity.text) or clean_text(str(value.get("ask") or ""))
-        if self.conversation.command(text) == "support_channel":
+        turn = self.turn_input(activity)
+        if turn.command == "support_channel":
             await turn_context.send_activity(await self.desk.use_channel(turn_context))
             return
-        if value.get("ask") and activity.reply_to_id:
+        if turn.clicked and activity.reply_to_id:
             # A question button: replace the clicked card so it cannot be submitted twice.
-            await self._replace(turn_context, outcome_card(self.texts.get("card.you_asked"), text))
-        turn_context.turn_state[TURN_TEXT] = text
+            card = outcome_card(self.texts.get("card.you_asked"), turn.text)
+            await self._replace(turn_context, card)
+        turn_context.turn_state[TURN_INPUT] = turn
         await self._run_dialog(turn_context)
+
+    def turn_input(self, activity: Activity) -> TurnInput:
+        """The turn's input, built once: the typed text, or the clicked button's (``ask``)."""
+        value = activity.value if isinstance(activity.value, dict) else {}
+        clicked = clean_text(str(value.get("ask") or ""))  # a button that asks something
+        text = clean_text(activity.text) or clicked  # (Teams' messageBack sends both)
+        return TurnInput(
+            text=text,
+            command=self.conversation.command(text),
+            clicked=bool(clicked),
+            locale=activity.locale or "",
+        )
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
         dialog_context = await self.dialogs.create_context(turn_context)
@@ -139,14 +152,14 @@ class InteractBot(TeamsActivityHandler):
         else:
             await self._replace(turn_context, outcome_card(self.texts.get("card.feedback_thanks")))
         if vote == "down":  # offer a person
-            await turn_context.send_activity(to_activity(_message(offer_person_card(self.texts))))
+            await turn_context.send_activity(card_activity(offer_person_card(self.texts)))
 
     async def _replace(self, turn_context: TurnContext, card: dict[str, Any]) -> bool:
         """Replace the card the user clicked (its id is the activity's replyToId)."""
         reply_to = turn_context.activity.reply_to_id
         if not reply_to:
             return False
-        update = to_activity(_message(card))
+        update = card_activity(card)
         update.id = reply_to
         try:
             await turn_context.update_activity(update)
@@ -245,7 +258,7 @@ class InteractBot(TeamsActivityHandler):
             profile["welcomed"] = True
             await self.user_state.save_changes(turn_context, force=True)
         card = welcome_card(self.conversation.assistant.catalogue, self.texts)
-        await turn_context.send_activity(to_activity(_message(card)))
+        await turn_context.send_activity(card_activity(card))
 
 
 # ------------------------------------------------------------------ incoming activities
@@ -372,10 +385,6 @@ def _plain(body: object) -> Any:
             status_code=body.status_code, type=body.type, value={"code": code, "message": message}
         )
     return body.serialize() if isinstance(body, Model) else body
-
-
-def _message(card: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "message", "attachments": [attachment(card)]}
 
 
 def error_handler(

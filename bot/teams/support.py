@@ -18,7 +18,7 @@ from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.core.teams import TeamsInfo
-from botbuilder.schema import Activity, Attachment, ConversationReference
+from botbuilder.schema import Activity, ConversationReference
 
 from bot.core.catalogue import Contact
 from bot.core.texts import Texts
@@ -26,8 +26,8 @@ from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, Status, Ticket, Turn
 from bot.tickets.store.sqlite import ConflictError, TicketStore
-from cards.builders import CARD_CONTENT_TYPE
 from cards.tickets import ticket_card, ticket_update_text
+from dialogs.conversation import card_activity
 
 log = logging.getLogger("interact.support")
 
@@ -35,12 +35,6 @@ SUPPORT_CHANNEL = "support_channel"  # store setting: the channel's conversation
 VERB_ASSIGN = "ticket.assign"
 VERB_RESOLVE = "ticket.resolve"
 WHERE = {"channel": "support.where_channel", "email": "support.where_email"}  # text ids
-
-
-def card_activity(card: dict[str, Any]) -> Activity:
-    return Activity(
-        type="message", attachments=[Attachment(content_type=CARD_CONTENT_TYPE, content=card)]
-    )
 
 
 class SupportDesk:

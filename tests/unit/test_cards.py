@@ -119,6 +119,7 @@ def answers(cat: Catalogue) -> Iterator[tuple[str, Answer, Catalogue]]:
                     query="q",
                     intent=Intent.RECOMMEND,
                     text=said,
+                    intro="",
                     refusals=(_refusal(cat, rule.community, said),),
                 ),
                 cat,
@@ -329,6 +330,7 @@ def test_refusal_without_recommendation_offers_the_list(catalogue):
         query="q",
         intent=Intent.RECOMMEND,
         text="Financial management is not open to controllers.",
+        intro="",
         refusals=(_refusal(catalogue, "financial-management", "not open to controllers."),),
     )
     doc = answer_card(ans, catalogue, "k")
