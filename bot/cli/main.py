@@ -4,6 +4,7 @@ python -m bot ask "which team for controllers?"          # human-readable answer
 python -m bot ask --json "which team for controllers?"   # one JSON object
 python -m bot ask --jsonl < questions.txt                # one JSON object per input line
 python -m bot check [DIR]                                # validate the data files
+python -m bot doctor                                     # ready to go live? (exit 1: a blocker)
 python -m bot package [--out FILE] [--app-id GUID]       # build + validate the Teams app zip
 python -m bot tickets [list|show ID|export --format csv|json] [--status S] [--db PATH]
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.assistant import Assistant, Reply
+from bot.cli import doctor
 from bot.core.catalogue import CatalogueError, load_catalogue
 from bot.exits import ExitCode, data_error_line
 from bot.ops.feedback import FeedbackLog
@@ -112,6 +114,11 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
             n = log.export_csv(f)
         out.write(f"\nexported {n} events to {args.csv}\n")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace, out: TextIO) -> int:
+    settings = _settings()
+    return doctor.report(doctor.examine(settings, store_timeout=args.timeout), out)
 
 
 def cmd_package(args: argparse.Namespace, out: TextIO) -> int:
@@ -239,6 +246,16 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate the data files")
     check.add_argument("dir", nargs="?", help="data folder (default: the bot's data/)")
     check.set_defaults(func=cmd_check)
+    check_live = sub.add_parser(
+        "doctor", help="what must be true before going live: ok / warning / blocker, and fixes"
+    )
+    check_live.add_argument(
+        "--timeout",
+        type=float,
+        default=doctor.STORE_TIMEOUT_SECONDS,
+        help="seconds the store may take to answer (default %(default)g)",
+    )
+    check_live.set_defaults(func=cmd_doctor)
     package = sub.add_parser("package", help="build and validate the Teams app package (zip)")
     teams_package.add_arguments(package)
     package.set_defaults(func=cmd_package)

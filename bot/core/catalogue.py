@@ -67,6 +67,7 @@ class Contact:
 class Portal:
     register_url: str
     all_communities_url: str
+    confirmed: bool = False  # Interact has confirmed both addresses (python -m bot doctor)
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,8 @@ class Catalogue:
         self, register_url: str | None = None, all_communities_url: str | None = None
     ) -> Catalogue:
         """A copy with the portal's links replaced (configuration overrides the data)."""
-        portal = Portal(
+        portal = dataclasses.replace(
+            self.portal,
             register_url=register_url or self.portal.register_url,
             all_communities_url=all_communities_url or self.portal.all_communities_url,
         )
@@ -375,6 +377,15 @@ class _Reader:
             if not tokens(value):
                 self.problem(name, f"term {value!r} has no letters or digits")
         return values
+
+    def flag(self, name: str) -> bool:
+        """An optional true / false field (false when missing)."""
+        self.seen.add(name)
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(name, f"must be true or false, not {value!r}")
+            return False
+        return value
 
     def date(self, name: str) -> dt.date:
         self.seen.add(name)
@@ -553,6 +564,7 @@ def _load_meta(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any
     portal = Portal(
         register_url=portal_reader.url("register_url", required=True) or "",
         all_communities_url=portal_reader.url("all_communities_url", required=True) or "",
+        confirmed=portal_reader.flag("confirmed"),
     )
     portal_reader.done()
 

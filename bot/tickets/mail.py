@@ -279,8 +279,8 @@ def _explain(exc: BaseException, config: SmtpConfig) -> str:
     return f"sending through {server} failed: {type(exc).__name__}: {exc}"
 
 
-def _send(config: SmtpConfig, message: EmailMessage) -> None:
-    """Blocking: connect, EHLO, STARTTLS, login, send, quit."""
+def _open(config: SmtpConfig) -> smtplib.SMTP:
+    """Blocking: connect, EHLO, STARTTLS, login; closed again when a step fails."""
     # connects (and closes again when the greeting fails); keeps the host name for STARTTLS
     smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
     try:
@@ -294,16 +294,55 @@ def _send(config: SmtpConfig, message: EmailMessage) -> None:
             smtp.ehlo()
         if config.username:
             smtp.login(config.username, config.password)
+    except BaseException:
+        smtp.close()  # no QUIT: after a timeout it would only wait once more
+        raise
+    return smtp
+
+
+def _quit(smtp: smtplib.SMTP) -> None:
+    try:
+        smtp.quit()
+    except (OSError, smtplib.SMTPException):  # the work is done: a failing QUIT is harmless
+        smtp.close()
+
+
+def _send(config: SmtpConfig, message: EmailMessage) -> None:
+    """Blocking: connect, EHLO, STARTTLS, login, send, quit."""
+    smtp = _open(config)
+    try:
         refused = smtp.send_message(message)
         if refused:  # some recipients were accepted, some not
             raise smtplib.SMTPRecipientsRefused(refused)
     except BaseException:
-        smtp.close()  # no QUIT: after a timeout it would only wait once more
-        raise
-    try:
-        smtp.quit()
-    except (OSError, smtplib.SMTPException):  # the message is accepted: a failing QUIT is harmless
         smtp.close()
+        raise
+    _quit(smtp)
+
+
+def _try_sender(config: SmtpConfig) -> None:
+    """Blocking: what sending does up to the sender (MAIL FROM), then RSET and QUIT."""
+    sender = sender_address(config.sender)
+    smtp = _open(config)
+    try:
+        code, reply = smtp.mail(sender)
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, reply, sender)
+        smtp.rset()
+    except BaseException:
+        smtp.close()
+        raise
+    _quit(smtp)
+
+
+def check_sender(config: SmtpConfig) -> None:
+    """Blocking: the server is reachable (within ``config.timeout`` per step), speaks STARTTLS
+    if asked to, takes the login and accepts the sender; no message is sent. Raises
+    ``MailError`` saying which step failed (never with the password)."""
+    try:
+        _try_sender(config)
+    except (OSError, smtplib.SMTPException, ValueError) as exc:
+        raise MailError(_scrub(_explain(exc, config), config)) from None
 
 
 async def send_email(config: SmtpConfig, message: EmailMessage, pool: Pool | None = None) -> None:

@@ -28,10 +28,17 @@ class Received:
 
 
 class Collector:
-    """An aiosmtpd handler that keeps every message; refuses recipients named nobody@."""
+    """An aiosmtpd handler that keeps every message; refuses senders and recipients named
+    nobody@."""
 
     def __init__(self) -> None:
         self.received: list[Received] = []
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options) -> str:
+        if address.startswith("nobody@"):
+            return "553 5.7.1 sender not allowed here"
+        envelope.mail_from = address
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:
         if address.startswith("nobody@"):

@@ -541,3 +541,10 @@ def test_check_exits_non_zero_on_a_yaml_syntax_error(tmp_path, capsys):
 def test_check_exits_non_zero_on_a_missing_folder(tmp_path, capsys):
     assert main(["check", str(tmp_path / "nowhere")], out=io.StringIO()) != 0
     assert "file is missing" in capsys.readouterr().err
+
+
+def test_the_portal_is_confirmed_with_true_or_false(tmp_path: Path) -> None:
+    assert load_catalogue(DATA).portal.confirmed is False  # placeholders until Interact confirms
+    folder = broken(tmp_path, "catalogue.yaml", "  confirmed: false\n", "  confirmed: yes please\n")
+    problem = the_problem(problems_of(folder), "catalogue.yaml", "confirmed")
+    assert problem.message == "must be true or false, not 'yes please'"

@@ -19,9 +19,17 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from bot.settings import Settings, SettingsError
 from bot.tickets import mail
-from bot.tickets.mail import MailError, SmtpConfig, send_email, smtp_config, summary, ticket_email
+from bot.tickets.mail import (
+    MailError,
+    SmtpConfig,
+    check_sender,
+    send_email,
+    smtp_config,
+    summary,
+    ticket_email,
+)
 from bot.tickets.model import Status, Ticket, Turn
-from tests.support.smtp import SENDER, Server, start_server
+from tests.support.smtp import SENDER, Server, free_port, start_server
 
 # The AUTH tests use a plain-text server on purpose (auth_require_tls=False); aiosmtpd warns.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -408,3 +416,41 @@ def test_other_bad_smtp_settings_name_the_variable(env: dict[str, str], name: st
     with pytest.raises(SettingsError, match=name) as caught:
         Settings.from_env({**SMTP_ENV, **env})
     assert PASSWORD not in str(caught.value)
+
+
+# --------------------------------------------------------------------------- the go-live check
+
+
+def test_check_sender_talks_up_to_the_sender_and_sends_nothing(server: Server) -> None:
+    check_sender(server.config())
+    assert server.handler.received == []
+
+
+def test_check_sender_with_starttls_and_login(tls_server: Server, certificate, monkeypatch) -> None:
+    config = tls_server.config(starttls=True, username=USER, password=PASSWORD)
+    with pytest.raises(MailError, match=r"certificate .* not trusted"):
+        check_sender(config)
+    cert, _ = certificate
+    default_context = ssl.create_default_context
+    monkeypatch.setattr(
+        mail.ssl, "create_default_context", lambda: default_context(cafile=str(cert))
+    )
+    check_sender(config)
+    assert tls_server.handler.received == []
+
+
+def test_check_sender_reports_a_refused_sender(server: Server) -> None:
+    with pytest.raises(MailError, match=r"refused the sender nobody@interact.eu: 553"):
+        check_sender(server.config(sender="nobody@interact.eu"))
+
+
+def test_check_sender_reports_a_wrong_password_without_it(auth_server: Server) -> None:
+    with pytest.raises(MailError, match="refused the login of 'jane'") as caught:
+        check_sender(auth_server.config(username=USER, password="wrong-" + PASSWORD))
+    assert PASSWORD not in str(caught.value)
+
+
+def test_check_sender_reports_a_server_that_is_not_there() -> None:
+    config = SmtpConfig(host="127.0.0.1", port=free_port(), sender=SENDER, timeout=2.0)
+    with pytest.raises(MailError, match="connection refused"):
+        check_sender(config)
