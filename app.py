@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from aiohttp import web
 from botbuilder.core import ConversationState, Storage, TurnContext, UserState
@@ -57,15 +57,12 @@ from bot.teams.connector import EdgeAuthentication, Retrying
 from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage
 from bot.teams.support import SupportDesk
-from bot.tickets.mail import smtp_config
-from bot.tickets.store.sqlite import SqliteStore, StoreError, open_store
+from bot.tickets.store.contract import Store, StoreError
+from bot.tickets.store.factory import open_store
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
 from dialogs.main_dialog import MainDialog
 from dialogs.role_dialog import RoleDialog
-
-if TYPE_CHECKING:
-    from bot.tickets.store.blob import BlobStore
 
 log = logging.getLogger("interact.app")
 
@@ -139,7 +136,7 @@ def build_bot(
     storage: Storage | None = None,
     *,
     catalogue: Catalogue | None = None,
-    store: SqliteStore | BlobStore | None = None,
+    store: Store | None = None,
     now: Clock = utc_now,
 ) -> Components:
     """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
@@ -151,7 +148,7 @@ def build_bot(
     catalogue = catalogue or load_content(settings)
     texts = catalogue.texts()  # the support desk's and the apologies' language
     assistant = Assistant(catalogue)
-    store = store or open_store(settings)  # SQLite, or Azure Blob Storage (ASSISTANT_STORE=blob)
+    store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
@@ -165,7 +162,7 @@ def build_bot(
     )
     desk = SupportDesk(
         store,
-        smtp_config(settings),
+        settings.smtp_config(),
         settings.app_id,
         now,
         texts,
@@ -215,7 +212,7 @@ def create_app(
     storage: Storage | None = None,
     *,
     catalogue: Catalogue | None = None,
-    store: SqliteStore | BlobStore | None = None,
+    store: Store | None = None,
     now: Clock = utc_now,
     retrying: Retrying | None = None,
 ) -> web.Application:

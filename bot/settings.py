@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ops.guards import is_loopback_url, parse_tenants
+from bot.tickets.mail import MailError, SmtpConfig, sender_address
+from bot.tickets.store.config import DEFAULT_CONTAINER, BlobConfig, SqliteConfig, StoreConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA_DIR = ROOT / "data"
@@ -98,9 +100,7 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 def _smtp_from(env: Mapping[str, str]) -> str:
     """SMTP_FROM, required when SMTP_HOST is set: a sender address cannot be guessed."""
-    from bot.tickets.mail import MailError, sender_address  # the check the mail itself makes
-
-    raw = env.get("SMTP_FROM", "").strip()
+    raw = env.get("SMTP_FROM", "").strip()  # checked as the mail itself checks it
     if not raw:
         if env.get("SMTP_HOST", "").strip():
             raise SettingsError(
@@ -129,7 +129,6 @@ def _smtp_password(env: Mapping[str, str]) -> str:
 
 
 STORE_BACKENDS = ("sqlite", "blob")
-DEFAULT_CONTAINER = "interact-assistant"
 _CONTAINER = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -251,6 +250,25 @@ class Settings:
 
     def date_today(self) -> dt.date:
         return self.today or dt.date.today()
+
+    def store_config(self) -> StoreConfig:
+        """Where the store is (``bot.tickets.store.factory.open_store`` opens it)."""
+        if self.store_backend == "blob":
+            return BlobConfig(self.azure_storage_connection_string, self.azure_storage_container)
+        return SqliteConfig(self.store_path)
+
+    def smtp_config(self) -> SmtpConfig | None:
+        """How to send the ticket e-mails, or None when ``SMTP_HOST`` is not set."""
+        if not self.smtp_host:
+            return None
+        return SmtpConfig(
+            host=self.smtp_host,
+            port=self.smtp_port,
+            starttls=self.smtp_starttls,
+            username=self.smtp_username,
+            password=self.smtp_password,
+            sender=self.smtp_from,
+        )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], dotenv: Path | None = None) -> Settings:

@@ -15,6 +15,8 @@ from bot.assistant import Assistant
 from bot.core.catalogue import Catalogue
 from bot.core.understanding import Understander
 from bot.settings import Settings
+from tests.support.azurite import azurite as azurite  # Azurite, for the Blob Storage tests
+from tests.support.azurite import container as container
 from tests.support.catalogues import real_catalogue
 from tests.support.chat import Chat
 from tests.support.connector import ConnectorStub, serving

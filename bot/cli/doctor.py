@@ -20,8 +20,8 @@ from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.exits import ExitCode, data_error_line
 from bot.settings import DEFAULT_WEBSITE_URL, Settings, SettingsError
 from bot.teams.support import SUPPORT_CHANNEL
-from bot.tickets.mail import MailError, check_sender, smtp_config
-from bot.tickets.store.sqlite import open_store
+from bot.tickets.mail import MailError, check_sender
+from bot.tickets.store.factory import open_store
 
 STORE_TIMEOUT_SECONDS = 30.0  # the Blob store retries a while before it gives up
 WRITE_CHECK = "doctor.write_check"  # the store setting the doctor writes and reads back
@@ -200,7 +200,7 @@ def store(settings: Settings, timeout: float) -> tuple[list[Finding], bool | Non
     has been chosen (None: unknown)."""
 
     def probe() -> bool:
-        with contextlib.closing(open_store(settings)) as opened:
+        with contextlib.closing(open_store(settings.store_config())) as opened:
             stamp = {"at": dt.datetime.now(dt.UTC).isoformat()}
             opened.set_setting(WRITE_CHECK, stamp)
             if opened.get_setting(WRITE_CHECK) != stamp:
@@ -226,7 +226,7 @@ def store(settings: Settings, timeout: float) -> tuple[list[Finding], bool | Non
 
 def tickets(settings: Settings, channel: bool | None) -> list[Finding]:
     """Where tickets go: the support channel (chosen in Teams), e-mail (SMTP), or nowhere."""
-    config = smtp_config(settings)
+    config = settings.smtp_config()
     found: list[Finding] = []
     if channel:
         found.append(_ok("tickets", "a support channel has been chosen in Teams"))

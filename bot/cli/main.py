@@ -38,7 +38,9 @@ from bot.tickets.model import (
     write_csv,
     write_json,
 )
-from bot.tickets.store.sqlite import SqliteStore, StoreError, TicketStore, open_store
+from bot.tickets.store.contract import StoreError, TicketStore
+from bot.tickets.store.factory import open_store
+from bot.tickets.store.sqlite import SqliteStore
 
 
 def _settings() -> Settings:
@@ -187,7 +189,7 @@ def cmd_tickets(args: argparse.Namespace, out: TextIO) -> int:
     if settings is not None and settings.store_backend == "blob":  # ASSISTANT_STORE=blob
         path: Path | str = f"Azure Blob Storage container {settings.azure_storage_container}"
         try:
-            store = open_store(settings)
+            store = open_store(settings.store_config())
         except Exception as exc:  # the SDK's errors name the account, never the key
             print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
             return 1

@@ -25,7 +25,7 @@ from botbuilder.core import Storage
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
-from bot.tickets.store.sqlite import StateStore
+from bot.tickets.store.contract import StateStore
 
 E_TAG = "e_tag"
 

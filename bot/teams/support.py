@@ -25,7 +25,7 @@ from bot.core.texts import Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, Status, Ticket, Turn
-from bot.tickets.store.sqlite import ConflictError, TicketStore
+from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore
 from cards.tickets import ticket_card, ticket_update_text
 from dialogs.conversation import card_activity
 
@@ -79,20 +79,18 @@ class SupportDesk:
         deliveries: list[tuple[str, dict[str, Any]]] = [("channel", {})]
         if self.smtp:
             deliveries.append(("email", {}))
-        ticket = await asyncio.to_thread(
-            lambda: self.store.create_ticket(
-                route=contact.id,
-                contact_email=contact.email,
-                description=description,
-                user_name=(user.name or "") if user else "",
-                user_aad_id=(user.aad_object_id or "") if user else "",
-                user_email=email,
-                transcript=transcript,
-                conversation_reference=reference,
-                now=self.now(),
-                deliveries=deliveries,
-            )
+        new = NewTicket(
+            route=contact.id,
+            contact_email=contact.email,
+            description=description,
+            user_name=(user.name or "") if user else "",
+            user_aad_id=(user.aad_object_id or "") if user else "",
+            user_email=email,
+            transcript=transcript,
+            conversation_reference=reference,
+            deliveries=deliveries,
         )
+        ticket = await asyncio.to_thread(self.store.create_ticket, new, self.now())
         log.info("ticket %s opened (route %s)", ticket.id, ticket.route)
         arrived = await self.worker.deliver_ticket(ticket.id)
         where = {k: self.texts.get(WHERE[k], email=contact.email) for k in arrived}

@@ -15,7 +15,7 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 from bot.tickets.model import Delivery, Ticket
-from bot.tickets.store.sqlite import TicketStore
+from bot.tickets.store.contract import TicketStore
 
 log = logging.getLogger("interact.delivery")
 

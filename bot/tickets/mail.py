@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any
 from bot.ops.pools import Pool
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
     from bot.tickets.model import Ticket
 
 log = logging.getLogger("interact.mail")
@@ -69,20 +68,6 @@ class SmtpConfig:
     @property
     def server(self) -> str:
         return f"{self.host}:{self.port}"
-
-
-def smtp_config(settings: Settings) -> SmtpConfig | None:
-    """The SMTP configuration from the settings, or None when ``SMTP_HOST`` is not set."""
-    if not settings.smtp_host:
-        return None
-    return SmtpConfig(
-        host=settings.smtp_host,
-        port=settings.smtp_port,
-        starttls=settings.smtp_starttls,
-        username=settings.smtp_username,
-        password=settings.smtp_password,
-        sender=settings.smtp_from,
-    )
 
 
 # --------------------------------------------------------------------------- the message

@@ -18,6 +18,7 @@ import time
 from collections.abc import Sequence
 
 from bot.tickets.model import Status, Turn
+from bot.tickets.store.contract import NewTicket
 from bot.tickets.store.sqlite import SqliteStore
 
 PADDING = "x" * 3000  # long enough that a write spans several pages
@@ -49,16 +50,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             store._commit = hang  # type: ignore[method-assign]
         now = dt.datetime.now(dt.UTC)
         ticket = store.create_ticket(
-            route="tech-support",
-            contact_email="tech.support@interact.eu",
-            description=description(args.tag, i),
-            user_name=f"User {i}",
-            user_aad_id=f"aad-{i}",
-            user_email=f"user{i}@example.org",
-            transcript=[Turn("user", f"turn {k}", now.isoformat()) for k in range(5)],
-            conversation_reference={"conversation": {"id": f"{args.tag}-{i}"}},
-            now=now,
-            deliveries=[("channel", {"i": i}), ("email", {"i": i})],
+            NewTicket(
+                route="tech-support",
+                contact_email="tech.support@interact.eu",
+                description=description(args.tag, i),
+                user_name=f"User {i}",
+                user_aad_id=f"aad-{i}",
+                user_email=f"user{i}@example.org",
+                transcript=[Turn("user", f"turn {k}", now.isoformat()) for k in range(5)],
+                conversation_reference={"conversation": {"id": f"{args.tag}-{i}"}},
+                deliveries=[("channel", {"i": i}), ("email", {"i": i})],
+            ),
+            now,
         )
         print(f"created {ticket.id} {i}", flush=True)
         if i % 3 == 0:

@@ -11,6 +11,7 @@ from aiosmtpd.controller import Controller
 from bot.tickets.delivery import DeliveryWorker
 from bot.tickets.mail import email_sender
 from bot.tickets.model import Turn
+from bot.tickets.store.contract import NewTicket
 from bot.tickets.store.sqlite import SqliteStore
 from tests.support.smtp import Collector, free_port, start_server
 
@@ -19,16 +20,18 @@ NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 
 def make_ticket(store: SqliteStore, kinds=("email",)):
     return store.create_ticket(
-        route="tech-support",
-        contact_email="tech.support@interact.eu",
-        description="The activation mail never arrives\r\nBcc: evil@example.com",
-        user_name="Ana Example",
-        user_aad_id="aad-1",
-        user_email="ana@example.org",
-        transcript=[Turn("user", "I can't log in", NOW.isoformat())],
-        conversation_reference={"conversation": {"id": "a:1"}},
-        now=NOW,
-        deliveries=[(k, {}) for k in kinds],
+        NewTicket(
+            route="tech-support",
+            contact_email="tech.support@interact.eu",
+            description="The activation mail never arrives\r\nBcc: evil@example.com",
+            user_name="Ana Example",
+            user_aad_id="aad-1",
+            user_email="ana@example.org",
+            transcript=[Turn("user", "I can't log in", NOW.isoformat())],
+            conversation_reference={"conversation": {"id": "a:1"}},
+            deliveries=[(k, {}) for k in kinds],
+        ),
+        NOW,
     )
 
 

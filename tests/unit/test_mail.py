@@ -24,7 +24,6 @@ from bot.tickets.mail import (
     SmtpConfig,
     check_sender,
     send_email,
-    smtp_config,
     summary,
     ticket_email,
 )
@@ -340,11 +339,11 @@ SMTP_ENV = {"SMTP_HOST": "smtp.example.org", "SMTP_FROM": SENDER}
 
 
 def test_no_smtp_host_means_no_mail() -> None:
-    assert smtp_config(Settings.from_env({})) is None
+    assert Settings.from_env({}).smtp_config() is None
 
 
 def test_smtp_settings_and_their_defaults() -> None:
-    config = smtp_config(Settings.from_env(SMTP_ENV))
+    config = Settings.from_env(SMTP_ENV).smtp_config()
     assert config == SmtpConfig(host="smtp.example.org", sender=SENDER)
     assert (config.port, config.starttls, config.username, config.timeout) == (587, True, "", 10)
     full = Settings.from_env(
@@ -356,7 +355,7 @@ def test_smtp_settings_and_their_defaults() -> None:
             "SMTP_PASSWORD": PASSWORD,
         }
     )
-    config = smtp_config(full)
+    config = full.smtp_config()
     assert config is not None
     assert (config.port, config.starttls, config.username, config.password) == (
         2525,

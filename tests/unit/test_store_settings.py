@@ -9,7 +9,9 @@ import pytest
 
 from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings, SettingsError
-from bot.tickets.store.sqlite import SqliteStore, open_store
+from bot.tickets.store.config import BlobConfig
+from bot.tickets.store.factory import open_store
+from bot.tickets.store.sqlite import SqliteStore
 
 CONNECTION = (
     "DefaultEndpointsProtocol=https;AccountName=interact;"
@@ -21,7 +23,7 @@ def test_sqlite_is_the_default(tmp_path):
     settings = Settings.from_env({"ASSISTANT_DB": str(tmp_path / "a.sqlite3")})
     assert settings.store_backend == "sqlite"
     assert settings.azure_storage_container == "interact-assistant"
-    with open_store(settings) as store:
+    with open_store(settings.store_config()) as store:
         assert isinstance(store, SqliteStore)
 
 
@@ -36,6 +38,7 @@ def test_blob_is_chosen_with_its_connection_string():
     assert settings.store_backend == "blob"
     assert settings.azure_storage_connection_string == CONNECTION
     assert settings.azure_storage_container == "bot-state-2"
+    assert settings.store_config() == BlobConfig(CONNECTION, "bot-state-2")
 
 
 def test_the_connection_string_is_not_in_the_repr():

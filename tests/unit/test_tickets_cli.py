@@ -16,6 +16,7 @@ import pytest
 from bot.cli.main import main
 from bot.settings import ROOT, Settings
 from bot.tickets.model import Status, Turn
+from bot.tickets.store.contract import NewTicket
 from bot.tickets.store.sqlite import SqliteStore
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
@@ -28,16 +29,18 @@ def db(tmp_path: Path) -> Path:
     with SqliteStore(path) as store:
         for i, text in enumerate(["I cannot log in", EVIL, "+SUM(A1:A9) @me -1"], start=1):
             store.create_ticket(
-                route="tech-support" if i != 3 else "communication",
-                contact_email="tech.support@interact.eu",
-                description=text,
-                user_name="Ana Example" if i != 2 else "@Mallory\x07",
-                user_aad_id=f"aad-{i}",
-                user_email=f"user{i}@example.org",
-                transcript=[Turn("user", f"help {i}", "2026-11-24T09:59:00+00:00")],
-                conversation_reference={"conversation": {"id": f"a:{i}"}},
-                now=NOW + dt.timedelta(minutes=i),
-                deliveries=[("channel", {}), ("email", {})],
+                NewTicket(
+                    route="tech-support" if i != 3 else "communication",
+                    contact_email="tech.support@interact.eu",
+                    description=text,
+                    user_name="Ana Example" if i != 2 else "@Mallory\x07",
+                    user_aad_id=f"aad-{i}",
+                    user_email=f"user{i}@example.org",
+                    transcript=[Turn("user", f"help {i}", "2026-11-24T09:59:00+00:00")],
+                    conversation_reference={"conversation": {"id": f"a:{i}"}},
+                    deliveries=[("channel", {}), ("email", {})],
+                ),
+                NOW + dt.timedelta(minutes=i),
             )
         store.update_ticket("SUP-0001", now=NOW, status=Status.RESOLVED, assignee="Bob")
         channel = store.pending("SUP-0002")[0]

@@ -1,11 +1,11 @@
 """The store on Azure Blob Storage: tickets, deliveries, settings and bot state shared by several
 instances of the bot (``ASSISTANT_STORE=blob``).
 
-``BlobStore`` implements ``TicketStore`` and ``StateStore`` (``bot.tickets.store.sqlite``) with
-the same semantics as ``SqliteStore``, on one container of JSON blobs, with the synchronous
-azure-storage-blob client (callers run the store in a thread). Every write that must not be lost
-to a concurrent one is conditional on the blob's ETag (``If-Match``) or on its absence
-(``If-None-Match: *``), and the loser of a race re-reads or gives up:
+``BlobStore`` implements ``TicketStore`` and ``StateStore`` (``bot.tickets.store.contract``, whose
+checks and rules it applies inside its conditional writes) on one container of JSON blobs, with
+the synchronous azure-storage-blob client (callers run the store in a thread). Every write that
+must not be lost to a concurrent one is conditional on the blob's ETag (``If-Match``) or on its
+absence (``If-None-Match: *``), and the loser of a race re-reads or gives up:
 
 - ``state/<key>``: botbuilder's conversation, user and dialog state; the eTag botbuilder sees is
   the blob's ETag, so two instances saving the same conversation never overwrite each other
@@ -40,7 +40,6 @@ Limits (Blob Storage has no transactions over several blobs):
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -63,17 +62,25 @@ from azure.core.exceptions import (
 )
 from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
 
-from bot.settings import DEFAULT_CONTAINER
-from bot.tickets.model import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
-from bot.tickets.store.sqlite import (
-    MAX_ERROR_CHARS,
+from bot.tickets.model import Delivery, Status, Ticket, format_id, parse_id
+from bot.tickets.store.config import BlobConfig
+from bot.tickets.store.contract import (
     ConflictError,
+    NewTicket,
     StoreError,
-    _json,
-    _mapping,
-    _text,
-    _ts,
-    checked_ticket,
+    TicketUpdate,
+    checked_claim,
+    checked_delivery,
+    checked_mapping,
+    checked_state,
+    checked_text,
+    completed,
+    failed,
+    is_claimable,
+    leased,
+    new_delivery,
+    opened_ticket,
+    timestamp,
 )
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -125,6 +132,25 @@ def _delivery(doc: Mapping[str, Any]) -> Delivery:
     )
 
 
+def _delivery_doc(delivery: Delivery, created_at: str) -> dict[str, Any]:
+    def text(value: dt.datetime | None) -> str | None:
+        return timestamp(value) if value is not None else None
+
+    return {
+        "id": delivery.id,
+        "ticket": parse_id(delivery.ticket_id),
+        "kind": delivery.kind,
+        "payload": delivery.payload,
+        "attempts": delivery.attempts,
+        "next_attempt_at": timestamp(delivery.next_attempt_at),
+        "done_at": text(delivery.done_at),
+        "last_error": delivery.last_error,
+        "lease_owner": delivery.lease_owner,
+        "lease_until": text(delivery.lease_until),
+        "created_at": created_at,
+    }
+
+
 def _delivery_metadata(doc: Mapping[str, Any]) -> dict[str, str]:
     """What ``claim_due`` and ``pending`` filter on, readable from a listing."""
     return {
@@ -135,38 +161,25 @@ def _delivery_metadata(doc: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
-def _claimable(doc: Mapping[str, Any], when: str) -> bool:
-    lease = doc.get("lease_until")
-    return (
-        not doc.get("done_at") and doc["next_attempt_at"] <= when and (not lease or lease <= when)
-    )
-
-
 class BlobStore:
     """``TicketStore`` and ``StateStore`` on one Blob Storage container (created if missing).
     Safe to share between threads, and between processes and hosts on the same container."""
 
-    def __init__(
-        self,
-        connection_string: str,
-        container: str = DEFAULT_CONTAINER,
-        *,
-        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
-    ) -> None:
+    def __init__(self, config: BlobConfig, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         quiet = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
         if quiet.level == logging.NOTSET:  # one INFO line per request otherwise
             quiet.setLevel(logging.WARNING)
         try:
             service = BlobServiceClient.from_connection_string(
-                connection_string, connection_timeout=10, read_timeout=30
+                config.connection_string, connection_timeout=10, read_timeout=30
             )
         except ValueError:  # the message does not hold the secret; the chained one might
             raise StoreError("the Azure Storage connection string is not valid") from None
         self.account = service.account_name or ""
-        self.container = container
+        self.container = config.container
         self.busy_timeout = busy_timeout
         self._service: BlobServiceClient | None = service
-        self._client: ContainerClient | None = service.get_container_client(container)
+        self._client: ContainerClient | None = service.get_container_client(config.container)
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._known_tickets: set[int] = set()  # tickets are never deleted: a cache of "exists"
@@ -319,55 +332,19 @@ class BlobStore:
 
     # ------------------------------------------------------------------ tickets
 
-    def create_ticket(
-        self,
-        *,
-        route: str,
-        contact_email: str,
-        description: str,
-        user_name: str,
-        user_aad_id: str,
-        user_email: str,
-        transcript: Sequence[Turn],
-        conversation_reference: Mapping[str, Any],
-        now: dt.datetime,
-        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
-    ) -> Ticket:
-        new = checked_ticket(
-            route=route,
-            contact_email=contact_email,
-            description=description,
-            user_name=user_name,
-            user_aad_id=user_aad_id,
-            user_email=user_email,
-            transcript=transcript,
-            conversation_reference=conversation_reference,
-            now=now,
-        )
-        when = new.created
-        queued = [self._checked_delivery(kind, payload) for kind, payload in deliveries]
+    def create_ticket(self, new: NewTicket, now: dt.datetime) -> Ticket:
+        opened_ticket(new, 1, now)  # the checks, before a number is taken
         [number] = self._reserve("tickets", 1, self._highest_ticket)
+        ticket = opened_ticket(new, number, now)
+        queued = new.deliveries
         ids = self._reserve("deliveries", len(queued), self._highest_delivery) if queued else []
-        created = dt.datetime.fromisoformat(when)
-        ticket = Ticket(
-            id=format_id(number),
-            number=number,
-            route=new.route,
-            transcript=new.transcript,
-            created_at=created,
-            updated_at=created,
-            status=Status.OPEN,
-            assignee="",
-            conversation_reference=new.conversation_reference,
-            channel_activity_id=None,
-            version=1,
-            **new.fields,
-        )
+        when = timestamp(now)
+        docs = [
+            _delivery_doc(new_delivery(i, ticket.id, kind, payload, now), when)
+            for i, (kind, payload) in zip(ids, queued, strict=True)
+        ]
         # The deliveries first, the ticket last: until the ticket's blob exists, its
         # deliveries are ignored, so the ticket and its deliveries appear together.
-        docs = [
-            self._new_delivery(i, number, k, p, when) for i, (k, p) in zip(ids, queued, strict=True)
-        ]
         self._map(self._create_delivery, docs)
         self._write_ticket(ticket, create=True)
         self._known_tickets.add(number)
@@ -414,37 +391,16 @@ class BlobStore:
         assignee: str | None = None,
         channel_activity_id: str | None = None,
     ) -> Ticket:
-        when = _ts(now)
-        changes: dict[str, Any] = {}
-        if status is not None:
-            changes["status"] = Status(status)
-        if assignee is not None:
-            changes["assignee"] = _text(assignee, "assignee")
-        if channel_activity_id is not None:
-            changes["channel_activity_id"] = _text(channel_activity_id, "channel_activity_id")
-        if not changes:
-            raise ValueError("update_ticket: give at least one of status, assignee, activity id")
+        timestamp(now)
+        change = TicketUpdate(status, assignee, channel_activity_id)
         number = parse_id(ticket_id)
         if number is None:
             raise KeyError(ticket_id)
-        # The version guards what a ticket card shows (status, assignee): noting where the
-        # card was posted must not make that card stale.
-        bump = 1 if {"status", "assignee"} & changes.keys() else 0
         for _ in self._retrying(f"ticket {format_id(number)}"):
             ticket, etag = self._read_ticket(number)
             if ticket is None:
                 raise KeyError(ticket_id)
-            if expected_version is not None and ticket.version != expected_version:
-                raise ConflictError(
-                    f"{ticket.id} is at version {ticket.version}, "
-                    f"not {expected_version}: reload it and try again"
-                )
-            updated = dataclasses.replace(
-                ticket,
-                **changes,
-                updated_at=dt.datetime.fromisoformat(when),
-                version=ticket.version + bump,
-            )
+            updated = change.apply(ticket, now=now, expected_version=expected_version)
             try:
                 self._write_ticket(updated, etag=etag)
             except _Lost:
@@ -453,30 +409,6 @@ class BlobStore:
         raise AssertionError("unreachable")
 
     # ------------------------------------------------------------------ deliveries
-
-    @staticmethod
-    def _checked_delivery(kind: str, payload: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
-        if kind not in KINDS:
-            raise ValueError(f"delivery kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        return kind, json.loads(_json(_mapping(payload, "payload"), "payload"))
-
-    @staticmethod
-    def _new_delivery(
-        delivery_id: int, number: int, kind: str, payload: dict[str, Any], when: str
-    ) -> dict[str, Any]:
-        return {
-            "id": delivery_id,
-            "ticket": number,
-            "kind": kind,
-            "payload": payload,
-            "attempts": 0,
-            "next_attempt_at": when,
-            "done_at": None,
-            "last_error": "",
-            "lease_owner": None,
-            "lease_until": None,
-            "created_at": when,
-        }
 
     def _create_delivery(self, doc: Mapping[str, Any]) -> None:
         self._put(_delivery_name(doc["id"]), doc, create=True, metadata=_delivery_metadata(doc))
@@ -487,15 +419,15 @@ class BlobStore:
     def enqueue(
         self, ticket_id: str, kind: str, payload: Mapping[str, Any], now: dt.datetime
     ) -> Delivery:
-        when = _ts(now)
-        kind, value = self._checked_delivery(kind, payload)
+        when = timestamp(now)
+        kind, value = checked_delivery(kind, payload)
         number = parse_id(ticket_id)
         if number is None or not self._ticket_exists(number):
             raise KeyError(ticket_id)
         [delivery_id] = self._reserve("deliveries", 1, self._highest_delivery)
-        doc = self._new_delivery(delivery_id, number, kind, value, when)
-        self._create_delivery(doc)
-        return _delivery(doc)
+        delivery = new_delivery(delivery_id, format_id(number), kind, value, now)
+        self._create_delivery(_delivery_doc(delivery, when))
+        return delivery
 
     def _undone(self, number: int | None = None) -> list[dict[str, Any]]:
         """Undone deliveries of existing tickets (of one, or all), as read now."""
@@ -510,13 +442,10 @@ class BlobStore:
     def claim_due(
         self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
     ) -> list[Delivery]:
-        when = _ts(now)
-        _text(owner, "owner", required=True)
-        if lease <= dt.timedelta(0):
-            raise ValueError(f"lease must be positive, not {lease}")
+        when = timestamp(now)
+        checked_claim(owner, lease)
         if limit < 1:
             return []
-        until = _ts(now + lease)
         candidates = sorted(
             (meta["due"], name)
             for name, meta in self._list("deliveries/")
@@ -529,19 +458,21 @@ class BlobStore:
             if len(claimed) >= limit:
                 break
             doc, etag = self._get(name)
-            if doc is None or not _claimable(doc, when) or not self._ticket_exists(doc["ticket"]):
+            if doc is None or not is_claimable(_delivery(doc), now):
                 continue
-            leased = {**doc, "lease_owner": owner, "lease_until": until}
-            leased.pop(_WRITER, None)
+            if not self._ticket_exists(doc["ticket"]):
+                continue
+            delivery = leased(_delivery(doc), owner, now + lease)
+            new = _delivery_doc(delivery, doc["created_at"])
             try:
-                self._put(name, leased, etag=etag, metadata=_delivery_metadata(leased))
+                self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
             except _Lost:
                 continue  # another worker claimed (or finished) it first
-            claimed.append(_delivery(leased))
+            claimed.append(delivery)
         return claimed
 
     def _change_delivery(
-        self, delivery_id: int, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+        self, delivery_id: int, change: Callable[[Delivery], Delivery | None]
     ) -> Delivery:
         """Read, change and write back a delivery, over the ETag read (again on a lost race).
         ``change`` returns None to leave it as it is."""
@@ -552,57 +483,29 @@ class BlobStore:
             doc, etag = self._get(name)
             if doc is None:
                 raise KeyError(delivery_id)
-            doc.pop(_WRITER, None)
-            new = change(doc)
-            if new is None:
-                return _delivery(doc)
+            delivery = _delivery(doc)
+            changed = change(delivery)
+            if changed is None:
+                return delivery
+            new = _delivery_doc(changed, doc["created_at"])
             try:
                 self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
             except _Lost:
                 continue
-            return _delivery(new)
+            return changed
         raise AssertionError("unreachable")
 
     def complete(self, delivery_id: int, now: dt.datetime) -> Delivery:
-        """Mark it done (once: completing again keeps the first time) and release its lease."""
-        when = _ts(now)
-
-        def done(doc: dict[str, Any]) -> dict[str, Any]:
-            return {
-                **doc,
-                "done_at": doc.get("done_at") or when,
-                "lease_owner": None,
-                "lease_until": None,
-            }
-
-        return self._change_delivery(delivery_id, done)
+        """Mark it done (``completed``)."""
+        timestamp(now)
+        return self._change_delivery(delivery_id, lambda d: completed(d, now))
 
     def fail(
         self, delivery_id: int, error: str, now: dt.datetime, *, owner: str | None = None
     ) -> Delivery:
-        """As ``SqliteStore.fail``: attempts + 1, due again after the backoff, lease released;
-        a delivery already done stays done; ConflictError if ``owner`` lost its lease."""
-        when = _ts(now)
-
-        def failed(doc: dict[str, Any]) -> dict[str, Any] | None:
-            if doc.get("done_at"):
-                return None
-            held = doc.get("lease_owner") is not None and (doc.get("lease_until") or "") > when
-            if owner is not None and held and doc["lease_owner"] != owner:
-                raise ConflictError(
-                    f"delivery {delivery_id} is leased to {doc['lease_owner']}, not {owner}"
-                )
-            attempts = int(doc["attempts"]) + 1
-            return {
-                **doc,
-                "attempts": attempts,
-                "next_attempt_at": _ts(now + backoff(attempts)),
-                "last_error": str(error)[:MAX_ERROR_CHARS],
-                "lease_owner": None,
-                "lease_until": None,
-            }
-
-        return self._change_delivery(delivery_id, failed)
+        """Record a failed attempt (``failed``)."""
+        timestamp(now)
+        return self._change_delivery(delivery_id, lambda d: failed(d, error, now, owner))
 
     def pending(self, ticket_id: str | None = None) -> list[Delivery]:
         number = None
@@ -625,13 +528,13 @@ class BlobStore:
     # ------------------------------------------------------------------ settings
 
     def get_setting(self, key: str) -> dict[str, Any] | None:
-        doc, _ = self._get(_key_name("settings/", _text(key, "key")) + ".json")
+        doc, _ = self._get(_key_name("settings/", checked_text(key, "key")) + ".json")
         return dict(doc["value"]) if doc is not None and doc.get("key") == key else None
 
     def set_setting(self, key: str, value: Mapping[str, Any]) -> None:
-        text = _json(_mapping(value, "value"), "value")
-        key = _text(key, "key", required=True)
-        self._put(_key_name("settings/", key) + ".json", {"key": key, "value": json.loads(text)})
+        checked = checked_mapping(value, "value")
+        key = checked_text(key, "key", required=True)
+        self._put(_key_name("settings/", key) + ".json", {"key": key, "value": checked})
 
     # ------------------------------------------------------------------ state (botbuilder)
 
@@ -652,11 +555,8 @@ class BlobStore:
     ) -> dict[str, str]:
         checked: list[tuple[str, dict[str, Any], str]] = []  # etag-checked: (key, doc, etag)
         blind: list[tuple[str, dict[str, Any]]] = []  # None or "*": written whatever is there
-        for key, (value, etag) in changes.items():
-            _text(key, "state key")
-            if etag == "":
-                raise ValueError(f"state {key!r}: an empty etag (use None or '*' to overwrite)")
-            doc = {"key": key, "value": json.loads(json.dumps(_mapping(value, f"state {key!r}")))}
+        for key, (value, etag) in checked_state(changes).items():
+            doc = {"key": key, "value": value}
             if etag is None or etag == "*":
                 blind.append((key, doc))
             else:

@@ -1,8 +1,7 @@
-"""The durable store: tickets, their deliveries, settings and the bot's state, in one place.
+"""The store on one embedded SQLite file: tickets, their deliveries, settings and the bot's state.
 
-``TicketStore`` and ``StateStore`` are the backend-neutral interface (plain values in and out,
-synchronous: callers run them in a thread, e.g. ``asyncio.to_thread``). ``SqliteStore`` implements
-both on one embedded SQLite file:
+``SqliteStore`` implements ``TicketStore`` and ``StateStore`` (``bot.tickets.store.contract``,
+whose checks and rules it applies inside its transactions):
 
 - WAL journal with ``synchronous=FULL``: once a method returns, its write is on disk and survives
   the process being killed (even SIGKILL) or the machine losing power;
@@ -10,10 +9,6 @@ both on one embedded SQLite file:
   instances on one file) never interleave: ticket numbers are unique and consecutive, a delivery
   is leased to one worker at a time, a stale version or eTag is refused;
 - the schema is versioned in the ``meta`` table; a file from a newer version is refused.
-
-``bot.tickets.store.blob.BlobStore`` implements both on Azure Blob Storage, shared by several
-instances;
-``open_store`` opens the one the settings choose (``ASSISTANT_STORE``).
 """
 
 from __future__ import annotations
@@ -24,21 +19,33 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import Any
 
-from bot.tickets.model import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id, parse_id
-
-if TYPE_CHECKING:
-    from bot.settings import Settings
-    from bot.tickets.store.blob import BlobStore
+from bot.tickets.model import Delivery, Status, Ticket, Turn, format_id, parse_id
+from bot.tickets.store.contract import (
+    ConflictError,
+    NewTicket,
+    StoreError,
+    TicketUpdate,
+    checked_claim,
+    checked_delivery,
+    checked_mapping,
+    checked_state,
+    checked_text,
+    completed,
+    failed,
+    json_text,
+    leased,
+    new_delivery,
+    opened_ticket,
+    timestamp,
+)
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_SECONDS = 30.0
-MAX_ERROR_CHARS = 2000
 
 _SCHEMA: dict[int, tuple[str, ...]] = {
     1: (
@@ -92,195 +99,8 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
 }
 
 
-class StoreError(RuntimeError):
-    """The store cannot be used (closed, or a database from a newer version)."""
-
-
-class ConflictError(Exception):
-    """A write was refused because what it was based on changed meanwhile: a ticket's version
-    or a state item's eTag does not match, or another worker holds a delivery's lease."""
-
-
-# --------------------------------------------------------------------------- the interface
-
-
-@runtime_checkable
-class TicketStore(Protocol):
-    """Tickets, their deliveries and small settings. Times must be timezone-aware."""
-
-    def create_ticket(
-        self,
-        *,
-        route: str,
-        contact_email: str,
-        description: str,
-        user_name: str,
-        user_aad_id: str,
-        user_email: str,
-        transcript: Sequence[Turn],
-        conversation_reference: Mapping[str, Any],
-        now: dt.datetime,
-        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
-    ) -> Ticket:
-        """A new open ticket with the next number (unique across instances), plus its
-        ``deliveries`` (kind, payload) enqueued in the same transaction."""
-        ...
-
-    def get_ticket(self, ticket_id: str) -> Ticket | None: ...
-
-    def list_tickets(self, status: Status | None = None) -> list[Ticket]:
-        """Newest first."""
-        ...
-
-    def update_ticket(
-        self,
-        ticket_id: str,
-        *,
-        now: dt.datetime,
-        expected_version: int | None = None,
-        status: Status | None = None,
-        assignee: str | None = None,
-        channel_activity_id: str | None = None,
-    ) -> Ticket:
-        """Change the given fields; bump the version when the status or the assignee change.
-        KeyError: unknown ticket; ConflictError: ``expected_version`` is not the current one."""
-        ...
-
-    def enqueue(
-        self, ticket_id: str, kind: str, payload: Mapping[str, Any], now: dt.datetime
-    ) -> Delivery: ...
-
-    def claim_due(
-        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
-    ) -> list[Delivery]:
-        """Lease up to ``limit`` due, undone deliveries that nobody else holds a live lease on."""
-        ...
-
-    def complete(self, delivery_id: int, now: dt.datetime) -> Delivery: ...
-
-    def fail(
-        self, delivery_id: int, error: str, now: dt.datetime, *, owner: str | None = None
-    ) -> Delivery:
-        """attempts + 1, due again after ``backoff(attempts)``, lease released."""
-        ...
-
-    def pending(self, ticket_id: str | None = None) -> list[Delivery]:
-        """Undone deliveries (of one ticket, or all), the soonest due first."""
-        ...
-
-    def deliveries(self, ticket_id: str) -> list[Delivery]:
-        """All deliveries of a ticket, done or not, oldest first."""
-        ...
-
-    def get_setting(self, key: str) -> dict[str, Any] | None: ...
-
-    def set_setting(self, key: str, value: Mapping[str, Any]) -> None: ...
-
-    def close(self) -> None: ...
-
-
-@runtime_checkable
-class StateStore(Protocol):
-    """Key-value items with eTags, for botbuilder's conversation, user and dialog state.
-
-    ``write_state`` takes ``{key: (value, etag)}``: an etag of None or "*" writes whatever is
-    there; any other etag must be the item's current one, or ConflictError is raised and nothing
-    of the batch is written (as botbuilder's MemoryStorage, a key that does not exist yet is
-    written whatever the etag). Returns the new etags.
-    """
-
-    def read_state(self, keys: Sequence[str]) -> dict[str, tuple[dict[str, Any], str]]: ...
-
-    def write_state(
-        self, changes: Mapping[str, tuple[Mapping[str, Any], str | None]]
-    ) -> dict[str, str]: ...
-
-    def delete_state(self, keys: Sequence[str]) -> None: ...
-
-    def close(self) -> None: ...
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _ts(value: dt.datetime, name: str = "now") -> str:
-    """A timezone-aware time as fixed-width UTC ISO 8601 text (so that text order is time
-    order in SQL)."""
-    if not isinstance(value, dt.datetime):
-        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be timezone-aware (e.g. datetime.now(UTC)), not {value}")
-    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
-
-
 def _time(text: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(text) if text else None
-
-
-def _json(value: Any, name: str) -> str:
-    try:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} is not JSON-compatible: {exc}") from exc
-
-
-def _mapping(value: object, name: str) -> dict[str, Any]:
-    if not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a dict, not {type(value).__name__}")
-    return dict(value)
-
-
-def _text(value: object, name: str, *, required: bool = False) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a string, not {type(value).__name__}")
-    if required and not value.strip():
-        raise ValueError(f"{name} must not be empty")
-    return value
-
-
-@dataclass(frozen=True)
-class NewTicket:
-    """The fields of a ticket to create, checked: what every store writes."""
-
-    route: str
-    fields: dict[str, str]  # contact_email, description, user_name, user_aad_id, user_email
-    transcript: tuple[Turn, ...]
-    conversation_reference: dict[str, Any]
-    created: str  # UTC ISO time, as ``_ts`` writes it
-
-
-def checked_ticket(
-    *,
-    route: str,
-    contact_email: str,
-    description: str,
-    user_name: str,
-    user_aad_id: str,
-    user_email: str,
-    transcript: Sequence[Turn],
-    conversation_reference: Mapping[str, Any],
-    now: dt.datetime,
-) -> NewTicket:
-    """Check the arguments of ``create_ticket`` (TypeError / ValueError naming the field)."""
-    turns = tuple(transcript)
-    for turn in turns:
-        if not isinstance(turn, Turn):
-            raise TypeError(f"transcript items must be Turn, not {type(turn).__name__}")
-    _json([t.to_json() for t in turns], "transcript")
-    reference = _mapping(conversation_reference, "conversation_reference")
-    return NewTicket(
-        route=_text(route, "route", required=True),
-        fields={
-            "contact_email": _text(contact_email, "contact_email"),
-            "description": _text(description, "description"),
-            "user_name": _text(user_name, "user_name"),
-            "user_aad_id": _text(user_aad_id, "user_aad_id"),
-            "user_email": _text(user_email, "user_email"),
-        },
-        transcript=turns,
-        conversation_reference=json.loads(_json(reference, "conversation_reference")),
-        created=_ts(now),
-    )
 
 
 def _ticket(row: sqlite3.Row) -> Ticket:
@@ -304,6 +124,26 @@ def _ticket(row: sqlite3.Row) -> Ticket:
     )
 
 
+def _ticket_row(ticket: Ticket) -> dict[str, Any]:
+    return {
+        "number": ticket.number,
+        "route": ticket.route,
+        "contact_email": ticket.contact_email,
+        "description": ticket.description,
+        "user_name": ticket.user_name,
+        "user_aad_id": ticket.user_aad_id,
+        "user_email": ticket.user_email,
+        "transcript": json_text([t.to_json() for t in ticket.transcript], "transcript"),
+        "created_at": timestamp(ticket.created_at),
+        "updated_at": timestamp(ticket.updated_at),
+        "status": str(ticket.status),
+        "assignee": ticket.assignee,
+        "conversation_reference": json_text(ticket.conversation_reference, "reference"),
+        "channel_activity_id": ticket.channel_activity_id,
+        "version": ticket.version,
+    }
+
+
 def _delivery(row: sqlite3.Row) -> Delivery:
     return Delivery(
         id=row["id"],
@@ -317,6 +157,23 @@ def _delivery(row: sqlite3.Row) -> Delivery:
         lease_owner=row["lease_owner"],
         lease_until=_time(row["lease_until"]),
     )
+
+
+def _delivery_row(delivery: Delivery) -> dict[str, Any]:
+    """The columns a delivery's rules change (``bot.tickets.store.contract``)."""
+
+    def text(value: dt.datetime | None) -> str | None:
+        return timestamp(value) if value is not None else None
+
+    return {
+        "id": delivery.id,
+        "attempts": delivery.attempts,
+        "next_attempt_at": timestamp(delivery.next_attempt_at),
+        "done_at": text(delivery.done_at),
+        "last_error": delivery.last_error,
+        "lease_owner": delivery.lease_owner,
+        "lease_until": text(delivery.lease_until),
+    }
 
 
 # --------------------------------------------------------------------------- SQLite
@@ -438,56 +295,22 @@ class SqliteStore:
 
     # ------------------------------------------------------------------ tickets
 
-    def create_ticket(
-        self,
-        *,
-        route: str,
-        contact_email: str,
-        description: str,
-        user_name: str,
-        user_aad_id: str,
-        user_email: str,
-        transcript: Sequence[Turn],
-        conversation_reference: Mapping[str, Any],
-        now: dt.datetime,
-        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
-    ) -> Ticket:
-        new = checked_ticket(
-            route=route,
-            contact_email=contact_email,
-            description=description,
-            user_name=user_name,
-            user_aad_id=user_aad_id,
-            user_email=user_email,
-            transcript=transcript,
-            conversation_reference=conversation_reference,
-            now=now,
-        )
-        when = new.created
-        values = {
-            **new.fields,
-            "route": new.route,
-            "transcript": _json([t.to_json() for t in new.transcript], "transcript"),
-            "conversation_reference": _json(new.conversation_reference, "reference"),
-            "now": when,
-            "status": str(Status.OPEN),
-        }
-        queued = [self._checked_delivery(kind, payload) for kind, payload in deliveries]
+    def create_ticket(self, new: NewTicket, now: dt.datetime) -> Ticket:
         with self._write() as conn:
             number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets").fetchone()[0]
+            ticket = opened_ticket(new, number, now)
             conn.execute(
                 """INSERT INTO tickets (number, route, contact_email, description, user_name,
                     user_aad_id, user_email, transcript, created_at, updated_at, status,
                     assignee, conversation_reference, channel_activity_id, version)
                 VALUES (:number, :route, :contact_email, :description, :user_name,
-                    :user_aad_id, :user_email, :transcript, :now, :now, :status,
-                    '', :conversation_reference, NULL, 1)""",
-                {**values, "number": number},
+                    :user_aad_id, :user_email, :transcript, :created_at, :updated_at, :status,
+                    :assignee, :conversation_reference, :channel_activity_id, :version)""",
+                _ticket_row(ticket),
             )
-            for kind, payload in queued:
-                self._insert_delivery(conn, number, kind, payload, when)
-            row = conn.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
-        return _ticket(row)
+            for kind, payload in new.deliveries:
+                self._insert_delivery(conn, number, kind, payload, now)
+        return ticket
 
     def get_ticket(self, ticket_id: str) -> Ticket | None:
         number = parse_id(ticket_id)
@@ -516,147 +339,116 @@ class SqliteStore:
         assignee: str | None = None,
         channel_activity_id: str | None = None,
     ) -> Ticket:
-        when = _ts(now)
-        changes: dict[str, Any] = {}
-        if status is not None:
-            changes["status"] = str(Status(status))
-        if assignee is not None:
-            changes["assignee"] = _text(assignee, "assignee")
-        if channel_activity_id is not None:
-            changes["channel_activity_id"] = _text(channel_activity_id, "channel_activity_id")
-        if not changes:
-            raise ValueError("update_ticket: give at least one of status, assignee, activity id")
+        timestamp(now)
+        change = TicketUpdate(status, assignee, channel_activity_id)
         number = parse_id(ticket_id)
         if number is None:
             raise KeyError(ticket_id)
         with self._write() as conn:
-            row = conn.execute("SELECT version FROM tickets WHERE number = ?", (number,)).fetchone()
+            row = conn.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
             if row is None:
                 raise KeyError(ticket_id)
-            if expected_version is not None and row["version"] != expected_version:
-                raise ConflictError(
-                    f"{format_id(number)} is at version {row['version']}, "
-                    f"not {expected_version}: reload it and try again"
-                )
-            assignments = ", ".join(f"{column} = :{column}" for column in changes)
-            # The version guards what a ticket card shows (status, assignee): noting where the
-            # card was posted must not make that card stale.
-            bump = ", version = version + 1" if {"status", "assignee"} & changes.keys() else ""
+            ticket = change.apply(_ticket(row), now=now, expected_version=expected_version)
             conn.execute(
-                f"UPDATE tickets SET {assignments}, updated_at = :now{bump} WHERE number = :number",
-                {**changes, "now": when, "number": number},
+                """UPDATE tickets SET status = :status, assignee = :assignee,
+                    channel_activity_id = :channel_activity_id, updated_at = :updated_at,
+                    version = :version WHERE number = :number""",
+                _ticket_row(ticket),
             )
-            row = conn.execute("SELECT * FROM tickets WHERE number = ?", (number,)).fetchone()
-        return _ticket(row)
+        return ticket
 
     # ------------------------------------------------------------------ deliveries
 
     @staticmethod
-    def _checked_delivery(kind: str, payload: Mapping[str, Any]) -> tuple[str, str]:
-        if kind not in KINDS:
-            raise ValueError(f"delivery kind must be one of {', '.join(KINDS)}, not {kind!r}")
-        return kind, _json(_mapping(payload, "payload"), "payload")
-
-    @staticmethod
     def _insert_delivery(
-        conn: sqlite3.Connection, number: int, kind: str, payload: str, when: str
-    ) -> int:
+        conn: sqlite3.Connection,
+        number: int,
+        kind: str,
+        payload: Mapping[str, Any],
+        now: dt.datetime,
+    ) -> Delivery:
+        when = timestamp(now)
         cursor = conn.execute(
             """INSERT INTO deliveries (ticket_number, kind, payload, attempts, next_attempt_at,
                 created_at)
             VALUES (?, ?, ?, 0, ?, ?)""",
-            (number, kind, payload, when, when),
+            (number, kind, json_text(payload, "payload"), when, when),
         )
         assert cursor.lastrowid is not None
-        return cursor.lastrowid
+        return new_delivery(cursor.lastrowid, format_id(number), kind, payload, now)
+
+    def _change_delivery(
+        self, delivery_id: int, change: Callable[[Delivery], Delivery | None]
+    ) -> Delivery:
+        """Read, change (``change`` returns None to leave it as it is) and write back a
+        delivery, in one transaction."""
+        with self._write() as conn:
+            row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
+            if row is None:
+                raise KeyError(delivery_id)
+            delivery = _delivery(row)
+            changed = change(delivery)
+            if changed is None:
+                return delivery
+            conn.execute(
+                """UPDATE deliveries SET attempts = :attempts,
+                    next_attempt_at = :next_attempt_at, done_at = :done_at,
+                    last_error = :last_error, lease_owner = :lease_owner,
+                    lease_until = :lease_until WHERE id = :id""",
+                _delivery_row(changed),
+            )
+        return changed
 
     def enqueue(
         self, ticket_id: str, kind: str, payload: Mapping[str, Any], now: dt.datetime
     ) -> Delivery:
-        when = _ts(now)
-        kind, text = self._checked_delivery(kind, payload)
+        timestamp(now)
+        kind, value = checked_delivery(kind, payload)
         number = parse_id(ticket_id)
         if number is None:
             raise KeyError(ticket_id)
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM tickets WHERE number = ?", (number,)).fetchone() is None:
                 raise KeyError(ticket_id)
-            delivery_id = self._insert_delivery(conn, number, kind, text, when)
-            row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-        return _delivery(row)
+            return self._insert_delivery(conn, number, kind, value, now)
 
     def claim_due(
         self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
     ) -> list[Delivery]:
-        when = _ts(now)
-        _text(owner, "owner", required=True)
-        if lease <= dt.timedelta(0):
-            raise ValueError(f"lease must be positive, not {lease}")
+        when = timestamp(now)
+        checked_claim(owner, lease)
         if limit < 1:
             return []
-        until = _ts(now + lease)
+        claimed: list[Delivery] = []
         with self._write() as conn:
-            ids = [
-                r["id"]
-                for r in conn.execute(
-                    """SELECT id FROM deliveries
-                    WHERE done_at IS NULL AND next_attempt_at <= :now
-                        AND (lease_until IS NULL OR lease_until <= :now)
-                    ORDER BY next_attempt_at, id LIMIT :limit""",
-                    {"now": when, "limit": limit},
-                )
-            ]
-            rows: list[sqlite3.Row] = []
-            for delivery_id in ids:
+            rows = conn.execute(
+                """SELECT * FROM deliveries
+                WHERE done_at IS NULL AND next_attempt_at <= :now
+                    AND (lease_until IS NULL OR lease_until <= :now)
+                ORDER BY next_attempt_at, id LIMIT :limit""",
+                {"now": when, "limit": limit},
+            ).fetchall()
+            for row in rows:
+                delivery = leased(_delivery(row), owner, now + lease)
                 conn.execute(
-                    "UPDATE deliveries SET lease_owner = ?, lease_until = ? WHERE id = ?",
-                    (owner, until, delivery_id),
+                    "UPDATE deliveries SET lease_owner = :lease_owner, lease_until = :lease_until "
+                    "WHERE id = :id",
+                    _delivery_row(delivery),
                 )
-                rows.append(
-                    conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-                )
-        return [_delivery(r) for r in rows]
+                claimed.append(delivery)
+        return claimed
 
     def complete(self, delivery_id: int, now: dt.datetime) -> Delivery:
-        """Mark it done (once: completing again keeps the first time) and release its lease."""
-        when = _ts(now)
-        with self._write() as conn:
-            cursor = conn.execute(
-                """UPDATE deliveries SET done_at = COALESCE(done_at, ?), lease_owner = NULL,
-                    lease_until = NULL WHERE id = ?""",
-                (when, delivery_id),
-            )
-            if cursor.rowcount == 0:
-                raise KeyError(delivery_id)
-            row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-        return _delivery(row)
+        """Mark it done (``completed``)."""
+        timestamp(now)
+        return self._change_delivery(delivery_id, lambda d: completed(d, now))
 
     def fail(
         self, delivery_id: int, error: str, now: dt.datetime, *, owner: str | None = None
     ) -> Delivery:
-        """Record a failed attempt: attempts + 1, due again at ``now + backoff(attempts)``, lease
-        released. A delivery already done stays done. With ``owner``: ConflictError if another
-        worker holds a live lease on it (this worker's lease ran out and it was claimed again)."""
-        when = _ts(now)
-        with self._write() as conn:
-            row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-            if row is None:
-                raise KeyError(delivery_id)
-            if row["done_at"] is not None:
-                return _delivery(row)
-            held = row["lease_owner"] is not None and (row["lease_until"] or "") > when
-            if owner is not None and held and row["lease_owner"] != owner:
-                raise ConflictError(
-                    f"delivery {delivery_id} is leased to {row['lease_owner']}, not {owner}"
-                )
-            attempts = row["attempts"] + 1
-            conn.execute(
-                """UPDATE deliveries SET attempts = ?, next_attempt_at = ?, last_error = ?,
-                    lease_owner = NULL, lease_until = NULL WHERE id = ?""",
-                (attempts, _ts(now + backoff(attempts)), str(error)[:MAX_ERROR_CHARS], delivery_id),
-            )
-            row = conn.execute("SELECT * FROM deliveries WHERE id = ?", (delivery_id,)).fetchone()
-        return _delivery(row)
+        """Record a failed attempt (``failed``)."""
+        timestamp(now)
+        return self._change_delivery(delivery_id, lambda d: failed(d, error, now, owner))
 
     def pending(self, ticket_id: str | None = None) -> list[Delivery]:
         if ticket_id is None:
@@ -684,15 +476,15 @@ class SqliteStore:
     # ------------------------------------------------------------------ settings
 
     def get_setting(self, key: str) -> dict[str, Any] | None:
-        rows = self._read("SELECT value FROM settings WHERE key = ?", (_text(key, "key"),))
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (checked_text(key, "key"),))
         return json.loads(rows[0]["value"]) if rows else None
 
     def set_setting(self, key: str, value: Mapping[str, Any]) -> None:
-        text = _json(_mapping(value, "value"), "value")
+        text = json_text(checked_mapping(value, "value"), "value")
         with self._write() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
-                (_text(key, "key", required=True), text),
+                (checked_text(key, "key", required=True), text),
             )
 
     # ------------------------------------------------------------------ state (botbuilder)
@@ -714,12 +506,9 @@ class SqliteStore:
     def write_state(
         self, changes: Mapping[str, tuple[Mapping[str, Any], str | None]]
     ) -> dict[str, str]:
-        prepared: list[tuple[str, str, str | None]] = []
-        for key, (value, etag) in changes.items():
-            _text(key, "state key")
-            if etag == "":
-                raise ValueError(f"state {key!r}: an empty etag (use None or '*' to overwrite)")
-            prepared.append((key, json.dumps(_mapping(value, f"state {key!r}")), etag))
+        prepared = [
+            (key, json.dumps(value), etag) for key, (value, etag) in checked_state(changes).items()
+        ]
         new_etags: dict[str, str] = {}
         with self._write() as conn:
             for key, text, etag in prepared:
@@ -742,13 +531,3 @@ class SqliteStore:
             return
         with self._write() as conn:
             conn.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys])
-
-
-def open_store(settings: Settings) -> SqliteStore | BlobStore:
-    """The store the settings choose: the SQLite file (default) or Azure Blob Storage
-    (``ASSISTANT_STORE=blob``; azure-storage-blob is imported only then)."""
-    if settings.store_backend == "blob":
-        from bot.tickets.store.blob import BlobStore
-
-        return BlobStore(settings.azure_storage_connection_string, settings.azure_storage_container)
-    return SqliteStore(settings.store_path)

@@ -1,10 +1,10 @@
-"""SqliteStorage keeps botbuilder's Storage contract (as MemoryStorage and the storage base tests
-of botbuilder-testing expect), and bot state survives a restart through it."""
+"""SqliteStorage (bot/teams/storage.py) keeps botbuilder's Storage contract (as MemoryStorage and
+the storage base tests of botbuilder-testing expect) over every backend, and bot state survives a
+restart through it (the fixtures of tests/store/conftest.py: SQLite and Blob Storage)."""
 
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import pytest
 from botbuilder.core import (
@@ -26,32 +26,7 @@ from botbuilder.dialogs import (
 )
 
 from bot.teams.storage import SqliteStorage
-from bot.tickets.store.sqlite import ConflictError, SqliteStore
-
-
-@pytest.fixture
-def open_store(tmp_path: Path):
-    """Opens one more handle on the same store, as a restart or another instance would (the
-    tests in tests/blob run every test taking ``storage`` or ``open_store`` on Blob Storage)."""
-    opened: list[SqliteStore] = []
-
-    def open_() -> SqliteStore:
-        opened.append(SqliteStore(tmp_path / "state.sqlite3"))
-        return opened[-1]
-
-    yield open_
-    for s in opened:
-        s.close()
-
-
-@pytest.fixture
-def store(open_store):
-    return open_store()
-
-
-@pytest.fixture
-def storage(store: SqliteStore) -> SqliteStorage:
-    return SqliteStorage(store)
+from bot.tickets.store.contract import ConflictError, Store
 
 
 class Note(StoreItem):
@@ -225,7 +200,7 @@ async def test_a_waterfall_with_a_prompt_continues_after_a_restart(open_store):
     """Dialog state (DialogState, DialogInstance, PromptOptions with an Activity) is flattened
     and restored; each turn runs on a new store, storage, state and dialog set."""
 
-    def bot() -> tuple[TestAdapter, SqliteStore]:
+    def bot() -> tuple[TestAdapter, Store]:
         store = open_store()
         conversation_state = ConversationState(SqliteStorage(store))
         dialogs = DialogSet(conversation_state.create_property("dialogs"))

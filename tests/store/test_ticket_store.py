@@ -1,147 +1,29 @@
-"""Tickets as values (ids, backoff) and the SQLite store: tickets, deliveries, settings, state."""
+"""The TicketStore and StateStore contract (bot/tickets/store/contract.py): every test runs on
+SQLite and on Blob Storage (tests/store/conftest.py), several instances being several stores
+opened on the same file or container."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
-import sqlite3
 import threading
-from pathlib import Path
+from collections import Counter
 
 import pytest
 
-from bot.tickets.model import (
-    Delivery,
-    Status,
-    Ticket,
-    Turn,
-    backoff,
-    format_id,
-    parse_id,
-    printable,
-)
-from bot.tickets.store.sqlite import ConflictError, SqliteStore, StateStore, StoreError, TicketStore
+from bot.tickets.delivery import DeliveryWorker
+from bot.tickets.model import Delivery, Status, Ticket, Turn, backoff
+from bot.tickets.store.contract import ConflictError, StateStore, StoreError, TicketStore
+from tests.support.tickets import LEASE, NOW, REFERENCE, new_ticket, race
 
-NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
-LEASE = dt.timedelta(minutes=1)
-REFERENCE = {
-    "channelId": "msteams",
-    "serviceUrl": "https://smba.example.test/",
-    "conversation": {"id": "a:1"},
-    "user": {"id": "29:1", "name": "Ana Example", "aadObjectId": "aad-1"},
-}
-
-
-@pytest.fixture
-def open_store(tmp_path: Path):
-    """Opens one more handle on the same store, as a restart or another instance would (the
-    tests in tests/blob run every test taking ``store`` or ``open_store`` on Blob Storage too)."""
-    opened: list[SqliteStore] = []
-
-    def open_() -> SqliteStore:
-        opened.append(SqliteStore(tmp_path / "var" / "assistant.sqlite3"))
-        return opened[-1]
-
-    yield open_
-    for s in opened:
-        s.close()
-
-
-@pytest.fixture
-def store(open_store):
-    return open_store()
-
-
-def new_ticket(store: SqliteStore, description: str = "I cannot log in", **kw) -> Ticket:
-    values = {
-        "route": "tech-support",
-        "contact_email": "tech.support@interact.eu",
-        "description": description,
-        "user_name": "Ana Example",
-        "user_aad_id": "aad-1",
-        "user_email": "ana@example.org",
-        "transcript": [
-            Turn("user", "I can't log in", "2026-11-24T09:59:00+00:00"),
-            Turn("bot", "Shall I pass this to tech support?", "2026-11-24T09:59:01+00:00"),
-        ],
-        "conversation_reference": REFERENCE,
-        "now": NOW,
-        **kw,
-    }
-    return store.create_ticket(**values)
-
-
-# --------------------------------------------------------------------------- ids and values
-
-
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [(1, "SUP-0001"), (42, "SUP-0042"), (9999, "SUP-9999"), (12345, "SUP-12345")],
-)
-def test_format_id(number, text):
-    assert format_id(number) == text
-    assert parse_id(text) == number
-
-
-@pytest.mark.parametrize("bad", [0, -1, True, 1.5, "42"])
-def test_format_id_refuses_non_numbers(bad):
-    with pytest.raises(ValueError, match="ticket number"):
-        format_id(bad)
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["SUP-0042", "sup-42", "Sup 42", " sup42 ", "SUP_0042", "sup #42", "SUP–42", "#42", "42", 42],
-)
-def test_parse_id_is_tolerant(text):
-    assert parse_id(text) == 42
-
-
-@pytest.mark.parametrize(
-    "text", ["", "SUP", "SUP-", "SUP-0", "0", "TKT-42", "sup-4x2", "42 43", None, "SUP-٤٢", 0, -3]
-)
-def test_parse_id_refuses_what_is_not_an_id(text):
-    assert parse_id(text) is None
-
-
-def test_backoff_doubles_up_to_a_cap_and_is_deterministic():
-    assert backoff(0) == dt.timedelta(0)
-    waits = [backoff(n).total_seconds() for n in range(1, 12)]
-    assert waits[:5] == [5, 10, 20, 40, 80]
-    assert max(waits) == 15 * 60
-    assert waits == sorted(waits)
-    assert backoff(1000) == dt.timedelta(minutes=15)
-    assert [backoff(n) for n in range(30)] == [backoff(n) for n in range(30)]
-
-
-def test_turn_checks_who():
-    with pytest.raises(ValueError, match="'user' or 'bot'"):
-        Turn("admin", "hi", "2026-11-24T10:00:00+00:00")
-
-
-def test_printable_shows_control_characters():
-    assert printable("a\x1b[31mb\rc\u202ed") == "a\\x1b[31mb\\x0dc\\u202ed"
-    assert printable("two\nlines", keep_newlines=True) == "two\nlines"
-    assert printable("two\nlines") == "two\\x0alines"
-    assert printable("Ünïcödé 👍") == "Ünïcödé 👍"
+# ------------------------------------------------------------------- tickets
 
 
 def test_ticket_json_round_trip(store):
     ticket = new_ticket(store)
     assert Ticket.from_json(ticket.to_json()) == ticket
     hash(ticket)  # hashable although it holds a dict
-
-
-# --------------------------------------------------------------------------- tickets
-
-
-def test_the_store_creates_its_file_and_folder(tmp_path):
-    path = tmp_path / "deep" / "er" / "assistant.sqlite3"
-    with SqliteStore(path) as store:
-        assert store.schema_version() == 1
-    assert path.is_file()
-    with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_both_protocols_are_implemented(store):
@@ -269,21 +151,45 @@ def test_a_closed_store_says_so(open_store):
         store.list_tickets()
 
 
-def test_a_newer_schema_is_refused(tmp_path):
-    path = tmp_path / "a.sqlite3"
-    SqliteStore(path).close()
-    with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
-    with pytest.raises(StoreError, match="schema version 99"):
-        SqliteStore(path)
+def test_ticket_numbers_are_unique_across_instances(open_store):
+    stores = [open_store(), open_store()]
+
+    def create(store: TicketStore) -> list[Ticket]:
+        return [new_ticket(store, deliveries=[("channel", {})]) for _ in range(8)]
+
+    results = race(*(lambda s=s: create(s) for s in stores for _ in range(3)))
+    tickets = [t for batch in results for t in batch]
+    assert sorted(t.number for t in tickets) == list(range(1, 49))
+    assert sorted(t.number for t in stores[1].list_tickets()) == list(range(1, 49))
+    ids = [d.id for d in stores[0].pending()]
+    assert sorted(ids) == list(range(1, 49))  # delivery ids are unique too
 
 
-def test_in_memory_store_for_quick_use():
-    with SqliteStore(":memory:") as store:
-        assert new_ticket(store).id == "SUP-0001"
+def test_concurrent_assignments_one_wins(open_store):
+    one, two = open_store(), open_store()
+    ticket = new_ticket(one)
+    results = race(
+        lambda: one.update_ticket(ticket.id, now=NOW, expected_version=1, assignee="Ana"),
+        lambda: two.update_ticket(ticket.id, now=NOW, expected_version=1, assignee="Sam"),
+    )
+    [winner] = [r for r in results if isinstance(r, Ticket)]
+    assert [type(r) for r in results if not isinstance(r, Ticket)] == [ConflictError]
+    assert one.get_ticket(ticket.id).assignee == winner.assignee
 
 
-# --------------------------------------------------------------------------- deliveries
+def test_concurrent_updates_without_a_version_both_land(open_store):
+    """Noting the channel post and assigning at the same time: neither is lost."""
+    one, two = open_store(), open_store()
+    ticket = new_ticket(one)
+    race(
+        lambda: one.update_ticket(ticket.id, now=NOW, channel_activity_id="posted-1"),
+        lambda: two.update_ticket(ticket.id, now=NOW, status=Status.ASSIGNED, assignee="Sam"),
+    )
+    final = one.get_ticket(ticket.id)
+    assert (final.channel_activity_id, final.assignee, final.version) == ("posted-1", "Sam", 2)
+
+
+# ---------------------------------------------------------------- deliveries
 
 
 def test_deliveries_enqueued_with_the_ticket(store):
@@ -419,10 +325,47 @@ def test_delivery_is_frozen(store):
         delivery.attempts = 3
 
 
-# --------------------------------------------------------------------------- settings
+def test_a_delivery_claimed_at_the_same_instant_goes_to_one_worker(open_store):
+    one, two = open_store(), open_store()
+    for i in range(10):
+        new_ticket(one, f"p{i}", deliveries=[("channel", {})])
+    results = race(
+        lambda: one.claim_due(NOW, "instance-a", LEASE, limit=10),
+        lambda: two.claim_due(NOW, "instance-b", LEASE, limit=10),
+    )
+    a, b = ({d.id for d in r} for r in results)
+    assert a.isdisjoint(b) and sorted(a | b) == list(range(1, 11))
+    leased = {d.id: d.lease_owner for d in one.pending()}
+    assert leased == {**dict.fromkeys(a, "instance-a"), **dict.fromkeys(b, "instance-b")}
 
 
-def test_settings_round_trip(store, tmp_path):
+async def test_two_workers_deliver_each_delivery_exactly_once(open_store):
+    one, two = open_store(), open_store()
+    for i in range(12):
+        new_ticket(one, f"p{i}", deliveries=[("channel", {}), ("notify", {})])
+    sent: Counter[int] = Counter()
+
+    async def send(delivery: Delivery, ticket: Ticket) -> None:
+        sent[delivery.id] += 1
+        await asyncio.sleep(0.01)
+
+    def worker(store: TicketStore, owner: str) -> DeliveryWorker:
+        senders = {"channel": send, "notify": send}
+        return DeliveryWorker(store, senders, owner, lambda: dt.datetime.now(dt.UTC))
+
+    workers = [worker(one, "instance-a"), worker(two, "instance-b")]
+    for _ in range(20):
+        await asyncio.gather(*(w.run_once() for w in workers))
+        if not await asyncio.to_thread(one.pending):
+            break
+    assert sent == Counter(dict.fromkeys(range(1, 25), 1))
+    assert all(d.done for t in one.list_tickets() for d in one.deliveries(t.id))
+
+
+# ------------------------------------------------------------------ settings
+
+
+def test_settings_round_trip(store):
     assert store.get_setting("support_channel") is None
     store.set_setting("support_channel", {"conversation": {"id": "19:abc@thread.tacv2"}})
     store.set_setting("support_channel", {"conversation": {"id": "19:def@thread.tacv2"}})
@@ -431,7 +374,7 @@ def test_settings_round_trip(store, tmp_path):
         store.set_setting("x", "text")
 
 
-# --------------------------------------------------------------------------- state
+# --------------------------------------------------------------------- state
 
 
 def test_state_etags(store):
@@ -479,3 +422,34 @@ def test_state_reads_many_keys(store):
     read = store.read_state([f"k{i}" for i in range(1200)])
     assert len(read) == 1200
     assert read["k1199"][0] == {"i": 1199}
+
+
+def test_two_writers_of_the_same_state_key_one_wins(open_store):
+    one, two = open_store(), open_store()
+    etag = one.write_state({"conv": ({"n": 0}, None)})["conv"]
+    for n in range(1, 11):
+        [(_, seen)] = [one.read_state(["conv"])["conv"]]
+        assert seen == etag
+        results = race(
+            *(
+                lambda s=s, n=n, seen=seen: s.write_state({"conv": ({"n": n}, seen)})
+                for s in (one, two)
+            )
+        )
+        winners = [r for r in results if isinstance(r, dict)]
+        losers = [r for r in results if isinstance(r, ConflictError)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        value, etag = two.read_state(["conv"])["conv"]
+        assert etag == winners[0]["conv"]  # the winner's write is what is there
+        assert value["n"] == n
+
+
+def test_two_writers_creating_the_same_state_key_one_wins(open_store):
+    """A key that does not exist is written whatever the etag, but only while it does not
+    exist: of two instances creating it at once, the second is refused."""
+    one, two = open_store(), open_store()
+    results = race(
+        lambda: one.write_state({"new": ({"by": "one"}, "seen-before")}),
+        lambda: two.write_state({"new": ({"by": "two"}, "seen-before")}),
+    )
+    assert sorted(type(r).__name__ for r in results) == ["ConflictError", "dict"]

@@ -1,0 +1,1 @@
+"""The storage contract (bot/tickets/store/contract.py), run on every backend."""
