@@ -14,11 +14,11 @@ from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
+from bot.core.plain_json import is_plain_json
 from bot.core.texts import Texts
 from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import FeedbackLog
-from bot.teams.connector import is_plain_json
 from bot.tickets.model import Turn
 from cards.render import message
 

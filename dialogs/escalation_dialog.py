@@ -22,11 +22,11 @@ from recognizers_choice import recognize_boolean
 from bot.core.answers import choice
 from bot.core.catalogue import Contact
 from bot.core.text import STOPWORDS, tokens
-from bot.teams.support import SupportDesk
 from cards.builders import ask, card, text_block
 from cards.tickets import ticket_receipt_card
 from dialogs.ask import Ask
 from dialogs.conversation import Conversation, card_activity, turn_input
+from dialogs.ports import TicketDesk
 
 DESCRIBED_WORDS = 6  # a first message with this many content words already describes the problem
 ENGLISH = PromptCultureModels.English.locale
@@ -54,7 +54,7 @@ class EscalationDialog(ComponentDialog):
 
     ID = "escalation"
 
-    def __init__(self, conversation: Conversation, desk: SupportDesk) -> None:
+    def __init__(self, conversation: Conversation, desk: TicketDesk) -> None:
         super().__init__(self.ID)
         self.conversation = conversation
         self.desk = desk

@@ -57,3 +57,10 @@ def tokens(text: str) -> tuple[str, ...]:
     """Normalised, stemmed tokens: "Can't log-in to Jems!" -> ("cant", "log", "in", "to", "jem")."""
     folded = _ELISION.sub(r"\1 ", _APOSTROPHES.sub("'", fold(text))).replace("'", "")
     return tuple(stem(t) for t in _NON_WORD.split(folded) if t)
+
+
+def spreadsheet_cell(value: object) -> str:
+    """``value`` as a CSV cell that a spreadsheet will not run as a formula (a leading
+    = + - @, tab or carriage return gets a ' prefix)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

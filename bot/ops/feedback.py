@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.core.text import tokens
+from bot.core.text import spreadsheet_cell, tokens
 
 
 @dataclass(frozen=True)
@@ -81,13 +81,10 @@ class FeedbackLog:
         n = 0
         for e in self.events():
             writer.writerow(
-                [_cell(e.get(k, "")) for k in ("time", "event", "answer", "vote", "question")]
+                [
+                    spreadsheet_cell(e.get(k, ""))
+                    for k in ("time", "event", "answer", "vote", "question")
+                ]
             )
             n += 1
         return n
-
-
-def _cell(value: object) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

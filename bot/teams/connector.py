@@ -81,6 +81,7 @@ from msrest.universal_http.async_requests import (
 from msrest.universal_http.requests import ClientRetryPolicy
 from urllib3 import Retry
 
+from bot.core.plain_json import is_plain_json
 from bot.ops.pools import Pool
 
 log = logging.getLogger("interact.connector")
@@ -285,28 +286,6 @@ def _use_policy(client: Any, policy: ClientRetryPolicy) -> None:
 
 
 # --------------------------------------------------------------------------- serialisation
-
-_JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
-
-
-def is_plain_json(value: object) -> bool:
-    """True for a tree of exactly dict (str keys), list, str, int, float, bool and None: what
-    msrest's generic ``object`` (de)serialisation returns unchanged (as a copy)."""
-    stack: list[Any] = [value]
-    pop, extend = stack.pop, stack.extend
-    while stack:
-        item = pop()
-        kind = type(item)
-        if kind is dict:
-            for key in item:
-                if type(key) is not str:
-                    return False
-            extend(item.values())
-        elif kind is list:
-            extend(item)
-        elif kind not in _JSON_SCALARS:
-            return False
-    return True
 
 
 class EdgeDeserializer(Deserializer):

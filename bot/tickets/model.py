@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TextIO
 
-from bot.ops.feedback import _cell
+from bot.core.text import spreadsheet_cell
 
 ID_PREFIX = "SUP"
 KINDS = ("channel", "email", "notify")
@@ -242,7 +242,9 @@ def write_csv(tickets: Iterable[Ticket], out: TextIO) -> int:
             "transcript": transcript_text(ticket.transcript),
             "channel_activity_id": ticket.channel_activity_id or "",
         }
-        writer.writerow([_cell(printable(str(row[c]), keep_newlines=True)) for c in CSV_COLUMNS])
+        writer.writerow(
+            [spreadsheet_cell(printable(str(row[c]), keep_newlines=True)) for c in CSV_COLUMNS]
+        )
         n += 1
     return n
 

@@ -23,6 +23,7 @@ from msrest.universal_http import requests as msrest_requests
 import bot.teams.connector as edge
 from app import ADAPTER
 from bot.assistant import Assistant
+from bot.core.plain_json import is_plain_json
 from bot.teams.connector import (
     REQUEST_TIMEOUT,
     RETRY_BUDGET_SECONDS,
@@ -30,7 +31,6 @@ from bot.teams.connector import (
     EdgeAuthentication,
     EdgeSerializer,
     Retrying,
-    is_plain_json,
 )
 from dialogs.conversation import to_activity
 from tests.support.connector import activity, serving

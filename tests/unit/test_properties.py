@@ -1,12 +1,10 @@
 """Properties: no message makes the assistant fail, and gibberish is never given a community.
 
-Plus an architecture rule: the core (bot/ except the Teams edge, and cards/) never imports
-botbuilder, so that it can be tested and run from the command line without the SDK.
+(Which modules may import botbuilder is the layer rule of tests/unit/test_layers.py.)
 """
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import functools
 import json
@@ -178,80 +176,3 @@ def test_gibberish_is_never_given_a_community(text):
 def test_gibberish_is_answered_with_the_fallback(text):
     u = respond(text).understanding
     assert u.intent == Intent.FALLBACK, (text, u.intent, u.corrections, sorted(u.cues))
-
-
-# --------------------------------------------------------------------------- no botbuilder
-
-# The SDK edge: the only modules of bot/ that may import botbuilder (with dialogs/ and app.py).
-EDGE = {
-    Path("bot/teams/bot.py"),
-    Path("bot/teams/support.py"),
-    Path("bot/teams/storage.py"),
-    Path("bot/teams/connector.py"),
-    Path("bot/teams/signing_keys.py"),
-}
-
-
-def core_modules() -> list[Path]:
-    files = [*sorted((ROOT / "bot").rglob("*.py")), *sorted((ROOT / "cards").rglob("*.py"))]
-    return [
-        f
-        for f in files
-        if f.relative_to(ROOT) not in EDGE and "dialogs" not in f.relative_to(ROOT).parts
-    ]
-
-
-SDK_PACKAGES = ("botbuilder", "botframework", "msrest")  # the Bot Framework SDK and its base
-
-
-def botbuilder_imports(source: str) -> list[str]:
-    """Every import of botbuilder in ``source``: import statements (anywhere, also inside
-    functions or ``if TYPE_CHECKING``) and ``importlib.import_module`` / ``__import__`` calls."""
-    found: list[str] = []
-    for node in ast.walk(ast.parse(source)):
-        names: list[str] = []
-        if isinstance(node, ast.Import):
-            names = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            names = [node.module]
-        elif isinstance(node, ast.Call) and node.args:
-            func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            arg = node.args[0]
-            if called in ("import_module", "__import__") and isinstance(arg, ast.Constant):
-                names = [str(arg.value)]
-        found += [n for n in names if n.split(".")[0] in SDK_PACKAGES]
-    return found
-
-
-@pytest.mark.parametrize(
-    ("source", "expected"),
-    [
-        ("import botbuilder", ["botbuilder"]),
-        ("import botbuilder.core as bc", ["botbuilder.core"]),
-        ("from botbuilder.schema import Activity", ["botbuilder.schema"]),
-        ("def f():\n    from botbuilder.core import TurnContext", ["botbuilder.core"]),
-        ("import importlib\nimportlib.import_module('botbuilder.dialogs')", ["botbuilder.dialogs"]),
-        ("__import__('botbuilder')", ["botbuilder"]),
-        ("import botbuilderish\nfrom .botbuilder import x\nimport yaml", []),
-        ("from botframework.connector import auth", ["botframework.connector"]),
-    ],
-)
-def test_the_import_finder_finds_botbuilder_imports(source, expected):
-    assert botbuilder_imports(source) == expected
-
-
-def test_core_modules_are_found():
-    names = {f.relative_to(ROOT).as_posix() for f in core_modules()}
-    assert {
-        "bot/core/understanding.py",
-        "bot/core/answers.py",
-        "bot/core/catalogue.py",
-        "cards/render.py",
-    } <= names
-    assert "bot/teams/bot.py" not in names
-
-
-@pytest.mark.parametrize("path", core_modules(), ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_core_module_does_not_import_botbuilder(path):
-    assert botbuilder_imports(path.read_text(encoding="utf-8")) == []

@@ -1,0 +1,24 @@
+"""What the dialogs need from the rest of the bot, as ports: the composition root (app.py) passes
+the implementations (``bot.teams.support.SupportDesk`` for ``TicketDesk``), so the dialogs never
+import the Teams edge."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from botbuilder.core import TurnContext
+
+from bot.core.catalogue import Contact
+from bot.tickets.model import Ticket, Turn
+
+
+class TicketDesk(Protocol):
+    async def open_ticket(
+        self,
+        turn_context: TurnContext,
+        contact: Contact,
+        description: str,
+        transcript: list[Turn],
+    ) -> tuple[Ticket, list[str], list[str]]:
+        """Store a ticket and try its deliveries: (ticket, delivered to, still pending)."""
+        ...
