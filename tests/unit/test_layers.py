@@ -33,7 +33,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("bot.assistant",),
     ("dialogs",),
     ("bot.teams",),
-    ("bot.cli", "bot.packaging", "bot.settings", "app", "bot.__main__", "bot"),
+    ("bot.cli", "bot.packaging", "bot.settings", "bot.exits", "app", "bot.__main__", "bot"),
 )
 # bot.core: the standard library and the libraries its data needs, nothing else.
 CORE = "bot.core"
@@ -44,7 +44,7 @@ EDGE_LIBRARIES = frozenset(
 )
 EDGE = ("bot.teams", "dialogs", "bot.cli", "app")
 # Exactly these names, not their children: bot/__init__.py is the package, not a folder rule.
-EXACT = frozenset({"bot", "bot.__main__", "bot.assistant", "bot.settings", "app"})
+EXACT = frozenset({"bot", "bot.__main__", "bot.assistant", "bot.settings", "bot.exits", "app"})
 
 
 @dataclass(frozen=True)
