@@ -13,8 +13,8 @@ from botbuilder.schema import Activity
 from app import build_bot
 from bot.core.understanding import Understander
 from bot.teams.storage import flatten
-from tests.conftest import Chat, all_text, card_of
-from tests.helpers import actions
+from tests.support.cards import actions
+from tests.support.chat import Chat, all_text, card_of
 
 STATE_LIMIT = 2000  # bytes of conversation state while a question waits (with a card: 5-9 KB)
 
