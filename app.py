@@ -29,7 +29,11 @@ from botbuilder.integration.aiohttp import (
     ConfigurationBotFrameworkAuthentication,
 )
 from botbuilder.schema import Activity, ActivityTypes, CallerIdConstants
-from botframework.connector.auth import AuthenticationConstants, ClaimsIdentity
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    ClaimsIdentity,
+)
 
 from bot.assistant import Assistant
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
@@ -326,54 +330,16 @@ def _json_body(raw: bytes) -> Any:
 
 async def messages(request: web.Request) -> web.Response:
     """Bot Framework activities in; malformed requests refused with the right status."""
-    if request.content_type != "application/json":
-        return _error(415, "Content-Type must be application/json")
-    limit = request.app._client_max_size  # the same limit aiohttp enforces while reading
-    if request.content_length is not None and request.content_length > limit:
-        return _closing(_error(413, f"body larger than {limit} bytes"))
-    if request.app[AUTH_REQUIRED] and not _bearer_token(request.headers.get("Authorization")):
-        # refused before the body is read: no token, no connection held open for its body
-        log.info("request refused, not authenticated: no bearer token")
-        return _closing(_error(401, "unauthorized"))
-    try:
-        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
-            raw = await request.read()
-    except TimeoutError:
-        log.info("request refused: its body did not arrive within %g s", BODY_TIMEOUT_SECONDS)
-        return _closing(_error(408, "the request body did not arrive in time"))
-    except (ConnectionError, RuntimeError):  # the caller left mid-body ("Connection closed.")
-        return _closing(_error(400, "the connection closed before the body arrived"))
-    except web.HTTPRequestEntityTooLarge:
-        return _closing(_error(413, f"body larger than {limit} bytes"))
-    try:
-        body = _json_body(raw)
-    except (ValueError, RecursionError):  # bad UTF-8 or JSON, an int over Python's digit limit
-        return _error(400, "body is not valid JSON")
-    if not isinstance(body, dict):
-        return _error(400, "body must be a JSON object (an activity)")
-    try:
-        activity = parse_activity(body)
-    except ValueError as exc:
-        return _error(400, str(exc))
+    read = await _read_activity(request)
+    if isinstance(read, web.Response):
+        return read
+    body, activity = read
     if CORRELATION_HEADER not in request.headers and activity.id:
         correlation_id.set(new_correlation_id(activity.id))
     adapter = request.app[ADAPTER]
-    try:
-        auth = await adapter.bot_framework_authentication.authenticate_request(
-            activity, request.headers.get("Authorization") or None
-        )
-    except SigningKeysUnavailable as exc:
-        # no signing keys known and the key host out of reach: the token cannot be checked
-        # now. That is not the caller's fault, nor a reason to let in.
-        log.warning("cannot check a token: the signing keys are out of reach (%s)", exc)
-        return _error(503, "cannot verify the request now; try again later")
-    except Exception as exc:  # PermissionError, and PyJWT's and botbuilder's own bad-token errors
-        log.info("request refused, not authenticated: %s: %s", type(exc).__name__, exc)
-        return _error(401, "unauthorized")
-    if auth.claims_identity.claims and "exp" not in auth.claims_identity.claims:
-        # PyJWT checks an expiry only if there is one: a token without would be good forever
-        log.info("request refused, not authenticated: the token has no expiry")
-        return _error(401, "unauthorized")
+    auth = await _authenticate(adapter, activity, request.headers.get("Authorization") or None)
+    if isinstance(auth, web.Response):
+        return auth
     refusal = _guard(request.app, body, activity, auth.claims_identity)
     if refusal is not None:
         return refusal
@@ -389,6 +355,70 @@ async def messages(request: web.Request) -> web.Response:
     if invoke is not None:
         return web.json_response(invoke.body, status=invoke.status)
     return web.Response(status=201)
+
+
+async def _read_activity(request: web.Request) -> tuple[dict[str, Any], Activity] | web.Response:
+    """The request's activity (and its JSON), or the refusal of a malformed request."""
+    raw = await _read_body(request)
+    if isinstance(raw, web.Response):
+        return raw
+    try:
+        body = _json_body(raw)
+    except (ValueError, RecursionError):  # bad UTF-8 or JSON, an int over Python's digit limit
+        return _error(400, "body is not valid JSON")
+    if not isinstance(body, dict):
+        return _error(400, "body must be a JSON object (an activity)")
+    try:
+        return body, parse_activity(body)
+    except ValueError as exc:
+        return _error(400, str(exc))
+
+
+async def _read_body(request: web.Request) -> bytes | web.Response:
+    """The request's body, or the refusal of a request whose body must not or did not arrive."""
+    if request.content_type != "application/json":
+        return _error(415, "Content-Type must be application/json")
+    limit = request.app._client_max_size  # the same limit aiohttp enforces while reading
+    if request.content_length is not None and request.content_length > limit:
+        return _closing(_error(413, f"body larger than {limit} bytes"))
+    if request.app[AUTH_REQUIRED] and not _bearer_token(request.headers.get("Authorization")):
+        # refused before the body is read: no token, no connection held open for its body
+        log.info("request refused, not authenticated: no bearer token")
+        return _closing(_error(401, "unauthorized"))
+    try:
+        async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
+            return await request.read()
+    except TimeoutError:
+        log.info("request refused: its body did not arrive within %g s", BODY_TIMEOUT_SECONDS)
+        return _closing(_error(408, "the request body did not arrive in time"))
+    except (ConnectionError, RuntimeError):  # the caller left mid-body ("Connection closed.")
+        return _closing(_error(400, "the connection closed before the body arrived"))
+    except web.HTTPRequestEntityTooLarge:
+        return _closing(_error(413, f"body larger than {limit} bytes"))
+
+
+async def _authenticate(
+    adapter: CloudAdapter, activity: Activity, authorization: str | None
+) -> AuthenticateRequestResult | web.Response:
+    """The Bot Framework's verdict on the request's token, or the refusal (401, or 503 when the
+    token cannot be checked now)."""
+    try:
+        auth = await adapter.bot_framework_authentication.authenticate_request(
+            activity, authorization
+        )
+    except SigningKeysUnavailable as exc:
+        # no signing keys known and the key host out of reach: the token cannot be checked
+        # now. That is not the caller's fault, nor a reason to let in.
+        log.warning("cannot check a token: the signing keys are out of reach (%s)", exc)
+        return _error(503, "cannot verify the request now; try again later")
+    except Exception as exc:  # PermissionError, and PyJWT's and botbuilder's own bad-token errors
+        log.info("request refused, not authenticated: %s: %s", type(exc).__name__, exc)
+        return _error(401, "unauthorized")
+    if auth.claims_identity.claims and "exp" not in auth.claims_identity.claims:
+        # PyJWT checks an expiry only if there is one: a token without would be good forever
+        log.info("request refused, not authenticated: the token has no expiry")
+        return _error(401, "unauthorized")
+    return auth
 
 
 def _guard(

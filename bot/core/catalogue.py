@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 import re
 import string
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -762,17 +762,34 @@ def _cross_check(
     cat: Catalogue, docs: Mapping[str, Mapping[str, Any]], problems: list[Problem]
 ) -> None:
     """Checks that span files: every reference names something that exists."""
-    community_ids = {c.id for c in (*cat.teams, *cat.subteams)}
-    subteam_ids = {c.id for c in cat.subteams}
-    role_ids = {r.id for r in cat.roles}
-    contact_ids = {c.id for c in cat.contacts}
-    faq_ids = {f.id for f in cat.faqs}
 
     def at(file: str, key: str, index: int) -> _Reader:
         items = docs[file].get(key) or []
         data = items[index] if index < len(items) and isinstance(items[index], Mapping) else {}
         return _Reader(file, _entry_name(key, index, data), data, problems)
 
+    _check_eligibility(cat, at)
+    _check_vocabulary(cat, at)
+    _check_faqs(cat, at)
+    _check_escalation(cat, _Reader("escalation.yaml", "", docs["escalation.yaml"], problems), at)
+    contact_ids = {c.id for c in cat.contacts}
+    for required in ("tech-support", "communication"):
+        if required not in contact_ids:
+            problems.append(
+                Problem("catalogue.yaml", "contacts", "id", f"the contact {required!r} is missing")
+            )
+
+
+_At = Callable[[str, str, int], "_Reader"]  # (file, key, index) -> the entry's reader
+
+
+def _community_ids(cat: Catalogue) -> set[str]:
+    return {c.id for c in (*cat.teams, *cat.subteams)}
+
+
+def _check_eligibility(cat: Catalogue, at: _At) -> None:
+    community_ids = _community_ids(cat)
+    role_ids = {r.id for r in cat.roles}
     for i, rule in enumerate(cat.eligibility):
         r = at("communities.yaml", "eligibility", i)
         if rule.community and rule.community not in community_ids:
@@ -781,6 +798,10 @@ def _cross_check(
             if role not in role_ids:
                 r.problem("not_open_to", f"{role!r} is not the id of a role in vocabulary.yaml")
 
+
+def _check_vocabulary(cat: Catalogue, at: _At) -> None:
+    community_ids = _community_ids(cat)
+    subteam_ids = {c.id for c in cat.subteams}
     for i, role in enumerate(cat.roles):
         for cid in role.communities:
             if cid not in community_ids:
@@ -796,6 +817,10 @@ def _cross_check(
             if cid not in subteam_ids:
                 r.problem("qualifies", f"{cid!r} is not the id of a sub-team")
 
+
+def _check_faqs(cat: Catalogue, at: _At) -> None:
+    contact_ids = {c.id for c in cat.contacts}
+    faq_ids = {f.id for f in cat.faqs}
     known_fields = {n for _, n, _, _ in string.Formatter().parse(_FAQ_FIELDS_TEMPLATE) if n}
     known_fields |= {d.id for d in cat.dated_facts} | {k for k, _ in cat.facts}
     for i, faq in enumerate(cat.faqs):
@@ -817,8 +842,10 @@ def _cross_check(
         for name in sorted(names - known_fields):
             r.problem("answer", f"unknown placeholder {{{name}}}")
 
+
+def _check_escalation(cat: Catalogue, top: _Reader, at: _At) -> None:
+    contact_ids = {c.id for c in cat.contacts}
     esc = cat.escalation
-    top = _Reader("escalation.yaml", "", docs["escalation.yaml"], problems)
     for name, value in (
         ("problem_contact", esc.problem_contact),
         ("default_contact", esc.default_contact),
@@ -829,11 +856,6 @@ def _cross_check(
         if route.contact and route.contact not in contact_ids:
             at("escalation.yaml", "routes", i).problem(
                 "contact", f"{route.contact!r} is not the id of a contact in catalogue.yaml"
-            )
-    for required in ("tech-support", "communication"):
-        if required not in contact_ids:
-            problems.append(
-                Problem("catalogue.yaml", "contacts", "id", f"the contact {required!r} is missing")
             )
 
 

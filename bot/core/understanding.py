@@ -163,26 +163,37 @@ class Understander:
             self._index[key].append(sense)
 
     def _build_index(self) -> None:
-        cat = self.catalogue
-        for c in cat.communities:
+        self._index_communities()
+        self._index_vocabulary()
+        self._index_phrases()
+        self._index_distinctive_words()
+
+    def _index_communities(self) -> None:
+        for c in self.catalogue.communities:
             self._add(c.name, Sense("community", c.id, W_NAME))
             for kw in c.keywords:
                 self._add(kw, Sense("community", c.id, W_KEYWORD))
             for q in c.qualifiers:
                 self._add(q, Sense("qualifier", c.id, W_QUALIFIER))
-        for role in cat.roles:
+
+    def _index_vocabulary(self) -> None:
+        for role in self.catalogue.roles:
             for term in role.terms:
                 self._add(term, Sense("role", role.id))
                 for i, cid in enumerate(role.communities):
                     weight = W_ROLE if i == 0 else W_ROLE_OTHER
                     self._add(term, Sense("community", cid, weight, via=role.id))
-        for topic in cat.topics:
+        for topic in self.catalogue.topics:
             for term in topic.terms:
                 self._add(term, Sense("topic", topic.id))
                 for cid in topic.communities:
                     self._add(term, Sense("community", cid, W_TOPIC, via=topic.id))
                 for cid in topic.qualifies:
                     self._add(term, Sense("qualifier", cid, W_QUALIFIER, via=topic.id))
+
+    def _index_phrases(self) -> None:
+        """Working groups, the intents' cue phrases and the escalation routes."""
+        cat = self.catalogue
         for wg in cat.working_groups:
             for phrase in (wg.name, wg.nickname, *wg.keywords):
                 if phrase:
@@ -193,16 +204,19 @@ class Understander:
         for route in cat.escalation.routes:
             for phrase in route.phrases:
                 self._add(phrase, Sense("route", route.contact))
-        # Distinctive single words of names and "who should join" texts: weak evidence.
+
+    def _index_distinctive_words(self) -> None:
+        """Distinctive single words of names and "who should join" texts: weak evidence (after
+        every phrase: a word that already is a phrase keeps its meaning)."""
         doc_words: dict[str, set[str]] = {}
-        for c in cat.communities:
+        for c in self.catalogue.communities:
             who = _PARENTHESES.sub(" ", c.who_should_join)  # "(not open for ...)" is no evidence
             doc_words[c.id] = {w for w in tokens(f"{c.name} {who}") if w not in STOPWORDS}
         df: defaultdict[str, int] = defaultdict(int)
         for words in doc_words.values():
             for w in words:
                 df[w] += 1
-        meaningful = set(self._index)  # words that already are a phrase keep their meaning
+        meaningful = set(self._index)
         for cid, words in doc_words.items():
             for w in words:
                 if df[w] <= 2 and len(w) > 2 and not w.isdigit() and (w,) not in meaningful:
@@ -435,31 +449,53 @@ class Understander:
         context: Context,
         known_roles: tuple[str, ...],
     ) -> Understanding:
-        cat = self.catalogue
-        cues = u.cues
         if not toks:
             return replace(u, intent=Intent.HELP)
-        if "join" in cues and not u.matches and "problem" not in cues:
-            # "which team should I join?": answer from the roles we know, or ask for them.
-            remembered = self._role_matches(context.roles)
-            if remembered:
-                return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
-            if not u.refusals:
-                return replace(u, intent=Intent.CLARIFY)
-        if "subteams" in cues:
-            # "what are the sub-teams of Jems?", or "and which sub-teams?" after an answer
-            named = [m.community_id for m in u.matches if not cat.community(m.community_id).parent]
-            teams = named[:1] if u.matches else list(context.last_communities)
-            if teams and (not u.matches or named):
-                subs, refused = self._subteam_matches(teams, known_roles)
-                if subs or refused:
-                    return replace(
-                        u,
-                        intent=Intent.RECOMMEND,
-                        matches=subs or self._role_matches(known_roles),
-                        refusals=refused,
-                        follow_up=bool(subs),
-                    )
+        return (
+            self._decide_join(u, context)
+            or self._decide_subteams(u, context, known_roles)
+            or self._decide_asked(u, toks, wg_span, routes)
+            or self._decide_rest(u, context, known_roles)
+        )
+
+    def _decide_join(self, u: Understanding, context: Context) -> Understanding | None:
+        """Asked "which team should I join?": answer from the roles we know, or ask for them."""
+        if "join" not in u.cues or u.matches or "problem" in u.cues:
+            return None
+        remembered = self._role_matches(context.roles)
+        if remembered:
+            return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
+        return None if u.refusals else replace(u, intent=Intent.CLARIFY)
+
+    def _decide_subteams(
+        self, u: Understanding, context: Context, known_roles: tuple[str, ...]
+    ) -> Understanding | None:
+        """Asked "what are the sub-teams of Jems?", or "and which sub-teams?" after an answer."""
+        if "subteams" not in u.cues:
+            return None
+        cat = self.catalogue
+        named = [m.community_id for m in u.matches if not cat.community(m.community_id).parent]
+        teams = named[:1] if u.matches else list(context.last_communities)
+        if not teams or (u.matches and not named):
+            return None
+        subs, refused = self._subteam_matches(teams, known_roles)
+        if not subs and not refused:
+            return None
+        return replace(
+            u,
+            intent=Intent.RECOMMEND,
+            matches=subs or self._role_matches(known_roles),
+            refusals=refused,
+            follow_up=bool(subs),
+        )
+
+    def _decide_asked(
+        self, u: Understanding, toks: tuple[str, ...], wg_span: frozenset[int], routes: list[str]
+    ) -> Understanding | None:
+        """What the message plainly asks: a FAQ, a person, the list, the Working Groups, or
+        the communities it names."""
+        cat = self.catalogue
+        cues = u.cues
         # A question asked the way a FAQ asks it gets that FAQ, whatever cue words it has.
         if u.faq_score >= FAQ_EXACT:
             return replace(u, intent=Intent.FAQ)
@@ -483,6 +519,13 @@ class Understander:
             return replace(u, intent=Intent.FAQ)
         if u.matches:
             return replace(u, intent=Intent.RECOMMEND)
+        return None
+
+    def _decide_rest(
+        self, u: Understanding, context: Context, known_roles: tuple[str, ...]
+    ) -> Understanding:
+        """Nothing plainly asked: weaker evidence, a clarifying question, or the fallback."""
+        cues = u.cues
         if u.refusals:
             # Everything the user fits was refused: recommend their role's own community.
             fallback = self._role_matches(known_roles)

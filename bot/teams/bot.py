@@ -325,22 +325,28 @@ def _wrong_type(data: Mapping[str, Any], model: type[Model], path: str = "") -> 
             return f"{where} must be a string"
         if kind == "bool" and not isinstance(value, bool):
             return f"{where} must be true or false"
-        nested, items = _MODELS.get(kind), _MODELS.get(kind.strip("[]"))
-        if nested is not None:
-            if not isinstance(value, Mapping):
-                return f"{where} must be an object"
-            problem = _wrong_type(value, nested, f"{where}.")
+        problem = _wrong_nested(value, kind, where)
+        if problem:
+            return problem
+    return None
+
+
+def _wrong_nested(value: Any, kind: str, where: str) -> str | None:
+    """``_wrong_type`` for a field whose type is a model, or a list of a model."""
+    nested, items = _MODELS.get(kind), _MODELS.get(kind.strip("[]"))
+    if nested is not None:
+        if not isinstance(value, Mapping):
+            return f"{where} must be an object"
+        return _wrong_type(value, nested, f"{where}.")
+    if kind.startswith("[") and items is not None:
+        if not isinstance(value, list):
+            return f"{where} must be a list"
+        for i, item in enumerate(value):
+            if not isinstance(item, Mapping):
+                return f"{where}[{i}] must be an object"
+            problem = _wrong_type(item, items, f"{where}[{i}].")
             if problem:
                 return problem
-        elif kind.startswith("[") and items is not None:
-            if not isinstance(value, list):
-                return f"{where} must be a list"
-            for i, item in enumerate(value):
-                if not isinstance(item, Mapping):
-                    return f"{where}[{i}] must be an object"
-                problem = _wrong_type(item, items, f"{where}[{i}].")
-                if problem:
-                    return problem
     return None
 
 

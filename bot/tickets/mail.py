@@ -227,6 +227,13 @@ def _reply(exc: smtplib.SMTPResponseException) -> str:
 
 def _explain(exc: BaseException, config: SmtpConfig) -> str:
     server = f"SMTP server {config.server}"
+    explained = _explain_smtp(exc, config) or _explain_network(exc, config)
+    return explained or f"sending through {server} failed: {type(exc).__name__}: {exc}"
+
+
+def _explain_smtp(exc: BaseException, config: SmtpConfig) -> str | None:
+    """What an SMTP-level failure (the server's answer, or its going away) means, or None."""
+    server = f"SMTP server {config.server}"
     if isinstance(exc, smtplib.SMTPAuthenticationError):
         return f"{server} refused the login of {config.username!r}: {_reply(exc)}"
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
@@ -249,6 +256,12 @@ def _explain(exc: BaseException, config: SmtpConfig) -> str:
         return f"{server} closed the connection unexpectedly ({exc})"
     if isinstance(exc, smtplib.SMTPNotSupportedError):
         return f"{server} does not support what is needed: {exc}"
+    return None
+
+
+def _explain_network(exc: BaseException, config: SmtpConfig) -> str | None:
+    """What a connection, name or TLS failure means, or None."""
+    server = f"SMTP server {config.server}"
     if isinstance(exc, ConnectionRefusedError):
         return f"cannot connect to {server}: connection refused"
     if isinstance(exc, TimeoutError):
@@ -261,7 +274,7 @@ def _explain(exc: BaseException, config: SmtpConfig) -> str:
         return f"TLS with {server} failed: {exc.reason or exc}"
     if isinstance(exc, OSError):
         return f"cannot talk to {server}: {exc.strerror or exc}"
-    return f"sending through {server} failed: {type(exc).__name__}: {exc}"
+    return None
 
 
 def _open(config: SmtpConfig) -> smtplib.SMTP:
