@@ -171,6 +171,7 @@ def build_bot(
         now,
         texts,
         admins=settings.support_admins,
+        agents=settings.support_agents,
     )
     dialog = MainDialog(
         conversation, RoleDialog(conversation), EscalationDialog(conversation, desk)

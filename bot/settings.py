@@ -83,6 +83,11 @@ def _metadata_url(env: Mapping[str, str], name: str) -> str:
     return raw
 
 
+def _ids(env: Mapping[str, str], name: str) -> frozenset[str]:
+    """Comma-separated AAD object ids (compared without case, as Teams may send either)."""
+    return frozenset(a.strip().lower() for a in env.get(name, "").split(",") if a.strip())
+
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
@@ -214,7 +219,10 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "json"  # one JSON object per line (bot.ops.logs); "text" for a terminal
     shutdown_timeout: int = 8  # seconds in-flight turns get to finish on SIGTERM / Ctrl-C
-    support_admins: frozenset[str] = frozenset()  # AAD object ids; empty: anyone in a channel
+    # AAD object ids. Admins choose the support channel (nobody can while this is empty); admins
+    # and agents press the ticket cards' buttons there.
+    support_admins: frozenset[str] = frozenset()
+    support_agents: frozenset[str] = frozenset()
     # E-mail of escalation tickets (bot.tickets.mail); no SMTP_HOST: no e-mail is sent.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -309,9 +317,8 @@ class Settings:
             log_level=_log_level(merged),
             log_format=_log_format(merged),
             shutdown_timeout=_int(merged, "SHUTDOWN_TIMEOUT", 8, 0, 3600),
-            support_admins=frozenset(
-                a.strip() for a in merged.get("SUPPORT_ADMINS", "").split(",") if a.strip()
-            ),
+            support_admins=_ids(merged, "SUPPORT_ADMINS"),
+            support_agents=_ids(merged, "SUPPORT_AGENTS"),
             smtp_host=merged.get("SMTP_HOST", "").strip(),
             smtp_port=_int(merged, "SMTP_PORT", 587, 1, 65535),
             smtp_starttls=_bool(merged, "SMTP_STARTTLS", True),

@@ -2,7 +2,8 @@
 
 - ``ticket_card``: the card in Interact's support channel, with its Universal Actions
   (``Action.Execute``, verbs ``ticket.assign`` / ``ticket.resolve``, data ``ticket`` and
-  ``version``: the handler refuses a click on a stale card);
+  ``version``: the handler refuses a click on a stale card), and ``read_ticket_action``, which
+  checks what such a click sends back before anything looks it up;
 - ``ticket_receipt_card``: the user's card after the escalation, telling the truth about where
   the request has arrived so far, with an e-mail button prefilled with the request;
 - ``ticket_update_text``: the message the user gets when the ticket is taken, resolved or reopened.
@@ -16,10 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
 from bot.core.texts import Texts, listed
-from bot.tickets.model import Status, Ticket, Turn
+from bot.tickets.model import Status, Ticket, Turn, format_id, parse_id
 from cards.builders import (
     Card,
     Element,
@@ -185,6 +188,41 @@ def _execute(title: str, verb: str, ticket: Ticket, *, primary: bool = False) ->
     if primary:
         action["style"] = "positive"
     return action
+
+
+MAX_VERSION = 2**31 - 1  # a ticket's version counts its changes
+
+
+@dataclass(frozen=True)
+class TicketAction:
+    """A ticket card's button as pressed: what to do, to which ticket, seen at which version."""
+
+    status: Status  # the status the button asks for
+    ticket_id: str  # "SUP-0042"
+    version: int
+
+
+ACTION_STATUS = {ASSIGN_VERB: Status.ASSIGNED, RESOLVE_VERB: Status.RESOLVED}
+
+
+def read_ticket_action(verb: object, data: Any) -> TicketAction:
+    """The action a ticket card's ``Action.Execute`` sent (``verb``, ``data``), checked: a verb
+    of these cards, a ticket id, and the version the card showed (a whole number); else
+    ValueError with a message for the caller."""
+    status = ACTION_STATUS.get(verb) if isinstance(verb, str) else None
+    if status is None:
+        raise ValueError(f"unknown action: the verbs are {ASSIGN_VERB} and {RESOLVE_VERB}")
+    if not isinstance(data, dict):
+        raise ValueError("the action's data must be an object with ticket and version")
+    number = parse_id(data.get("ticket")) if isinstance(data.get("ticket"), str) else None
+    if number is None:
+        raise ValueError("data.ticket must be a ticket id such as SUP-0042")
+    version = data.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValueError("data.version must be the whole number the ticket card shows")
+    if not 0 <= version <= MAX_VERSION:
+        raise ValueError(f"data.version must be between 0 and {MAX_VERSION}")
+    return TicketAction(status, format_id(number), version)
 
 
 def ticket_actions(ticket: Ticket, texts: Texts) -> list[Element]:

@@ -34,6 +34,7 @@ from bot.tickets.model import (
     Status,
     Ticket,
     one_line,
+    parse_id,
     printable,
     write_csv,
     write_json,
@@ -176,13 +177,25 @@ def _show_ticket(t: Ticket, deliveries: list[Delivery]) -> str:
     return "\n".join(lines)
 
 
+def _ticket_arguments_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the ticket id given (or not) to ``tickets``, for one line of error."""
+    if args.action == "show" and not args.ticket:
+        return "show needs a ticket id, e.g. SUP-0042"
+    if args.action != "show" and args.ticket:
+        return f"{args.action} takes no ticket id (use show)"
+    if args.ticket and parse_id(args.ticket) is None:
+        return (
+            f"{printable(one_line(args.ticket))} is not a ticket id "
+            "(SUP- and up to 12 digits, e.g. SUP-0042)"
+        )
+    return None
+
+
 def cmd_tickets(args: argparse.Namespace, out: TextIO) -> int:
     """Support staff: list, show and export the escalation tickets."""
-    if args.action == "show" and not args.ticket:
-        print("tickets: show needs a ticket id, e.g. SUP-0042", file=sys.stderr)
-        return 2
-    if args.action != "show" and args.ticket:
-        print(f"tickets: {args.action} takes no ticket id (use show)", file=sys.stderr)
+    problem = _ticket_arguments_problem(args)
+    if problem:
+        print(f"tickets: {problem}", file=sys.stderr)
         return 2
     settings = None if args.db else _settings()
     store: TicketStore

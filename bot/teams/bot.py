@@ -49,6 +49,7 @@ from bot.teams.support import SupportDesk
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
 from cards.extension import search_response
+from cards.tickets import read_ticket_action
 from dialogs.conversation import TURN_INPUT, Conversation, card_activity
 
 log = logging.getLogger("interact.bot")
@@ -181,10 +182,14 @@ class InteractBot(TeamsActivityHandler):
             return _invoke_error("NotSupported", f"invoke {activity.name!r} is not supported")
         if value is not None and not isinstance(value, dict):
             return _invoke_error("BadRequest", "value must be an object")
-        if activity.name == "adaptiveCard/action" and not isinstance(
-            (value or {}).get("action"), dict
-        ):
-            return _invoke_error("BadRequest", "value.action must be an object")
+        if activity.name == "adaptiveCard/action":
+            action = (value or {}).get("action")
+            if not isinstance(action, dict):
+                return _invoke_error("BadRequest", "value.action must be an object")
+            try:  # before anything looks a ticket up: an id or version of any shape or size
+                read_ticket_action(action.get("verb"), action.get("data"))
+            except ValueError as exc:
+                return _invoke_error("BadRequest", str(exc))
         try:
             response = await super().on_invoke_activity(turn_context)
         except DeserializationError:  # the SDK reads the value into its models
@@ -198,11 +203,18 @@ class InteractBot(TeamsActivityHandler):
     async def on_adaptive_card_invoke(
         self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
     ) -> AdaptiveCardInvokeResponse:
-        """ "Assign to me" / "Resolve" on a ticket card (Action.Execute, universal actions)."""
+        """ "Assign to me" / "Resolve" on a ticket card (Action.Execute, universal actions):
+        checked by ``on_invoke_activity``; refused (403, no card) unless the caller may."""
         action = invoke_value.action or {}
-        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        ticket_action = read_ticket_action(action.get("verb"), action.get("data"))
         try:
-            card = await self.desk.on_action(turn_context, str(action.get("verb") or ""), data)
+            card = await self.desk.on_action(turn_context, ticket_action)
+        except PermissionError as exc:
+            return AdaptiveCardInvokeResponse(
+                status_code=403,
+                type="application/vnd.microsoft.error",
+                value={"code": "Forbidden", "message": str(exc)},
+            )
         except LookupError as exc:
             return AdaptiveCardInvokeResponse(
                 status_code=400,

@@ -4,7 +4,12 @@
   and tell the caller the truth about what arrived;
 - the senders the delivery worker runs: post the ticket card to the support channel, e-mail it,
   notify the user proactively in their own chat;
-- ``on_action``: "Assign to me" / "Resolve" pressed on a ticket card (Action.Execute).
+- ``use_channel``: a support admin's "use this channel for support" (refused while no admin is
+  configured); the channel is remembered with its team and tenant;
+- ``on_action``: "Assign to me" / "Resolve" pressed on a ticket card (Action.Execute), taken
+  only in the support channel (same conversation, team and tenant) from someone on the staff
+  list (admins and agents); anything else is refused without showing the ticket and logged as a
+  security event (logger ``interact.security``).
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import datetime as dt
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext
@@ -24,17 +30,81 @@ from bot.core.catalogue import Contact
 from bot.core.texts import Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
-from bot.tickets.model import Delivery, Status, Ticket, Turn
+from bot.tickets.model import Delivery, Ticket, Turn
 from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore
-from cards.tickets import ticket_card, ticket_update_text
+from cards.tickets import TicketAction, ticket_card, ticket_update_text
 from dialogs.conversation import card_activity
 
 log = logging.getLogger("interact.support")
+security = logging.getLogger("interact.security")  # refusals an operator should look at
 
-SUPPORT_CHANNEL = "support_channel"  # store setting: the channel's conversation reference
-VERB_ASSIGN = "ticket.assign"
-VERB_RESOLVE = "ticket.resolve"
+# Store setting: {"reference": the channel's conversation reference, "team_id", "tenant_id"}
+# (before: the reference alone, which still reads, without a team).
+SUPPORT_CHANNEL = "support_channel"
 WHERE = {"channel": "support.where_channel", "email": "support.where_email"}  # text ids
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an activity comes from: its conversation (a channel's id without the thread's
+    ``;messageid=``), team and tenant (lower case; empty when unknown or ambiguous)."""
+
+    conversation_id: str
+    team_id: str
+    tenant_id: str
+
+    def same(self, other: Place) -> bool:
+        """The same channel of the same team in the same tenant, all three known."""
+        return all((self.conversation_id, self.team_id, self.tenant_id)) and self == other
+
+
+def _get(value: object, key: str, attr: str) -> object:
+    return value.get(key) if isinstance(value, dict) else getattr(value, attr, None)
+
+
+def place_of(activity: Activity) -> Place:
+    conversation = activity.conversation
+    conversation_id = str(getattr(conversation, "id", "") or "").split(";messageid=")[0]
+    data = activity.channel_data
+    team_id = _get(_get(data, "team", "team"), "id", "id")
+    tenants = {
+        t.strip().lower()
+        for t in (
+            _get(_get(data, "tenant", "tenant"), "id", "id"),
+            getattr(conversation, "tenant_id", None),  # "tenantID" in the SDK's model ...
+            (getattr(conversation, "additional_properties", None) or {}).get("tenantId"),  # Teams'
+        )
+        if isinstance(t, str) and t.strip()
+    }
+    return Place(
+        conversation_id,
+        team_id.strip() if isinstance(team_id, str) else "",
+        tenants.pop() if len(tenants) == 1 else "",  # two different tenants: neither
+    )
+
+
+@dataclass(frozen=True)
+class SupportChannel:
+    reference: dict[str, Any]  # a ConversationReference, serialized: where tickets are posted
+    place: Place
+
+
+def read_channel(value: dict[str, Any] | None) -> SupportChannel | None:
+    """The stored support channel setting, in its current or its earlier form."""
+    if not value:
+        return None
+    reference = value.get("reference") if "reference" in value else value
+    if not isinstance(reference, dict):
+        return None
+    conversation = reference.get("conversation") or {}
+    conversation_id = str(conversation.get("id") or "").split(";messageid=")[0]
+    if "reference" in value:
+        place = Place(
+            conversation_id, str(value.get("team_id") or ""), str(value.get("tenant_id") or "")
+        )
+    else:  # chosen before the team was kept: posting works; the buttons wait for a new choice
+        place = Place(conversation_id, "", str(conversation.get("tenantId") or "").lower())
+    return SupportChannel(reference, place)
 
 
 class SupportDesk:
@@ -46,13 +116,15 @@ class SupportDesk:
         now: Callable[[], dt.datetime],
         texts: Texts,
         admins: frozenset[str] = frozenset(),
+        agents: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
         self.texts = texts  # the support channel's and the notices' language
         self.smtp = smtp
         self.app_id = app_id
         self.now = now
-        self.admins = admins
+        self.admins = frozenset(a.lower() for a in admins)
+        self.staff = self.admins | {a.lower() for a in agents}
         self.adapter: BotAdapter | None = None  # attached by the composition root
         senders: dict[str, Sender] = {"channel": self.post_to_channel, "notify": self.notify}
         if smtp:
@@ -132,9 +204,12 @@ class SupportDesk:
         if errors:
             raise errors[0]
 
+    async def _channel(self) -> SupportChannel | None:
+        return read_channel(await asyncio.to_thread(self.store.get_setting, SUPPORT_CHANNEL))
+
     async def post_to_channel(self, delivery: Delivery, ticket: Ticket) -> None:
-        channel = await asyncio.to_thread(self.store.get_setting, SUPPORT_CHANNEL)
-        if not channel:
+        channel = await self._channel()
+        if channel is None:
             raise LookupError(
                 "no support channel yet: type “use this channel for support” in a team channel"
             )
@@ -146,7 +221,7 @@ class SupportDesk:
             )
             posted.append(response.id if response and response.id else "")
 
-        await self._proactive(channel, post)
+        await self._proactive(channel.reference, post)
         await asyncio.to_thread(
             lambda: self.store.update_ticket(
                 ticket.id, now=self.now(), channel_activity_id=(posted or [""])[0] or None
@@ -167,20 +242,43 @@ class SupportDesk:
     # ------------------------------------------------------------------ the support channel
 
     async def use_channel(self, turn_context: TurnContext) -> str:
-        """An admin's "use this channel for support": remember this channel for new tickets."""
+        """A support admin's "use this channel for support": remember this channel, its team
+        and tenant, for new tickets and their buttons; tell the channel it replaces."""
         activity = turn_context.activity
         if (activity.conversation.conversation_type or "") != "channel":
             return self.texts.get("support.channel_only")
         user = activity.from_property
-        if self.admins and (not user or (user.aad_object_id or "") not in self.admins):
+        aad_id = ((user.aad_object_id if user else "") or "").lower()
+        if not self.admins:
+            security.warning("support channel not changed: SUPPORT_ADMINS is empty")
+            return self.texts.get("support.no_admins")
+        if aad_id not in self.admins:
+            security.warning(
+                "support channel not changed: the caller (AAD id %.64r) is not a support admin",
+                aad_id,
+            )
             return self.texts.get("support.admins_only")
+        place = place_of(activity)
+        if not place.team_id or not place.tenant_id:
+            return self.texts.get("support.no_team")
         reference = TurnContext.get_conversation_reference(activity).serialize()
         # Post new tickets as new messages in the channel, not as replies in this thread.
         conversation = dict(reference.get("conversation") or {})
-        conversation["id"] = str(conversation.get("id", "")).split(";messageid=")[0]
+        conversation["id"] = place.conversation_id
         reference["conversation"] = conversation
         reference.pop("activityId", None)
-        await asyncio.to_thread(self.store.set_setting, SUPPORT_CHANNEL, reference)
+        previous = await self._channel()
+        setting = {"reference": reference, "team_id": place.team_id, "tenant_id": place.tenant_id}
+        await asyncio.to_thread(self.store.set_setting, SUPPORT_CHANNEL, setting)
+        security.info(
+            "support channel set to %.200r (team %.200r, tenant %.64r) by AAD id %.64r",
+            place.conversation_id,
+            place.team_id,
+            place.tenant_id,
+            aad_id,
+        )
+        if previous is not None and previous.place.conversation_id != place.conversation_id:
+            await self._tell_replaced(previous, (user.name if user else "") or "a support admin")
         waiting = len(await asyncio.to_thread(self.store.pending))
         self.worker.wake()
         done = self.texts.get("support.channel_set")
@@ -188,27 +286,63 @@ class SupportDesk:
             return done
         return f"{done} {self.texts.get('support.channel_waiting', count=waiting)}"
 
+    async def _tell_replaced(self, previous: SupportChannel, who: str) -> None:
+        text = self.texts.get("support.replaced", name=who)
+
+        async def say(turn_context: TurnContext) -> None:
+            await turn_context.send_activity(
+                Activity(type="message", text=text, text_format="plain")
+            )
+
+        try:
+            await self._proactive(previous.reference, say)
+        except Exception as exc:  # the new channel is set; the old one just is not told
+            log.warning(
+                "could not tell the previous support channel: %s: %s", type(exc).__name__, exc
+            )
+
     # ------------------------------------------------------------------ card actions
 
-    async def on_action(
-        self, turn_context: TurnContext, verb: str, data: dict[str, Any]
-    ) -> dict[str, Any]:
-        """Assign or resolve; return the ticket's card as it is now (for everyone)."""
-        ticket_id = str(data.get("ticket") or "")
-        version = data.get("version")
+    async def _refusal(self, turn_context: TurnContext) -> str | None:
+        """Why the caller may not press a ticket card's button, or None."""
+        activity = turn_context.activity
+        user = activity.from_property
+        if ((user.aad_object_id if user else "") or "").lower() not in self.staff:
+            return "the caller is not on the staff list (SUPPORT_ADMINS, SUPPORT_AGENTS)"
+        channel = await self._channel()
+        if channel is None:
+            return "no support channel is chosen"
+        if not place_of(activity).same(channel.place):
+            return "the action does not come from the support channel (conversation, team, tenant)"
+        return None
+
+    async def on_action(self, turn_context: TurnContext, action: TicketAction) -> dict[str, Any]:
+        """Assign or resolve; return the ticket's card as it is now (for everyone).
+        PermissionError: the caller may not (nothing of the ticket is shown); LookupError: no
+        such ticket."""
+        refusal = await self._refusal(turn_context)
+        if refusal is not None:
+            user = turn_context.activity.from_property
+            security.warning(
+                "ticket action refused: %s on %s by AAD id %.64r: %s",
+                action.status,
+                action.ticket_id,
+                (user.aad_object_id if user else "") or "",
+                refusal,
+            )
+            raise PermissionError(self.texts.get("support.refused"))
         user = turn_context.activity.from_property
         who = (user.name if user else "") or "a support agent"
-        status = {VERB_ASSIGN: Status.ASSIGNED, VERB_RESOLVE: Status.RESOLVED}.get(verb)
-        current = await asyncio.to_thread(self.store.get_ticket, ticket_id)
-        if current is None or status is None:
-            raise LookupError(f"unknown ticket or action: {ticket_id!r} {verb!r}")
+        current = await asyncio.to_thread(self.store.get_ticket, action.ticket_id)
+        if current is None:
+            raise LookupError(f"unknown ticket: {action.ticket_id}")
         try:
             ticket = await asyncio.to_thread(
                 lambda: self.store.update_ticket(
-                    ticket_id,
+                    action.ticket_id,
                     now=self.now(),
-                    expected_version=int(version) if version is not None else None,
-                    status=status,
+                    expected_version=action.version,
+                    status=action.status,
                     assignee=who,
                 )
             )

@@ -32,7 +32,8 @@ WHO = ("user", "bot")
 BACKOFF_BASE = dt.timedelta(seconds=5)
 BACKOFF_CAP = dt.timedelta(minutes=15)
 
-_ID = re.compile(r"^\s*(?:sup\s*[-_#:\u2010-\u2015]?\s*|#\s*)?([0-9]+)\s*$", re.IGNORECASE)
+_ID = re.compile(r"^\s*(?:sup\s*[-_#:\u2010-\u2015]?\s*|#\s*)?0*([0-9]+)\s*$", re.IGNORECASE)
+MAX_NUMBER = 10**12 - 1  # a ticket number has 12 digits at most (SQLite's integers hold 18)
 # Bidirectional overrides and isolates: they can make a terminal show text in another order.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f")
 
@@ -55,13 +56,14 @@ def format_id(number: int) -> str:
 
 def parse_id(text: object) -> int | None:
     """The number in a ticket id, or None: ``"SUP-0042"``, ``"sup 42"``, ``"sup42"``,
-    ``"SUP_42"``, ``"#42"`` and ``"42"`` all give 42 (case and surrounding space ignored)."""
+    ``"SUP_42"``, ``"#42"`` and ``"42"`` all give 42 (case and surrounding space ignored);
+    a number past ``MAX_NUMBER`` is no ticket's."""
     if isinstance(text, int) and not isinstance(text, bool):
-        return text if text >= 1 else None
+        return text if 1 <= text <= MAX_NUMBER else None
     if not isinstance(text, str):
         return None
     match = _ID.match(text)
-    if not match:
+    if not match or len(match.group(1)) > len(str(MAX_NUMBER)):
         return None
     number = int(match.group(1))
     return number if number >= 1 else None

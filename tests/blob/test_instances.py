@@ -15,7 +15,7 @@ from app import DESK, create_app
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 from tests.support.cards import actions
-from tests.support.http import CHANNEL, assign_invoke, posted_to, say, wait_for
+from tests.support.http import assign_invoke, choose_channel, posted_to, say, wait_for
 
 SUPPORT = "19:support@thread.tacv2"
 POLL_SECONDS = 1.0  # DeliveryWorker's default: a second round on both must not repeat anything
@@ -53,7 +53,7 @@ async def test_a_conversation_and_a_ticket_move_between_instances(
 ) -> None:
     a, b = instances
     assert a.port != b.port
-    await say(a, connector, "use this channel for support", conversation=CHANNEL)
+    await choose_channel(a, connector)
 
     # The escalation dialog begins on A and goes on on B, then on A again.
     await say(a, connector, "I can't log in")

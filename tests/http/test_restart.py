@@ -12,9 +12,9 @@ from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 from tests.support.cards import actions
 from tests.support.http import (
-    CHANNEL,
     NO_WAIT,
     assign_invoke,
+    choose_channel,
     open_ticket,
     posted_to,
     say,
@@ -29,7 +29,7 @@ async def start(settings: Settings, catalogue: Catalogue) -> TestClient:
 
 async def test_tickets_and_deliveries_survive_a_restart(settings, catalogue, connector) -> None:
     first = await start(settings, catalogue)
-    await say(first, connector, "use this channel for support", conversation=CHANNEL)
+    await choose_channel(first, connector)
     connector.down_for.add("19:support@thread.tacv2")
     await open_ticket(first, connector)
     assert first.server.app[DESK].store.pending("SUP-0001")

@@ -15,6 +15,11 @@ from bot.teams.connector import Retrying
 from tests.support.connector import ConnectorStub, activity
 
 CHANNEL = {"id": "19:support@thread.tacv2;messageid=111", "conversationType": "channel"}
+TEAM_DATA = {"tenant": {"id": "t-1"}, "team": {"id": "19:team@thread.tacv2"}}
+IN_CHANNEL = {"conversation": CHANNEL, "channelData": TEAM_DATA}  # a message in the channel
+# The staff the test settings name (tests/conftest.py): SUPPORT_ADMINS and SUPPORT_AGENTS.
+ADMIN = {"id": "29:admin", "name": "Ada Admin", "aadObjectId": "aad-admin"}
+AGENT = {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}
 
 
 # Replies that meet a connector that is down are retried without waiting (the retries' timing
@@ -47,19 +52,25 @@ def posted_to(connector: ConnectorStub, conversation: str) -> list[dict[str, Any
     return [s for s in connector.sent if f"/v3/conversations/{conversation}/" in s["_path"] + "/"]
 
 
+async def choose_channel(client: TestClient, connector: ConnectorStub) -> None:
+    """A support admin types "use this channel for support" in the support channel."""
+    await say(client, connector, "use this channel for support", **IN_CHANNEL, **{"from": ADMIN})
+    assert "new support requests will be posted in this channel" in connector.sent[-1]["text"]
+
+
 def assign_invoke(
-    connector: ConnectorStub, data: dict[str, Any], reply_to: str | None
+    connector: ConnectorStub, data: object, reply_to: str | None, **kw: Any
 ) -> dict[str, Any]:
-    """A support agent pressing "Assign to me" on a ticket card in the support channel."""
+    """A support agent pressing "Assign to me" on a ticket card in the support channel (``kw``:
+    another caller, conversation ...)."""
     return activity(
         connector,
         None,
         type="invoke",
         name="adaptiveCard/action",
         value={"action": {"type": "Action.Execute", "verb": "ticket.assign", "data": data}},
-        conversation=CHANNEL,
         replyToId=reply_to,
-        **{"from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}},
+        **{**IN_CHANNEL, "from": AGENT, **kw},
     )
 
 

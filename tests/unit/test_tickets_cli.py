@@ -168,6 +168,20 @@ def test_the_store_path_comes_from_assistant_db(db, tmp_path, monkeypatch):
     assert "3 ticket(s)" in text
 
 
+@pytest.mark.parametrize("bad", ["SUP-99999999999999999999999", "SUP-" + "9" * 5000, "TKT-1"])
+def test_show_a_malformed_id_is_one_line_of_error(db, bad):
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "tickets", "show", bad, "--db", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and not done.stdout
+    assert len(done.stderr.splitlines()) == 1 and len(done.stderr) < 200, done.stderr
+    assert "is not a ticket id" in done.stderr
+
+
 def test_python_dash_m_bot_tickets(db):
     done = subprocess.run(
         [sys.executable, "-m", "bot", "tickets", "show", "SUP-0003", "--db", str(db)],
