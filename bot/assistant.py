@@ -6,11 +6,13 @@ Pure: no botbuilder, no I/O. The bot layer and the command line both call ``resp
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.answers import Answer, Answerer
 from bot.core.catalogue import Catalogue
+from bot.core.texts import DEFAULT_LANGUAGE, ReplyLanguage, reply_language
 from bot.core.understanding import Context, Intent, Understander, Understanding
 from cards.render import activities_text, render
 
@@ -20,6 +22,7 @@ class Reply:
     understanding: Understanding
     answer: Answer
     activities: list[dict[str, Any]]
+    language: ReplyLanguage
 
     @property
     def text(self) -> str:
@@ -44,24 +47,51 @@ class Reply:
             "faq": a.faq.id if a.faq else None,
             "contact": a.contact.email if a.contact else None,
             "roles": list(u.roles),
+            "language": self.language.code,
+            "other_language": self.language.other,
             "corrections": [list(c) for c in u.corrections],
             "text": self.text,
             "activities": self.activities,
         }
 
 
+def _no_detector(text: str) -> str:
+    return DEFAULT_LANGUAGE
+
+
 class Assistant:
-    def __init__(self, catalogue: Catalogue) -> None:
+    """``detect``: the language detector (text -> en, de, fr, it, es or other)."""
+
+    def __init__(self, catalogue: Catalogue, detect: Callable[[str], str] = _no_detector) -> None:
         self.catalogue = catalogue
         self.understander = Understander(catalogue)
         self.answerer = Answerer(catalogue)
+        self.detect = detect
 
-    def respond(self, text: str, today: dt.date, context: Context | None = None) -> Reply:
+    def language(self, text: str, locale: str | None = None) -> ReplyLanguage:
+        """The language to reply to ``text`` in (Teams' ``locale`` as the hint for a short one)."""
+        return reply_language(self.detect(text), text, locale)
+
+    def respond(
+        self,
+        text: str,
+        today: dt.date,
+        context: Context | None = None,
+        language: ReplyLanguage | None = None,
+    ) -> Reply:
+        """Understand, answer and render ``text``, in ``language`` (chosen once per turn by the
+        caller; from the text alone when not given)."""
+        language = language or self.language(text)
         understanding = self.understander.understand(text, context)
-        answer = self.answerer.answer(understanding, today)
-        return Reply(understanding, answer, render(answer, self.catalogue))
+        answer = self.answerer.in_language(language.code).answer(understanding, today)
+        if language.other:
+            answer = replace(answer, note=self.catalogue.texts(language.code).get("language.other"))
+        return Reply(understanding, answer, render(answer, self.catalogue), language)
 
-    def ask_role(self, query: str, today: dt.date) -> list[dict[str, Any]]:
+    def ask_role(
+        self, query: str, today: dt.date, language: str = DEFAULT_LANGUAGE
+    ) -> list[dict[str, Any]]:
         """The question "what do you do?" (with role choices) asked about ``query``."""
-        answer = self.answerer.answer(Understanding(text=query, intent=Intent.CLARIFY), today)
+        clarify = Understanding(text=query, intent=Intent.CLARIFY)
+        answer = self.answerer.in_language(language).answer(clarify, today)
         return render(answer, self.catalogue)

@@ -400,12 +400,14 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
     """The card for an answer: its text, then what the intent shows, then the feedback row."""
     texts = catalogue.texts(answer.language)
     body: list[Element] = []
+    if answer.note:
+        body.append(subtle(answer.note, size="Small"))
     body.extend(_refusals(answer, catalogue, texts))
     kind = answer.kind
     if kind == Kind.COMMUNITIES:
         body.extend(_recommendations(answer, catalogue, texts))
     elif kind == Kind.FAQ and answer.faq:
-        body.append(heading(_capitalised(answer.faq.questions[0])))
+        body.append(heading(_capitalised(texts.get(f"faq.{answer.faq.id}.title"))))
         body.append(text_block(answer.text, spacing="Small"))
     elif kind == Kind.LIST:
         body.append(heading(texts.get("card.communities_title")))
@@ -494,7 +496,7 @@ def communities_list(catalogue: Catalogue, texts: Texts) -> list[Element]:
 # --------------------------------------------------------------------------- other cards
 
 
-def community_card(community: Community, catalogue: Catalogue) -> Card:
+def community_card(community: Community, catalogue: Catalogue, texts: Texts) -> Card:
     """One community with its join buttons, for sharing (e.g. from the messaging extension)."""
     parent = catalogue.parent_of(community)
     rec = Recommendation(
@@ -505,7 +507,7 @@ def community_card(community: Community, catalogue: Catalogue) -> Card:
         parent_join_url=catalogue.join_url(parent) if parent else None,
         teams_url=community.teams_url,
     )
-    return card(recommendation_section(rec, catalogue.portal, catalogue.texts()))
+    return card(recommendation_section(rec, catalogue.portal, texts))
 
 
 def welcome_card(catalogue: Catalogue, texts: Texts) -> Card:

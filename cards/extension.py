@@ -12,6 +12,7 @@ from typing import Any
 from rapidfuzz import fuzz, utils
 
 from bot.core.catalogue import Catalogue, Community
+from bot.core.texts import Texts
 from bot.core.understanding import Understander
 from cards.builders import CARD_CONTENT_TYPE, community_card
 
@@ -39,26 +40,27 @@ def search(understander: Understander, query: str, limit: int = MAX_RESULTS) -> 
     return list(dict.fromkeys(found))[:limit]
 
 
-def _preview(community: Community, catalogue: Catalogue) -> dict[str, Any]:
+def _preview(community: Community, catalogue: Catalogue, texts: Texts) -> dict[str, Any]:
     parent = catalogue.parent_of(community)
     text = community.who_should_join
     if parent:
-        text = catalogue.texts().get("search.subteam_of", parent=parent.name, who=text)
+        text = texts.get("search.subteam_of", parent=parent.name, who=text)
     return {
         "contentType": "application/vnd.microsoft.card.thumbnail",
         "content": {"title": community.name, "text": text},
     }
 
 
-def search_response(understander: Understander, query: str) -> dict[str, Any]:
-    """The composeExtension response body for a query (a friendly message when nothing fits)."""
+def search_response(understander: Understander, query: str, texts: Texts) -> dict[str, Any]:
+    """The composeExtension response body for a query (a friendly message when nothing fits),
+    written with ``texts`` (the user's language)."""
     catalogue = understander.catalogue
     results = search(understander, query)
     if not results:
         return {
             "composeExtension": {
                 "type": "message",
-                "text": catalogue.texts().get("search.nothing", query=query[:60]),
+                "text": texts.get("search.nothing", query=query[:60]),
             }
         }
     return {
@@ -68,8 +70,8 @@ def search_response(understander: Understander, query: str) -> dict[str, Any]:
             "attachments": [
                 {
                     "contentType": CARD_CONTENT_TYPE,
-                    "content": community_card(c, catalogue),
-                    "preview": _preview(c, catalogue),
+                    "content": community_card(c, catalogue, texts),
+                    "preview": _preview(c, catalogue, texts),
                 }
                 for c in results
             ],

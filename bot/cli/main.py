@@ -3,6 +3,7 @@
 python -m bot ask "which team for controllers?"          # human-readable answer
 python -m bot ask --json "which team for controllers?"   # one JSON object
 python -m bot ask --jsonl < questions.txt                # one JSON object per input line
+python -m bot ask --locale fr-FR --json ok               # Teams' locale as the language hint
 python -m bot check [DIR]                                # validate the data files
 python -m bot doctor                                     # ready to go live? (exit 1: a blocker)
 python -m bot package [--out FILE] [--app-id GUID]       # build + validate the Teams app zip
@@ -70,14 +71,15 @@ def cmd_ask(args: argparse.Namespace, out: TextIO) -> int:
     today = settings.date_today()
     if args.jsonl:
         for line in sys.stdin:
-            reply = assistant.respond(line.rstrip("\r\n"), today)
+            text = line.rstrip("\r\n")
+            reply = assistant.respond(text, today, language=assistant.language(text, args.locale))
             out.write(json.dumps(reply.to_json(), ensure_ascii=False) + "\n")
         return 0
     question = " ".join(args.question)
     if not question:
         print("ask: give a question, or --jsonl with questions on standard input", file=sys.stderr)
         return 2
-    reply = assistant.respond(question, today)
+    reply = assistant.respond(question, today, language=assistant.language(question, args.locale))
     if args.json:
         out.write(json.dumps(reply.to_json(), ensure_ascii=False, indent=2) + "\n")
     else:
@@ -254,6 +256,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ask = sub.add_parser("ask", help="answer questions as the bot would")
     ask.add_argument("question", nargs="*")
+    ask.add_argument(
+        "--locale",
+        default="",
+        help="Teams' locale of the user (fr-FR): the reply's language "
+        "when a message is too short to tell",
+    )
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object")
     mode.add_argument("--jsonl", action="store_true", help="questions on stdin, JSON lines out")

@@ -6,8 +6,7 @@ Pure Python, no botbuilder. Every sentence about Interact is taken from the cata
 from __future__ import annotations
 
 import datetime as dt
-import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.core.catalogue import Catalogue, Community, Contact, Faq, WorkingGroup
@@ -84,27 +83,41 @@ class Answer:
     choices: tuple[Choice, ...] = ()
     roles: tuple[str, ...] = ()
     language: str = DEFAULT_LANGUAGE  # the language of ``text``: the card is written in it too
+    note: str = ""  # said before the answer (the languages the bot speaks, to another language)
 
 
 class Answerer:
-    """Turns an ``Understanding`` into an ``Answer``; ``today`` decides the dated facts."""
+    """Turns an ``Understanding`` into an ``Answer`` in one language (``in_language`` gives the
+    answerer of another); ``today`` decides the dated facts."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, language: str = DEFAULT_LANGUAGE) -> None:
         self.catalogue = catalogue
-        self.texts: Texts = catalogue.texts(DEFAULT_LANGUAGE)
+        self.texts: Texts = catalogue.texts(language)
+        self._languages: dict[str, Answerer] = {self.texts.language: self}
 
-    def fill(self, template: str, today: dt.date) -> str:
-        """Fill an answer's {placeholders} from the catalogue."""
-        cat = self.catalogue
+    def in_language(self, language: str) -> Answerer:
+        """The answerer that writes in ``language`` (English for one the bot does not speak)."""
+        code = self.catalogue.texts(language).language
+        if code not in self._languages:
+            self._languages[code] = Answerer(self.catalogue, code)
+        return self._languages[code]
+
+    def fact(self, name: str) -> str:
+        return self.texts.get(f"fact.{name}")
+
+    def fill(self, text_id: str, today: dt.date) -> str:
+        """The text ``text_id`` (a FAQ's answer) with its {placeholders} filled from the
+        catalogue: links, contacts, facts and the dated facts true today."""
+        cat, t = self.catalogue, self.texts
         values = {
             "register_url": cat.portal.register_url,
             "all_communities_url": cat.portal.all_communities_url,
             "tech_support": cat.contact("tech-support").email,
             "communication": cat.contact("communication").email,
-            **dict(cat.facts),
-            **{d.id: d.text(today) for d in cat.dated_facts},
+            **{name: self.fact(name) for name, _ in cat.facts},
+            **{d.id: t.get(f"dated.{d.id}.{d.when(today)}") for d in cat.dated_facts},
         }
-        return string.Formatter().vformat(template, (), values).strip()
+        return t.get(text_id, **values).strip()
 
     def link(self, name: str) -> Link:
         cat, t = self.catalogue, self.texts
@@ -116,6 +129,7 @@ class Answerer:
         return Link(t.get("link.email", email=contact.email), contact.mailto)
 
     def answer(self, u: Understanding, today: dt.date) -> Answer:
+        """The answer to ``u`` in this answerer's language."""
         handler = {
             Intent.RECOMMEND: self._recommend,
             Intent.FAQ: self._faq,
@@ -127,7 +141,7 @@ class Answerer:
             Intent.CLARIFY: self._clarify,
             Intent.FALLBACK: self._fallback,
         }[u.intent]
-        return handler(u, today)
+        return replace(handler(u, today), language=self.texts.language)
 
     # ------------------------------------------------------------------ intents
 
@@ -148,17 +162,17 @@ class Answerer:
         out = []
         for r in u.refusals:
             community = cat.community(r.community_id)
-            role = cat.role(r.role_id)
+            plural = self.texts.get(f"role.{r.role_id}.plural")
             parent = cat.parent_of(community)
             if parent:
                 text = self.texts.get(
                     "answer.refusal_subteam",
                     name=community.name,
                     parent=parent.name,
-                    roles=role.plural,
+                    roles=plural,
                 )
             else:
-                text = self.texts.get("answer.refusal", name=community.name, roles=role.plural)
+                text = self.texts.get("answer.refusal", name=community.name, roles=plural)
             out.append(Refusal(community, text))
         return tuple(out)
 
@@ -176,7 +190,7 @@ class Answerer:
                 "answer.subteams_many" if len(recs) > 1 else "answer.subteams_one",
                 parent=parent.name,
                 count=len(recs),
-                rule=cat.fact("subteams_rule"),
+                rule=self.fact("subteams_rule"),
             )
         elif not recs:
             lead = intro = t.get("answer.tell_more")
@@ -200,15 +214,13 @@ class Answerer:
         )
 
     def _faq(self, u: Understanding, today: dt.date) -> Answer:
-        cat = self.catalogue
-        faq = cat.faq(u.faq_id or "")
-        related = tuple(
-            Choice(cat.faq(r).questions[0], cat.faq(r).questions[0]) for r in faq.related
-        )
+        faq = self.catalogue.faq(u.faq_id or "")
+        titles = (self.texts.get(f"faq.{r}.title") for r in faq.related)
+        related = tuple(Choice(title, title) for title in titles)
         return Answer(
             query=u.text,
             intent=Intent.FAQ,
-            text=self.fill(faq.answer, today),
+            text=self.fill(f"faq.{faq.id}.answer", today),
             kind=Kind.FAQ,
             faq=faq,
             links=tuple(self.link(name) for name in faq.links),
@@ -220,7 +232,7 @@ class Answerer:
         cat = self.catalogue
         contact = cat.contact("communication")
         text = self.texts.get(
-            "answer.working_groups", fact=cat.fact("working_groups"), email=contact.email
+            "answer.working_groups", fact=self.fact("working_groups"), email=contact.email
         )
         return Answer(
             query=u.text,
@@ -238,8 +250,8 @@ class Answerer:
             "answer.list",
             teams=len(cat.teams),
             subteams=len(cat.subteams),
-            subteams_rule=cat.fact("subteams_rule"),
-            join=cat.fact("join"),
+            subteams_rule=self.fact("subteams_rule"),
+            join=self.fact("join"),
         )
         return Answer(
             query=u.text,
@@ -257,7 +269,7 @@ class Answerer:
         problem = contact.id == cat.escalation.problem_contact
         text = self.texts.get(
             "answer.escalate_problem" if problem else "answer.escalate_question",
-            purpose=contact.purpose,
+            purpose=self.texts.get(f"contact.{contact.id}.purpose"),
             email=contact.email,
         )
         return Answer(
@@ -321,12 +333,9 @@ def choice(texts: Texts, name: str) -> Choice:
 
 def role_choices(catalogue: Catalogue, texts: Texts) -> tuple[Choice, ...]:
     """The quick choices for the most common roles (clarify, greeting and welcome cards)."""
-    known = {r.id: r for r in catalogue.roles}
-    return tuple(
-        Choice(known[r].label[:1].upper() + known[r].label[1:], i_am(known[r].label, texts))
-        for r in CLARIFY_ROLES
-        if r in known
-    )
+    known = {r.id for r in catalogue.roles}
+    labels = (texts.get(f"role.{r}.label") for r in CLARIFY_ROLES if r in known)
+    return tuple(Choice(label[:1].upper() + label[1:], i_am(label, texts)) for label in labels)
 
 
 def i_am(label: str, texts: Texts) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 
 from bot.core.text import tokens
-from bot.core.texts import DEFAULT_LANGUAGE, TextBook, check_texts, flatten
+from bot.core.texts import DEFAULT_LANGUAGE, LANGUAGES, TextBook, check_texts, flatten
 
 FILES = (
     "catalogue.yaml",
@@ -77,9 +77,9 @@ class DatedFact:
     before: str
     after: str
 
-    def text(self, today: dt.date) -> str:
-        """What is true on ``today``: ``before`` up to and including ``date``, then ``after``."""
-        return self.before if today <= self.date else self.after
+    def when(self, today: dt.date) -> str:
+        """Which text is true on ``today``: "before" up to and including ``date``, then "after"."""
+        return "before" if today <= self.date else "after"
 
 
 @dataclass(frozen=True)
@@ -493,7 +493,10 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     faqs = _load_faqs(docs["faq.yaml"], problems)
     intent_phrases = _load_intents(docs["intents.yaml"], problems)
     escalation = _load_escalation(docs["escalation.yaml"], problems)
-    texts = _load_texts(root / TEXTS_DIR, problems)
+    texts = _load_texts(
+        root / TEXTS_DIR, problems, _stated_texts(meta, roles, faqs) if not problems else {}
+    )
+    faqs, roles = _asked_in_every_language(faqs, roles, texts)
 
     catalogue = Catalogue(
         version=meta["version"],
@@ -519,23 +522,89 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     return catalogue
 
 
-def _load_texts(directory: Path, problems: list[Problem]) -> TextBook:
-    """``texts/<language>.yaml``: English (``en.yaml``) is required, other languages optional."""
+def _stated_texts(
+    meta: Mapping[str, Any], roles: Iterable[Role], faqs: Iterable[Faq]
+) -> dict[str, tuple[str, str]]:
+    """The English of the facts the bot states, written in the other data files: text id ->
+    (text, where it is written). The other languages translate them under these ids in
+    ``texts/<language>.yaml`` (one place decides this layout: here)."""
+    out: dict[str, tuple[str, str]] = {}
+    for faq in faqs:
+        where = f"faq.yaml, faq '{faq.id}'"
+        out[f"faq.{faq.id}.title"] = (faq.questions[0], f"{where}, its first question")
+        out[f"faq.{faq.id}.answer"] = (faq.answer, f"{where}, field 'answer'")
+    for name, text in meta["facts"]:
+        out[f"fact.{name}"] = (text, f"catalogue.yaml, facts, field '{name}'")
+    for dated in meta["dated_facts"]:
+        for when in ("before", "after"):
+            where = f"catalogue.yaml, dated fact '{dated.id}', field '{when}'"
+            out[f"dated.{dated.id}.{when}"] = (getattr(dated, when), where)
+    for contact in meta["contacts"]:
+        where = f"catalogue.yaml, contact '{contact.id}', field 'purpose'"
+        out[f"contact.{contact.id}.purpose"] = (contact.purpose, where)
+    for role in roles:
+        for name in ("label", "plural"):
+            where = f"vocabulary.yaml, role '{role.id}', field '{name}'"
+            out[f"role.{role.id}.{name}"] = (getattr(role, name), where)
+    return out
+
+
+def _load_texts(
+    directory: Path, problems: list[Problem], stated: Mapping[str, tuple[str, str]]
+) -> TextBook:
+    """``texts/<language>.yaml``, one for each language the bot speaks (``LANGUAGES``), each with
+    every text of English: ``en.yaml`` plus the English ``stated`` in the other data files."""
     docs: dict[str, dict[str, object]] = {}
     lines: dict[str, dict[str, int]] = {}
     paths = sorted(directory.glob("*.yaml")) if directory.is_dir() else []
-    if not any(p.stem == DEFAULT_LANGUAGE for p in paths):
-        paths.insert(0, directory / f"{DEFAULT_LANGUAGE}.yaml")
+    found = {p.stem for p in paths}
+    paths += [directory / f"{language}.yaml" for language in LANGUAGES if language not in found]
     for path in paths:
-        doc = _read_yaml(path, problems, f"{TEXTS_DIR}/{path.name}")
-        if path.is_file():
-            docs[path.stem] = dict(flatten(doc))
-            lines[path.stem] = dict(_text_lines(doc))
-    book, text_problems = check_texts(docs, lines)
+        file = f"{TEXTS_DIR}/{path.name}"
+        doc = _read_yaml(path, problems, file)
+        if not path.is_file():
+            continue
+        docs[path.stem] = dict(flatten(doc))
+        lines[path.stem] = dict(_text_lines(doc))
+        if path.stem == DEFAULT_LANGUAGE:
+            for text_id in docs[path.stem].keys() & stated.keys():
+                where = stated[text_id][1]
+                line = lines[path.stem].get(text_id)
+                problems.append(Problem(file, text_id, "", f"is written in {where}", line))
+    if DEFAULT_LANGUAGE in docs:
+        docs[DEFAULT_LANGUAGE].update({text_id: text for text_id, (text, _) in stated.items()})
+    origins = {text_id: f"English: {where}" for text_id, (_, where) in stated.items()}
+    book, text_problems = check_texts(docs, lines, origins)
     for p in text_problems:
         file = f"{TEXTS_DIR}/{p.language}.yaml"
         problems.append(Problem(file, p.entry, "", p.message, p.line))
     return book
+
+
+def _asked_in_every_language(
+    faqs: tuple[Faq, ...], roles: tuple[Role, ...], texts: TextBook
+) -> tuple[tuple[Faq, ...], tuple[Role, ...]]:
+    """What the bot's buttons say in each language is understood: a related question's title
+    (``faq.<id>.title``) is one more way to ask that FAQ, a role's label one more term for it."""
+
+    def said(text_id: str) -> tuple[str, ...]:
+        return tuple(
+            texts.languages[lang][text_id]
+            for lang in texts.languages
+            if lang != DEFAULT_LANGUAGE and text_id in texts.languages[lang]
+        )
+
+    faqs = tuple(
+        dataclasses.replace(
+            f, questions=tuple(dict.fromkeys(f.questions + said(f"faq.{f.id}.title")))
+        )
+        for f in faqs
+    )
+    roles = tuple(
+        dataclasses.replace(r, terms=tuple(dict.fromkeys(r.terms + said(f"role.{r.id}.label"))))
+        for r in roles
+    )
+    return faqs, roles
 
 
 def _text_lines(doc: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, int]]:

@@ -2,27 +2,36 @@
 
 Pure: the loader (``bot.core.catalogue``) reads the files; this module checks them and looks texts
 up. English is the reference: every other language must have the same ids with the same
-{placeholders}; a text a language lacks falls back to English, decided in one place
-(``TextBook.__call__``). Usage: ``catalogue.texts(language).get("receipt.title", id="SUP-0001")``.
+{placeholders} (``bot check`` fails otherwise); a language the bot does not speak gets English,
+decided in one place (``TextBook.__call__``).
+Usage: ``catalogue.texts(language).get("receipt.title", id="SUP-0001")``.
+
+The English of the facts the bot states (FAQ answers, facts, contacts' purposes, role names) is
+written once, in the data file it belongs to (faq.yaml, catalogue.yaml, vocabulary.yaml); the
+loader adds it to English under ids like ``faq.<id>.answer`` (``origins`` says where each comes
+from), and the other languages translate it under the same id.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 DEFAULT_LANGUAGE = "en"
+# The languages the bot speaks: each needs every text (``bot check`` fails otherwise).
+LANGUAGES = ("en", "de", "fr", "it", "es")
 
 
 def placeholders(text: str) -> frozenset[str]:
     """The {names} in a text; ValueError if it is not a valid format string or a placeholder is
-    not a plain name (no {0}, {a.b}, {a[0]} or {a!r})."""
+    not a plain name (no {0}, {a.b}, {a[0]} or {a!r}; a dash is allowed: {ibm-communities})."""
     names = set()
     for _, name, spec, conversion in string.Formatter().parse(text):
         if name is None:
             continue
-        if not name.isidentifier() or spec or conversion:
+        if not name.replace("-", "_").isidentifier() or spec or conversion:
             raise ValueError(f"placeholder {{{name}}} must be a plain name like {{email}}")
         names.add(name)
     return frozenset(names)
@@ -83,6 +92,35 @@ class TextBook:
         return frozenset(self.languages[DEFAULT_LANGUAGE])
 
 
+SHORT_MESSAGE = 2  # words: a message this short does not tell its language (Teams' locale does)
+_WORDS = re.compile(r"[^\W\d_]+")
+OTHER = "other"  # what a detector says of a language the bot does not speak
+
+
+@dataclass(frozen=True)
+class ReplyLanguage:
+    """The language of a turn's reply; ``other``: the user wrote in a language the bot does not
+    speak (the reply is English and says which languages the bot speaks)."""
+
+    code: str = DEFAULT_LANGUAGE
+    other: bool = False
+
+
+def reply_language(detected: str, text: str, locale: str | None) -> ReplyLanguage:
+    """Reply in the language of the message: ``detected`` by the language detector (en, de, fr,
+    it, es, other; English is also what it says when it found nothing). A message of at most
+    ``SHORT_MESSAGE`` words the detector took for English ("ok", "hi", nothing typed) is too short
+    to tell: Teams' ``locale`` (``fr-FR``) decides, when the bot speaks it."""
+    if detected == OTHER:
+        return ReplyLanguage(DEFAULT_LANGUAGE, other=True)
+    if detected in LANGUAGES and detected != DEFAULT_LANGUAGE:
+        return ReplyLanguage(detected)
+    hint = (locale or "").split("-")[0].lower()
+    if len(_WORDS.findall(text)) <= SHORT_MESSAGE and hint in LANGUAGES:
+        return ReplyLanguage(hint)
+    return ReplyLanguage(DEFAULT_LANGUAGE)
+
+
 def listed(items: list[str], texts: Texts) -> str:
     """``a``, ``a and b``, ``a, b and c`` (``list.separator`` and ``list.pair`` of the language)."""
     if len(items) < 2:
@@ -103,11 +141,15 @@ def flatten(doc: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, 
 
 
 def check_texts(
-    docs: Mapping[str, Mapping[str, object]], lines: Mapping[str, Mapping[str, int]]
+    docs: Mapping[str, Mapping[str, object]],
+    lines: Mapping[str, Mapping[str, int]],
+    origins: Mapping[str, str] | None = None,
 ) -> tuple[TextBook, list[TextProblem]]:
     """Validate each language's flattened texts against English: every entry a non-empty string
     with valid placeholders; another language has exactly English's ids (a missing one is a
-    problem: that language would fall back to English), with the same placeholders."""
+    problem: that language would fall back to English), with the same placeholders.
+    ``origins``: for English texts written in another data file, where (named in the problem)."""
+    origins = origins or {}
     problems: list[TextProblem] = []
     languages: dict[str, dict[str, str]] = {}
     for language, doc in docs.items():
@@ -131,8 +173,9 @@ def check_texts(
     for language, entries in languages.items():
         if language == DEFAULT_LANGUAGE:
             continue
-        for text_id in english.keys() - docs[language].keys():
-            problems.append(TextProblem(language, text_id, "is missing (English has it)"))
+        for text_id in sorted(english.keys() - docs[language].keys()):
+            where = origins.get(text_id, "English has it")
+            problems.append(TextProblem(language, text_id, f"is missing ({where})"))
         for text_id, text in entries.items():
             line = lines.get(language, {}).get(text_id)
             if text_id not in english:

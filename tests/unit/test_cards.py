@@ -154,7 +154,7 @@ def all_cards(cat: Catalogue) -> Iterator[tuple[str, dict[str, Any]]]:
     for vname, flags in VARIANTS.items():
         vcat = variant(cat, **flags)
         for c in vcat.communities:
-            yield f"community-{c.id}-{vname}", community_card(c, vcat)
+            yield f"community-{c.id}-{vname}", community_card(c, vcat, vcat.texts())
     yield "welcome", welcome_card(cat, cat.texts())
     yield "outcome-choice", outcome_card("You chose", "I'm a controller")
     yield "outcome-feedback", outcome_card("Thanks for your feedback")
@@ -257,7 +257,7 @@ def test_subteam_cards_are_private_and_show_the_parent_button_first(catalogue):
             assert parent is not None
             for doc in (
                 answer_card(recommend(vcat, sub.id), vcat, "k"),
-                community_card(sub, vcat),
+                community_card(sub, vcat, vcat.texts()),
             ):
                 text = "\n".join(card_text(doc))
                 assert f"Private sub-team of {parent.name}" in text, (sub.id, vname)
@@ -275,7 +275,10 @@ def test_open_in_teams_only_with_a_teams_link(catalogue):
     for vname, flags in VARIANTS.items():
         vcat = variant(catalogue, **flags)
         for c in vcat.communities:
-            for doc in (answer_card(recommend(vcat, c.id), vcat, "k"), community_card(c, vcat)):
+            for doc in (
+                answer_card(recommend(vcat, c.id), vcat, "k"),
+                community_card(c, vcat, vcat.texts()),
+            ):
                 teams = [b for b in join_buttons(doc) if "Open in Teams" in b["title"]]
                 if flags["teams_url"]:
                     assert [b["url"] for b in teams] == [TEAMS_URL], (c.id, vname)
