@@ -150,7 +150,6 @@ def build_bot(
     holds the tickets and, unless ``storage`` is given (tests pass ``MemoryStorage``), the
     bot's conversation, user and dialog state too, and the clock."""
     catalogue = catalogue or load_content(settings)
-    texts = catalogue.texts()  # the support desk's and the apologies' language
     assistant = Assistant(catalogue)
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     storage = storage or SqliteStorage(store)
@@ -169,7 +168,7 @@ def build_bot(
         settings.smtp_config(),
         settings.app_id,
         now,
-        texts,
+        catalogue.texts,
         admins=settings.support_admins,
         agents=settings.support_agents,
     )
@@ -183,7 +182,7 @@ def build_bot(
         user_state,
         bot,
         desk,
-        error_handler(conversation_state, texts),
+        error_handler(conversation_state, conversation.texts),
     )
 
 

@@ -135,16 +135,16 @@ def open_url(title: str, url: str, *, primary: bool = False) -> Element:
     return action
 
 
-def ask(title: str, text: str) -> Element:
-    """A button that sends ``text`` as if the user typed it (messageBack)."""
-    return {
-        "type": "Action.Submit",
-        "title": title,
-        "data": {
-            "msteams": {"type": "messageBack", "text": text, "displayText": text},
-            "ask": text,
-        },
+def ask(title: str, text: str, language: str = "") -> Element:
+    """A button that sends ``text`` as if the user typed it (messageBack); ``language``: the
+    card's, in which the bot answers the click."""
+    data: dict[str, Any] = {
+        "msteams": {"type": "messageBack", "text": text, "displayText": text},
+        "ask": text,
     }
+    if language:
+        data["lang"] = language
+    return {"type": "Action.Submit", "title": title, "data": data}
 
 
 def action_set(actions: Iterable[Element], **style: Any) -> Element:
@@ -254,7 +254,7 @@ def _link_actions(links: Iterable[Link], catalogue: Catalogue, texts: Texts) -> 
 
 
 def _choices(choices: Iterable[Choice]) -> list[Element]:
-    return [ask(_capitalised(c.title), c.text) for c in choices]
+    return [ask(_capitalised(c.title), c.text, c.language) for c in choices]
 
 
 # --------------------------------------------------------------------------- recommendations

@@ -15,7 +15,7 @@ from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, Reply
 from bot.core.plain_json import is_plain_json
-from bot.core.texts import Texts
+from bot.core.texts import ReplyLanguage, Texts
 from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import FeedbackLog
@@ -70,7 +70,18 @@ class Conversation:
         self.feedback = feedback
         self.today = today
         self.now = now
-        self.texts: Texts = assistant.catalogue.texts()
+
+    def language(self, turn_context: TurnContext) -> ReplyLanguage:
+        """The turn's reply language (chosen once, by the edge, in the ``TurnInput``); for a turn
+        without one (a welcome, a vote) Teams' locale."""
+        found = turn_context.turn_state.get(TURN_INPUT)
+        if isinstance(found, TurnInput):
+            return found.language
+        return self.assistant.language("", turn_context.activity.locale)
+
+    def texts(self, turn_context: TurnContext) -> Texts:
+        """Every sentence of this turn's replies, in the turn's language."""
+        return self.assistant.catalogue.texts(self.language(turn_context).code)
 
     async def load_profile(self, turn_context: TurnContext) -> dict[str, Any]:
         profile = await self.profile.get(turn_context, dict)
@@ -90,7 +101,7 @@ class Conversation:
             last_communities=tuple(profile["last"]),
             fallbacks=int(profile.get("fallbacks", 0)),
         )
-        reply = self.assistant.respond(text, self.today(), context)
+        reply = self.assistant.respond(text, self.today(), context, self.language(turn_context))
         answer = reply.answer
         fell_back = answer.intent == Intent.FALLBACK
         profile["fallbacks"] = int(profile.get("fallbacks", 0)) + 1 if fell_back else 0
@@ -109,7 +120,8 @@ class Conversation:
         """The card this question's answer shows (again), without remembering anything."""
         profile = await self.load_profile(turn_context)
         context = Context(roles=tuple(profile["roles"]), last_communities=tuple(profile["last"]))
-        reply = self.assistant.respond(text, self.today(), context)
+        language = self.assistant.language(text, turn_context.activity.locale)
+        reply = self.assistant.respond(text, self.today(), context, language)
         for activity in reply.activities:
             for attachment in activity.get("attachments") or []:
                 return attachment.get("content")

@@ -43,7 +43,9 @@ class MainDialog(ComponentDialog):
         command = turn_input(inner_dc.context).command
         if command == "cancel":
             await inner_dc.cancel_all_dialogs()
-            await inner_dc.context.send_activity(self.conversation.texts.get("dialog.cancelled"))
+            await inner_dc.context.send_activity(
+                self.conversation.texts(inner_dc.context).get("dialog.cancelled")
+            )
             return DialogTurnResult(DialogTurnStatus.Cancelled)
         if command == "help":
             reply = await self.conversation.reply(inner_dc.context, "help")
@@ -65,7 +67,9 @@ class MainDialog(ComponentDialog):
         if turn.command == "cancel":
             # Nothing to stop: "start over" forgets what the user told us before.
             await self.conversation.forget(step.context)
-            await step.context.send_activity(self.conversation.texts.get("dialog.cancelled"))
+            await step.context.send_activity(
+                self.conversation.texts(step.context).get("dialog.cancelled")
+            )
             return await step.end_dialog()
         reply = await self.conversation.reply(step.context, turn.text)
         if reply.answer.intent == Intent.CLARIFY:

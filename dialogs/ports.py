@@ -19,6 +19,8 @@ class TicketDesk(Protocol):
         contact: Contact,
         description: str,
         transcript: list[Turn],
+        language: str = "",
     ) -> tuple[Ticket, list[str], list[str]]:
-        """Store a ticket and try its deliveries: (ticket, delivered to, still pending)."""
+        """Store a ticket and try its deliveries: (ticket, delivered to, still pending);
+        ``language``: the user's, for the notices about the ticket."""
         ...

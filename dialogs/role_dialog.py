@@ -37,7 +37,8 @@ class RoleDialog(ComponentDialog):
     async def _show(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         conversation = self.conversation
         query = str(options.get("query", ""))
-        activities = conversation.assistant.ask_role(query, conversation.today())
+        language = conversation.language(turn_context).code
+        activities = conversation.assistant.ask_role(query, conversation.today(), language)
         await conversation.send(turn_context, activities)
 
     async def ask(self, step: WaterfallStepContext) -> DialogTurnResult:

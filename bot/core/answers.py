@@ -53,6 +53,7 @@ class Choice:
 
     title: str
     text: str
+    language: str = ""  # the language of the card it is on: a click answers in it
 
 
 class Kind(StrEnum):
@@ -216,7 +217,7 @@ class Answerer:
     def _faq(self, u: Understanding, today: dt.date) -> Answer:
         faq = self.catalogue.faq(u.faq_id or "")
         titles = (self.texts.get(f"faq.{r}.title") for r in faq.related)
-        related = tuple(Choice(title, title) for title in titles)
+        related = tuple(Choice(title, title, self.texts.language) for title in titles)
         return Answer(
             query=u.text,
             intent=Intent.FAQ,
@@ -328,14 +329,18 @@ class Answerer:
 
 def choice(texts: Texts, name: str) -> Choice:
     """A quick choice from the texts (``choice.<name>.title`` / ``.says``)."""
-    return Choice(texts.get(f"choice.{name}.title"), texts.get(f"choice.{name}.says"))
+    title, says = texts.get(f"choice.{name}.title"), texts.get(f"choice.{name}.says")
+    return Choice(title, says, texts.language)
 
 
 def role_choices(catalogue: Catalogue, texts: Texts) -> tuple[Choice, ...]:
     """The quick choices for the most common roles (clarify, greeting and welcome cards)."""
     known = {r.id for r in catalogue.roles}
     labels = (texts.get(f"role.{r}.label") for r in CLARIFY_ROLES if r in known)
-    return tuple(Choice(label[:1].upper() + label[1:], i_am(label, texts)) for label in labels)
+    return tuple(
+        Choice(label[:1].upper() + label[1:], i_am(label, texts), texts.language)
+        for label in labels
+    )
 
 
 def i_am(label: str, texts: Texts) -> str:

@@ -7,8 +7,10 @@ text stands for what the user would have typed, so every step of every dialog re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import unescape
+
+from bot.core.texts import ReplyLanguage
 
 _MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
 _TAGS = re.compile(r"<[^>]{1,200}>")
@@ -25,9 +27,12 @@ def clean_text(raw: str | None) -> str:
 class TurnInput:
     """One turn's input: ``text`` is the cleaned typed text or, for a click, the clicked
     button's text (``clicked`` is then true); ``command`` the command the whole text is
-    ("cancel", "help", "support_channel"), checked once; ``locale`` Teams' hint ("" if none)."""
+    ("cancel", "help", "support_channel"), checked once; ``locale`` Teams' hint ("" if none);
+    ``language`` the language of every reply of the turn, chosen once (a click keeps the language
+    of the card clicked)."""
 
     text: str
     command: str | None = None
     clicked: bool = False
     locale: str = ""
+    language: ReplyLanguage = field(default_factory=ReplyLanguage)

@@ -43,7 +43,7 @@ from botbuilder.schema.teams import (
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
-from bot.core.texts import Texts
+from bot.core.texts import LANGUAGES, ReplyLanguage, Texts
 from bot.core.turn import TurnInput, clean_text
 from bot.teams.support import SupportDesk
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
@@ -76,7 +76,6 @@ class InteractBot(TeamsActivityHandler):
         self.dialogs = DialogSet(self.dialog_state)
         self.dialogs.add(dialog)
         self.dialog_id = dialog.id
-        self.texts: Texts = conversation.assistant.catalogue.texts()
         self._welcome_lock = asyncio.Lock()
         self._turn_locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
@@ -113,11 +112,12 @@ class InteractBot(TeamsActivityHandler):
         if turn.command == "support_channel":
             await turn_context.send_activity(await self.desk.use_channel(turn_context))
             return
+        turn_context.turn_state[TURN_INPUT] = turn
         if turn.clicked and activity.reply_to_id:
             # A question button: replace the clicked card so it cannot be submitted twice.
-            card = outcome_card(self.texts.get("card.you_asked"), turn.text)
+            texts = self.conversation.texts(turn_context)
+            card = outcome_card(texts.get("card.you_asked"), turn.text)
             await self._replace(turn_context, card)
-        turn_context.turn_state[TURN_INPUT] = turn
         await self._run_dialog(turn_context)
 
     def turn_input(self, activity: Activity) -> TurnInput:
@@ -125,11 +125,18 @@ class InteractBot(TeamsActivityHandler):
         value = activity.value if isinstance(activity.value, dict) else {}
         clicked = clean_text(str(value.get("ask") or ""))  # a button that asks something
         text = clean_text(activity.text) or clicked  # (Teams' messageBack sends both)
+        locale = activity.locale or ""
+        card_language = str(value.get("lang") or "") if clicked else ""
+        if card_language in LANGUAGES:  # a click answers in the language of its card
+            language = ReplyLanguage(card_language)
+        else:
+            language = self.conversation.assistant.language(text, locale)
         return TurnInput(
             text=text,
             command=self.conversation.command(text),
             clicked=bool(clicked),
-            locale=activity.locale or "",
+            locale=locale,
+            language=language,
         )
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
@@ -141,19 +148,22 @@ class InteractBot(TeamsActivityHandler):
     async def _feedback(self, turn_context: TurnContext, value: dict[str, Any]) -> None:
         vote = value.get("vote")
         answer = str(value.get("answer") or "unknown")
+        query = str(value.get("q") or "")
+        assistant = self.conversation.assistant
+        language = assistant.language(query, turn_context.activity.locale)  # the answer's
+        texts = assistant.catalogue.texts(language.code)
         if vote not in ("up", "down"):
-            await turn_context.send_activity(self.texts.get("dialog.unknown_button"))
+            await turn_context.send_activity(texts.get("dialog.unknown_button"))
             return
         self.conversation.feedback.record_vote(answer, vote, self.conversation.now())
         # The answer stays on screen; only its feedback row turns into thanks (no second vote).
-        query = str(value.get("q") or "")
         shown = await self.conversation.answer_card(turn_context, query) if query else None
         if shown is not None:
-            await self._replace(turn_context, feedback_given(shown, vote, self.texts))
+            await self._replace(turn_context, feedback_given(shown, vote, texts))
         else:
-            await self._replace(turn_context, outcome_card(self.texts.get("card.feedback_thanks")))
+            await self._replace(turn_context, outcome_card(texts.get("card.feedback_thanks")))
         if vote == "down":  # offer a person
-            await turn_context.send_activity(card_activity(offer_person_card(self.texts)))
+            await turn_context.send_activity(card_activity(offer_person_card(texts)))
 
     async def _replace(self, turn_context: TurnContext, card: dict[str, Any]) -> bool:
         """Replace the card the user clicked (its id is the activity's replyToId)."""
@@ -232,7 +242,10 @@ class InteractBot(TeamsActivityHandler):
         for parameter in (query.parameters if query else None) or []:
             if parameter.name == "query" and isinstance(parameter.value, str):
                 text = parameter.value
-        body = search_response(self.conversation.assistant.understander, text)
+        assistant = self.conversation.assistant
+        language = assistant.language(text, turn_context.activity.locale)
+        texts = assistant.catalogue.texts(language.code)
+        body = search_response(assistant.understander, text, texts)
         return _extension_response(body["composeExtension"])
 
     # ------------------------------------------------------------------ welcome
@@ -269,7 +282,8 @@ class InteractBot(TeamsActivityHandler):
                 return
             profile["welcomed"] = True
             await self.user_state.save_changes(turn_context, force=True)
-        card = welcome_card(self.conversation.assistant.catalogue, self.texts)
+        texts = self.conversation.texts(turn_context)  # Teams' locale: nothing typed yet
+        card = welcome_card(self.conversation.assistant.catalogue, texts)
         await turn_context.send_activity(card_activity(card))
 
 
@@ -406,7 +420,7 @@ def _plain(body: object) -> Any:
 
 
 def error_handler(
-    conversation_state: ConversationState, texts: Texts
+    conversation_state: ConversationState, texts: Callable[[TurnContext], Texts]
 ) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     """Log the error with an id and its stack, apologise with that id, reset the dialog."""
 
@@ -415,7 +429,7 @@ def error_handler(
         ids = {"error_id": error_id}  # a field of its own in the JSON logs (bot.ops.logs)
         log.error("turn failed [error %s]", error_id, exc_info=error, extra=ids)
         try:
-            await turn_context.send_activity(texts.get("dialog.error", id=error_id))
+            await turn_context.send_activity(texts(turn_context).get("dialog.error", id=error_id))
         except Exception:
             log.error("could not send the apology [error %s]", error_id, exc_info=True, extra=ids)
         try:

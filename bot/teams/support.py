@@ -27,7 +27,7 @@ from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ConversationReference
 
 from bot.core.catalogue import Contact
-from bot.core.texts import Texts
+from bot.core.texts import TextBook, Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, Ticket, Turn
@@ -114,12 +114,13 @@ class SupportDesk:
         smtp: SmtpConfig | None,
         app_id: str,
         now: Callable[[], dt.datetime],
-        texts: Texts,
+        texts: TextBook,
         admins: frozenset[str] = frozenset(),
         agents: frozenset[str] = frozenset(),
     ) -> None:
         self.store = store
-        self.texts = texts  # the support channel's and the notices' language
+        self.texts: Texts = texts()  # the support channel's language (staff read English)
+        self.book = texts  # the user's notices are in the user's language (``user_texts``)
         self.smtp = smtp
         self.app_id = app_id
         self.now = now
@@ -134,6 +135,11 @@ class SupportDesk:
     def attach(self, adapter: BotAdapter) -> None:
         self.adapter = adapter
 
+    def user_texts(self, ticket: Ticket) -> Texts:
+        """The texts of the notices to a ticket's user: in the language the bot spoke to them
+        when they asked (``open_ticket`` keeps it as the locale of the conversation reference)."""
+        return self.book(str(ticket.conversation_reference.get("locale") or ""))
+
     # ------------------------------------------------------------------ tickets
 
     async def open_ticket(
@@ -142,12 +148,17 @@ class SupportDesk:
         contact: Contact,
         description: str,
         transcript: list[Turn],
+        language: str = "",
     ) -> tuple[Ticket, list[str], list[str]]:
-        """Store a ticket and try its deliveries now: (ticket, delivered to, still pending)."""
+        """Store a ticket and try its deliveries now: (ticket, delivered to, still pending).
+        ``language``: the user's reply language, in which the notices about the ticket are
+        written (kept as the locale of the reference the bot writes to the user with)."""
         activity = turn_context.activity
         user = activity.from_property
         email = await self._user_email(turn_context)
         reference = TurnContext.get_conversation_reference(activity).serialize()
+        if language:
+            reference["locale"] = language
         deliveries: list[tuple[str, dict[str, Any]]] = [("channel", {})]
         if self.smtp:
             deliveries.append(("email", {}))
@@ -229,7 +240,9 @@ class SupportDesk:
         )
 
     async def notify(self, delivery: Delivery, ticket: Ticket) -> None:
-        text = str(delivery.payload.get("text") or ticket_update_text(ticket, self.texts))
+        text = str(
+            delivery.payload.get("text") or ticket_update_text(ticket, self.user_texts(ticket))
+        )
 
         async def say(turn_context: TurnContext) -> None:
             # Plain text: names in it come from Teams and must not be read as markdown.
@@ -354,7 +367,7 @@ class SupportDesk:
                 lambda: self.store.enqueue(
                     ticket.id,
                     "notify",
-                    {"text": ticket_update_text(ticket, self.texts)},
+                    {"text": ticket_update_text(ticket, self.user_texts(ticket))},
                     self.now(),
                 )
             )
