@@ -142,6 +142,7 @@ def build_bot(
     catalogue: Catalogue | None = None,
     store: Store | None = None,
     now: Clock = utc_now,
+    detect: Callable[[str], str] | None = None,
 ) -> Components:
     """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
 
@@ -150,7 +151,7 @@ def build_bot(
     holds the tickets and, unless ``storage`` is given (tests pass ``MemoryStorage``), the
     bot's conversation, user and dialog state too, and the clock."""
     catalogue = catalogue or load_content(settings)
-    assistant = Assistant(catalogue)
+    assistant = Assistant(catalogue, detect) if detect else Assistant(catalogue)
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
@@ -219,6 +220,7 @@ def create_app(
     store: Store | None = None,
     now: Clock = utc_now,
     retrying: Retrying | None = None,
+    detect: Callable[[str], str] | None = None,
 ) -> web.Application:
     """The web app: the bot behind a CloudAdapter, plus the health endpoints. The collaborators
     are ``build_bot``'s, and the retry rules of the requests sent to the Bot Connector
@@ -226,7 +228,7 @@ def create_app(
     install_log_redaction(
         [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
     )
-    parts = build_bot(settings, storage, catalogue=catalogue, store=store, now=now)
+    parts = build_bot(settings, storage, catalogue=catalogue, store=store, now=now, detect=detect)
     # the signing keys: fetched without blocking, once at a time, refreshed for a new key id:
     # bot/teams/signing_keys.py
     signing_keys.install()
