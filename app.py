@@ -21,6 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NoReturn
 
+import jwt
 from aiohttp import web
 from botbuilder.core import ConversationState, Storage, TurnContext, UserState
 from botbuilder.core.teams import TeamsActivityHandler
@@ -79,6 +80,9 @@ ALLOWED_TENANTS = web.AppKey("allowed_tenants", frozenset)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
 AUTH_REQUIRED = web.AppKey("auth_required", bool)  # an app id is set: tokens are checked
+# ... and only the channels' tokens are taken (not the Emulator's: ALLOW_EMULATOR_TOKENS)
+CHANNEL_TOKENS_ONLY = web.AppKey("channel_tokens_only", bool)
+CHANNEL_ISSUER = AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
 CORRELATION_HEADER = "X-Correlation-Id"
 READY_TIMEOUT_SECONDS = 5.0
 BODY_TIMEOUT_SECONDS = 10.0  # to receive a request's body, once its headers are in
@@ -206,7 +210,8 @@ def auth_config(settings: Settings) -> SimpleNamespace:
             or AuthenticationConstants.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL
         ),
         TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=(
-            AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+            settings.emulator_openid_metadata_url
+            or AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
         ),
         CALLER_ID=CallerIdConstants.public_azure_channel,
     )
@@ -261,6 +266,7 @@ def create_app(
     app[DESK] = parts.desk
     app[ALLOWED_TENANTS] = settings.allowed_tenants
     app[AUTH_REQUIRED] = settings.auth_enabled
+    app[CHANNEL_TOKENS_ONLY] = settings.auth_enabled and not settings.allow_emulator_tokens
     app[RATE_LIMITER] = RateLimiter(settings.rate_limit_per_minute)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
@@ -317,6 +323,37 @@ def _bearer_token(header: str | None) -> bool:
     return scheme == "Bearer" and token.count(".") == 2 and " " not in token
 
 
+def _token_issuer(header: str | None) -> str | None:
+    """The ``iss`` a bearer token claims, unverified (botbuilder picks its checks by it: the
+    channels' issuer, or the Emulator's and skills' AAD tenants); None if it has none."""
+    try:
+        claims = jwt.decode((header or "").partition(" ")[2], options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return None
+    issuer = claims.get("iss") if isinstance(claims, dict) else None
+    return issuer if isinstance(issuer, str) else None
+
+
+def _header_refusal(request: web.Request) -> web.Response | None:
+    """The refusal of a request whose Authorization header cannot be good, before its body is
+    read: no bearer token, or (authentication on, no ALLOW_EMULATOR_TOKENS) a token not issued
+    to channels: botbuilder checks no serviceurl claim on the Emulator's, so the bot would post
+    its own token wherever such a request says."""
+    header = request.headers.get("Authorization")
+    if request.app[AUTH_REQUIRED] and not _bearer_token(header):
+        # refused before the body is read: no token, no connection held open for its body
+        log.info("request refused, not authenticated: no bearer token")
+        return _closing(_error(401, "unauthorized"))
+    if request.app[CHANNEL_TOKENS_ONLY] and _token_issuer(header) != CHANNEL_ISSUER:
+        log.warning(
+            "request refused, not authenticated: the token is not a channel's (issuer %.100r); "
+            "Emulator tokens need ALLOW_EMULATOR_TOKENS=true (development only)",
+            _token_issuer(header),
+        )
+        return _closing(_error(401, "unauthorized"))
+    return None
+
+
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -342,6 +379,12 @@ async def messages(request: web.Request) -> web.Response:
     auth = await _authenticate(adapter, activity, request.headers.get("Authorization") or None)
     if isinstance(auth, web.Response):
         return auth
+    if (
+        request.app[CHANNEL_TOKENS_ONLY]
+        and auth.claims_identity.claims.get("iss") != CHANNEL_ISSUER
+    ):
+        log.warning("request refused, not authenticated: the checked token is not a channel's")
+        return _error(401, "unauthorized")
     refusal = _guard(request.app, body, activity, auth.claims_identity)
     if refusal is not None:
         return refusal
@@ -383,10 +426,9 @@ async def _read_body(request: web.Request) -> bytes | web.Response:
     limit = request.app._client_max_size  # the same limit aiohttp enforces while reading
     if request.content_length is not None and request.content_length > limit:
         return _closing(_error(413, f"body larger than {limit} bytes"))
-    if request.app[AUTH_REQUIRED] and not _bearer_token(request.headers.get("Authorization")):
-        # refused before the body is read: no token, no connection held open for its body
-        log.info("request refused, not authenticated: no bearer token")
-        return _closing(_error(401, "unauthorized"))
+    refusal = _header_refusal(request)
+    if refusal is not None:
+        return refusal
     try:
         async with asyncio.timeout(BODY_TIMEOUT_SECONDS):
             return await request.read()

@@ -205,6 +205,12 @@ class Settings:
     app_tenant_id: str = ""
     # Where the Bot Framework's token signing keys are published; empty: the public cloud's.
     openid_metadata_url: str = ""
+    # The Bot Framework Emulator's (and skills') keys; empty: the public cloud's.
+    emulator_openid_metadata_url: str = ""
+    # Development only: also take tokens the Emulator gets from the Bot Framework's own AAD
+    # tenants. botbuilder checks no serviceurl claim on those, so with this on the bot would post
+    # its own token to any serviceUrl such a token's request names.
+    allow_emulator_tokens: bool = False
     allowed_tenants: frozenset[str] = frozenset()  # lower-case tenant ids; empty: any tenant
     rate_limit_per_minute: int = 30  # messages per conversation per minute; 0: no limit
     host: str = "0.0.0.0"
@@ -298,6 +304,10 @@ class Settings:
             app_type=merged.get("MicrosoftAppType", "").strip() or "MultiTenant",
             app_tenant_id=merged.get("MicrosoftAppTenantId", "").strip(),
             openid_metadata_url=_metadata_url(merged, "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"),
+            emulator_openid_metadata_url=_metadata_url(
+                merged, "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL"
+            ),
+            allow_emulator_tokens=_bool(merged, "ALLOW_EMULATOR_TOKENS", False),
             allowed_tenants=parse_tenants(merged.get("ALLOWED_TENANTS", "")),
             rate_limit_per_minute=_int(merged, "RATE_LIMIT_PER_MINUTE", 30, 0, 100_000),
             host=merged.get("HOST", "").strip() or "0.0.0.0",

@@ -475,6 +475,71 @@ async def test_signing_keys_out_of_reach_is_503_not_500(
     assert connector.sent == [] and aad.calls == []
 
 
+# The issuer of the tokens the Emulator gets from the Bot Framework's own AAD tenant (v3.1, 1.0).
+EMULATOR_ISSUER = "https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/"
+
+
+def emulator_token(keys: Keys) -> str:
+    """A token on botbuilder's Emulator path: an AAD issuer, ``appid`` the bot, no
+    ``serviceurl`` claim (botbuilder checks none on that path)."""
+    now = int(time.time())
+    payload = {
+        "iss": EMULATOR_ISSUER,
+        "aud": APP_ID,
+        "appid": APP_ID,
+        "ver": "1.0",
+        "nbf": now - 60,
+        "exp": now + 3600,
+    }
+    return sign(keys.teams, payload)
+
+
+@pytest.mark.parametrize("allowed", [False, True], ids=["production", "ALLOW_EMULATOR_TOKENS"])
+async def test_emulator_tokens_are_refused_unless_development_allows_them(
+    auth_settings: Settings,
+    catalogue: Catalogue,
+    issuer: KeyIssuer,
+    connector: ConnectorStub,
+    keys: Keys,
+    aad: Aad,
+    offline,
+    allowed: bool,
+) -> None:
+    """The Emulator's keys are served by the loopback issuer too, so the only thing between
+    such a token and a reply carrying the bot's own token to the request's serviceUrl is the
+    app's rule: with authentication on, channel tokens only."""
+    app_settings = dataclasses.replace(
+        auth_settings,
+        emulator_openid_metadata_url=issuer.metadata_url,
+        allow_emulator_tokens=allowed,
+    )
+    app = create_app(app_settings, catalogue=catalogue)
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        resp = await post(client, activity(connector, "hello"), emulator_token(keys))
+        if allowed:
+            assert resp.status in (200, 201)
+            assert connector.authorizations == [f"Bearer {aad.token}"]
+            return
+        assert resp.status == 401
+        assert connector.sent == [] and aad.calls == []
+        # a channel token still goes through
+        resp = await post(
+            client, activity(connector, "hello"), sign(keys.teams, claims(connector.url))
+        )
+        assert resp.status in (200, 201)
+
+
+def test_the_emulator_settings() -> None:
+    assert Settings.from_env({}).allow_emulator_tokens is False
+    url = "http://127.0.0.1:9/.well-known/openid-configuration"
+    env = {"ALLOW_EMULATOR_TOKENS": "true", "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL": url}
+    settings = Settings.from_env(env)
+    assert settings.allow_emulator_tokens is True
+    assert url == auth_config(settings).TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL
+    with pytest.raises(SettingsError, match="TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL"):
+        Settings.from_env({"TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL": "http://evil.example/"})
+
+
 def test_without_a_metadata_url_the_public_clouds_keys_and_checks_are_used() -> None:
     config = auth_config(Settings(app_id=APP_ID, app_password=APP_PASSWORD))
     assert config.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL == (
