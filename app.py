@@ -593,7 +593,7 @@ def main() -> None:
     if not settings.auth_enabled:
         log.warning(
             "MicrosoftAppId is not set: authentication is OFF (local testing only). "
-            "Set MicrosoftAppId and MicrosoftAppPassword to run in Teams."
+            "Set MicrosoftAppId and MicrosoftAppType to run in Teams (README, configuration)."
         )
     try:
         sockets = listen(settings.host, settings.port)

@@ -193,6 +193,36 @@ def _app_id(env: Mapping[str, str]) -> str:
     return app_id
 
 
+SINGLE_TENANT, MANAGED_IDENTITY, MULTI_TENANT = "SingleTenant", "UserAssignedMSI", "MultiTenant"
+_APP_TYPES = (
+    f"{SINGLE_TENANT} (recommended: a registration in your tenant, with MicrosoftAppTenantId and "
+    f"MicrosoftAppPassword), {MANAGED_IDENTITY} (recommended on Azure: no secret to expire; "
+    "MicrosoftAppId is the managed identity's client id, with MicrosoftAppTenantId) or "
+    f"{MULTI_TENANT} (an existing multi-tenant registration only)"
+)
+
+
+def _app_type(env: Mapping[str, str]) -> str:
+    """MicrosoftAppType, spelled as botbuilder documents it; empty when not set."""
+    raw = env.get("MicrosoftAppType", "").strip()
+    for name in (SINGLE_TENANT, MANAGED_IDENTITY, MULTI_TENANT):
+        if raw.lower() == name.lower():
+            return name
+    if raw:
+        raise SettingsError(f"MicrosoftAppType must be {_APP_TYPES}; not {raw!r}")
+    return ""
+
+
+def _tenant_id(env: Mapping[str, str]) -> str:
+    raw = env.get("MicrosoftAppTenantId", "").strip()
+    if raw and not _GUID.match(raw):
+        raise SettingsError(
+            "MicrosoftAppTenantId must be a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx): the "
+            f"directory (tenant) id, not {raw!r}"
+        )
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
@@ -201,7 +231,7 @@ class Settings:
     all_communities_url: str | None = None
     app_id: str = ""
     app_password: str = field(default="", repr=False)
-    app_type: str = "MultiTenant"
+    app_type: str = ""  # SingleTenant, UserAssignedMSI or MultiTenant: chosen, never assumed
     app_tenant_id: str = ""
     # Where the Bot Framework's token signing keys are published; empty: the public cloud's.
     openid_metadata_url: str = ""
@@ -250,16 +280,48 @@ class Settings:
 
     def check_identity(self) -> None:
         """What serving needs beyond what ``from_env`` checks (``python -m bot package`` needs
-        only the app id): the registration's credentials are complete."""
-        if self.app_id and not self.app_password:
+        only the app id): an app type chosen explicitly, with what botbuilder needs for it
+        (botbuilder.integration.aiohttp.ConfigurationServiceClientCredentialFactory), and
+        nothing that it would silently ignore."""
+        kind, tenant, password = self.app_type, self.app_tenant_id, self.app_password
+        if not self.app_id:
+            given = [
+                name
+                for name, value in (
+                    ("MicrosoftAppPassword", password),
+                    ("MicrosoftAppType", kind),
+                    ("MicrosoftAppTenantId", tenant),
+                )
+                if value
+            ]
+            if given:
+                raise SettingsError(
+                    f"MicrosoftAppId must be set when {given[0]} is (without an app id, "
+                    f"authentication is off: to keep it off, remove {', '.join(given)})"
+                )
+            return
+        if not kind:
+            raise SettingsError(f"MicrosoftAppType must be set with MicrosoftAppId: {_APP_TYPES}")
+        if kind != MULTI_TENANT and not tenant:
             raise SettingsError(
-                "MicrosoftAppPassword must be set when MicrosoftAppId is (a client secret of "
-                "the registration: Azure portal, the Azure Bot's Configuration, Manage Password)"
+                f"MicrosoftAppTenantId must be set with MicrosoftAppType={kind}: the directory "
+                "(tenant) id of the registration (Azure portal, Microsoft Entra ID, Overview)"
             )
-        if self.app_password and not self.app_id:
+        if kind == MULTI_TENANT and tenant:
             raise SettingsError(
-                "MicrosoftAppId must be set when MicrosoftAppPassword is (or remove the "
-                "password: without an app id, authentication is off)"
+                f"MicrosoftAppTenantId is not used with MicrosoftAppType={MULTI_TENANT}: for a "
+                f"registration in one tenant set MicrosoftAppType={SINGLE_TENANT}, else remove "
+                "MicrosoftAppTenantId"
+            )
+        if kind == MANAGED_IDENTITY and password:
+            raise SettingsError(
+                f"MicrosoftAppPassword must not be set with MicrosoftAppType={MANAGED_IDENTITY}: "
+                "the managed identity needs no secret (remove it)"
+            )
+        if kind != MANAGED_IDENTITY and not password:
+            raise SettingsError(
+                f"MicrosoftAppPassword must be set with MicrosoftAppType={kind}: a client secret "
+                "of the registration (Azure portal, the Azure Bot's Configuration, Manage Password)"
             )
 
     def date_today(self) -> dt.date:
@@ -301,8 +363,8 @@ class Settings:
             all_communities_url=_https(merged, "PORTAL_ALL_COMMUNITIES_URL"),
             app_id=_app_id(merged),
             app_password=merged.get("MicrosoftAppPassword", "").strip(),
-            app_type=merged.get("MicrosoftAppType", "").strip() or "MultiTenant",
-            app_tenant_id=merged.get("MicrosoftAppTenantId", "").strip(),
+            app_type=_app_type(merged),
+            app_tenant_id=_tenant_id(merged),
             openid_metadata_url=_metadata_url(merged, "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL"),
             emulator_openid_metadata_url=_metadata_url(
                 merged, "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL"

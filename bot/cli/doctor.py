@@ -18,7 +18,14 @@ from typing import TextIO, TypeVar
 
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.exits import ExitCode, data_error_line
-from bot.settings import DEFAULT_WEBSITE_URL, Settings, SettingsError
+from bot.settings import (
+    DEFAULT_WEBSITE_URL,
+    MANAGED_IDENTITY,
+    MULTI_TENANT,
+    SINGLE_TENANT,
+    Settings,
+    SettingsError,
+)
 from bot.teams.support import SUPPORT_CHANNEL
 from bot.tickets.mail import MailError, check_sender
 from bot.tickets.store.factory import open_store
@@ -58,14 +65,30 @@ def identity(settings: Settings) -> list[Finding]:
                 "MicrosoftAppId is not set: authentication is off, anyone who can reach the "
                 "bot can talk to it as anyone",
                 "register the bot (README, Install in Teams) and set MicrosoftAppId, "
-                "MicrosoftAppType and its credentials",
+                "MicrosoftAppType (UserAssignedMSI or SingleTenant), MicrosoftAppTenantId",
             )
         ]
     try:
         settings.check_identity()
     except SettingsError as exc:
         return [Finding(Level.BLOCKER, "authentication", str(exc), "README, configuration")]
-    return [_ok("authentication", f"on: app id {settings.app_id}")]
+    kind = f"MicrosoftAppType={settings.app_type}"
+    if settings.app_type == MULTI_TENANT:
+        return [
+            Finding(
+                Level.WARNING,
+                "authentication",
+                f"on, {kind}: new multi-tenant registrations are no longer allowed, and its "
+                "client secret expires (expired secrets are the first cause of dead bots)",
+                f"prefer {MANAGED_IDENTITY} (no secret) or {SINGLE_TENANT} (README, "
+                "configuration); meanwhile note the secret's expiry date and renew it before",
+            )
+        ]
+    if settings.app_type == SINGLE_TENANT:
+        note = "renew its client secret before it expires"
+    else:
+        note = "the managed identity has no secret to expire"
+    return [_ok("authentication", f"on, {kind}, app id {settings.app_id}: {note}")]
 
 
 def audience(settings: Settings) -> list[Finding]:

@@ -587,6 +587,7 @@ async def test_no_secret_or_token_reaches_a_log_line_or_an_answer(
         caplog.set_level(logging.DEBUG, logger=name or None)
     env = {
         "MicrosoftAppId": APP_ID,
+        "MicrosoftAppType": "MultiTenant",
         "MicrosoftAppPassword": APP_PASSWORD,
         "SMTP_USERNAME": "bot@interact.example",
         "SMTP_PASSWORD": SMTP_PASSWORD,

@@ -19,7 +19,10 @@ from bot.exits import ExitCode
 
 ROOT = Path(__file__).resolve().parents[2]
 # Variables main() reads that the test process might carry from its own environment.
-CLEARED = ("MicrosoftAppId", "MicrosoftAppPassword", "ASSISTANT_STORE", "LOG_LEVEL", "PORT")
+CLEARED = (
+    *("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppType", "MicrosoftAppTenantId"),
+    *("ASSISTANT_STORE", "LOG_LEVEL", "PORT"),
+)
 
 
 @pytest.fixture
@@ -63,6 +66,13 @@ def test_a_bad_setting(start: Any, capsys: pytest.CaptureFixture[str]) -> None:
     code, line = stopped(start, capsys, LOG_LEVEL="verbose")
     assert code == ExitCode.SETTINGS == 3
     assert line.startswith("error: LOG_LEVEL must be one of DEBUG, INFO")
+
+
+def test_an_app_id_without_its_app_type(start: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    app_id = "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+    code, line = stopped(start, capsys, MicrosoftAppId=app_id, MicrosoftAppPassword="secret")
+    assert code == ExitCode.SETTINGS
+    assert line.startswith("error: MicrosoftAppType must be set with MicrosoftAppId: ")
 
 
 def test_a_broken_dotenv_line(

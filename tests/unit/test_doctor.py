@@ -37,6 +37,8 @@ def live(tmp_path: Path, smtp_port: int) -> dict[str, str]:
     """An environment with nothing left to fix."""
     return {
         "MicrosoftAppId": APP_ID,
+        "MicrosoftAppType": "SingleTenant",
+        "MicrosoftAppTenantId": TENANT,
         "MicrosoftAppPassword": "a-client-secret",
         "ALLOWED_TENANTS": TENANT,
         "SUPPORT_ADMINS": "aad-object-id-of-the-support-lead",
@@ -87,8 +89,9 @@ def test_the_command_exits_0_when_ready_and_1_on_a_blocker(
     out = io.StringIO()
     assert main(["doctor"], out) == 0
     assert out.getvalue().splitlines()[-1] == "doctor: 0 blocker(s), 0 warning(s): ready to go live"
-    monkeypatch.delenv("MicrosoftAppId")
-    monkeypatch.delenv("MicrosoftAppPassword")
+    for name in ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppType"):
+        monkeypatch.delenv(name)
+    monkeypatch.delenv("MicrosoftAppTenantId")
     out = io.StringIO()
     assert main(["doctor"], out) == 1
     text = out.getvalue()
@@ -110,7 +113,13 @@ def test_a_bad_setting_is_one_line_and_exit_code_3(
 
 
 def test_authentication_off_is_a_blocker(live: dict[str, str]) -> None:
-    found = examine(live, MicrosoftAppId=None, MicrosoftAppPassword=None)
+    found = examine(
+        live,
+        MicrosoftAppId=None,
+        MicrosoftAppPassword=None,
+        MicrosoftAppType=None,
+        MicrosoftAppTenantId=None,
+    )
     assert found["authentication"].level is Level.BLOCKER
     assert "tenants" not in found and "staff" not in found  # only meaningful with it on
 
@@ -118,7 +127,7 @@ def test_authentication_off_is_a_blocker(live: dict[str, str]) -> None:
 def test_a_missing_password_is_a_blocker(live: dict[str, str]) -> None:
     found = examine(live, MicrosoftAppPassword=None)["authentication"]
     assert found.level is Level.BLOCKER
-    assert found.text.startswith("MicrosoftAppPassword must be set when MicrosoftAppId is")
+    assert found.text.startswith("MicrosoftAppPassword must be set with MicrosoftAppType=")
 
 
 def test_no_tenant_list_and_no_staff_list_are_warnings(live: dict[str, str]) -> None:
