@@ -92,8 +92,8 @@ def identity(settings: Settings) -> list[Finding]:
 
 
 def audience(settings: Settings) -> list[Finding]:
-    """Who may talk to the bot, and who may act for support: with authentication on, empty
-    lists mean anyone."""
+    """Who may talk to the bot (an empty ALLOWED_TENANTS: any tenant), and who may act for
+    support (bot.teams.support: nobody, without SUPPORT_ADMINS)."""
     if not settings.auth_enabled:
         return []
     found = []
@@ -109,16 +109,19 @@ def audience(settings: Settings) -> list[Finding]:
                 "set ALLOWED_TENANTS to Interact's tenant id (and any partner's), comma-separated",
             )
         )
+    staff = f"SUPPORT_ADMINS: {len(settings.support_admins)}, SUPPORT_AGENTS: "
+    staff += f"{len(settings.support_agents)} person(s)"
     if settings.support_admins:
-        found.append(_ok("staff", f"SUPPORT_ADMINS: {len(settings.support_admins)} person(s)"))
+        found.append(_ok("staff", staff))
     else:
         found.append(
             Finding(
                 Level.WARNING,
                 "staff",
-                "SUPPORT_ADMINS is empty: anyone in a team channel with the bot can make it "
-                "the support channel, and so receive every ticket",
-                "set SUPPORT_ADMINS to the AAD object ids of the support staff, comma-separated",
+                f"{staff}: nobody can choose the support channel, and only the agents can "
+                "assign or resolve tickets in Teams",
+                "set SUPPORT_ADMINS (and SUPPORT_AGENTS) to the AAD object ids of the support "
+                "staff, comma-separated",
             )
         )
     return found
@@ -272,7 +275,8 @@ def tickets(settings: Settings, channel: bool | None) -> list[Finding]:
                     "tickets reach nobody: no support channel has been chosen and SMTP_HOST "
                     "is not set",
                     "set SMTP_HOST and SMTP_FROM to e-mail each ticket to its contact, and/or "
-                    "type “use this channel for support” in the support team's channel",
+                    "have someone on SUPPORT_ADMINS type “use this channel for support” in the "
+                    "support team's channel",
                 )
             )
         return found

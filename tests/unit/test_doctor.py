@@ -134,6 +134,12 @@ def test_no_tenant_list_and_no_staff_list_are_warnings(live: dict[str, str]) -> 
     found = examine(live, ALLOWED_TENANTS=None, SUPPORT_ADMINS=None)
     assert found["tenants"].level is Level.WARNING and "ALLOWED_TENANTS" in found["tenants"].fix
     assert found["staff"].level is Level.WARNING and "SUPPORT_ADMINS" in found["staff"].fix
+    assert "nobody can choose the support channel" in found["staff"].text
+    found = examine(live, SUPPORT_ADMINS=None, SUPPORT_AGENTS="aad-object-id-of-an-agent")
+    assert found["staff"].level is Level.WARNING  # agents cannot choose the channel
+    assert examine(live, SUPPORT_AGENTS="aad-1,aad-2")["staff"].text.endswith(
+        "SUPPORT_ADMINS: 1, SUPPORT_AGENTS: 2 person(s)"
+    )
 
 
 def test_default_privacy_and_terms_addresses_are_a_warning(live: dict[str, str]) -> None:
