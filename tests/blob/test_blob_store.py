@@ -157,3 +157,52 @@ def test_the_tickets_command_reads_the_blob_store(store, azurite, container, mon
     assert text.splitlines()[-1] == f"1 open ticket(s) in Azure Blob Storage container {container}"
     code, text = run("show", "SUP-0002")
     assert code == 0 and "second" in text and "resolved" in text
+
+
+def test_a_keyed_ticket_interrupted_before_its_blob_is_finished_by_the_retry(store, monkeypatch):
+    """Killed after its key and deliveries, before its ticket: the retry with the same key takes
+    the same number and delivery ids, so nothing is there twice."""
+
+    def crash(self, ticket, **kw):
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(BlobStore, "_write_ticket", crash)
+    with pytest.raises(KeyboardInterrupt):
+        new_ticket(store, key="conv|step", deliveries=[("channel", {}), ("email", {})])
+    monkeypatch.undo()
+    assert store.list_tickets() == [] and store.pending() == []
+    ticket = new_ticket(store, key="conv|step", deliveries=[("channel", {}), ("email", {})])
+    assert ticket.id == "SUP-0001"
+    assert [d.id for d in store.pending(ticket.id)] == [1, 2]
+    assert new_ticket(store, key="conv|step") == ticket
+
+
+def test_a_notice_of_an_update_interrupted_before_the_ticket_is_never_sent(store, monkeypatch):
+    """The notice's blob is written first, the ticket's update last: killed in between, the
+    notice stays invisible (the user is not told of a change that did not happen)."""
+    ticket = new_ticket(store)
+
+    def crash(self, ticket, **kw):
+        raise KeyboardInterrupt("killed")
+
+    monkeypatch.setattr(BlobStore, "_write_ticket", crash)
+    with pytest.raises(KeyboardInterrupt):
+        store.update_ticket(
+            ticket.id,
+            now=NOW,
+            expected_version=1,
+            status=Status.ASSIGNED,
+            deliveries=[("notify", {"text": "taken"})],
+        )
+    monkeypatch.undo()
+    assert store.get_ticket(ticket.id) == ticket
+    assert store.pending() == [] and store.deliveries(ticket.id) == []
+    assert store.claim_due(NOW, "w", LEASE) == []
+    store.update_ticket(
+        ticket.id,
+        now=NOW,
+        expected_version=1,
+        status=Status.ASSIGNED,
+        deliveries=[("notify", {"text": "taken"})],
+    )
+    assert [d.payload for d in store.claim_due(NOW, "w", LEASE)] == [{"text": "taken"}]

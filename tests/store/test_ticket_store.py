@@ -453,3 +453,73 @@ def test_two_writers_creating_the_same_state_key_one_wins(open_store):
         lambda: two.write_state({"new": ({"by": "two"}, "seen-before")}),
     )
     assert sorted(type(r).__name__ for r in results) == ["ConflictError", "dict"]
+
+
+# --------------------------------------------------------------------------- idempotency
+
+
+def test_a_ticket_key_opens_one_ticket(open_store):
+    """The same key twice (a turn run again after a crash, or on another instance): the first
+    ticket comes back, nothing else is written."""
+    one, two = open_store(), open_store()
+    first = new_ticket(one, key="conv-1|step-7", deliveries=[("channel", {})])
+    again = new_ticket(two, "typed again", key="conv-1|step-7", deliveries=[("channel", {})])
+    assert again == first
+    other = new_ticket(one, key="conv-1|step-8", deliveries=[("channel", {})])
+    assert other.id == "SUP-0002"
+    assert [t.id for t in two.list_tickets()] == ["SUP-0002", "SUP-0001"]
+    assert len(one.pending()) == 2  # one delivery per ticket, none for the repeat
+
+
+def test_concurrent_creations_with_one_key_make_one_ticket(open_store):
+    stores = [open_store(), open_store()]
+    results = race(
+        *(
+            lambda s=s: new_ticket(s, key="conv-9|step-1", deliveries=[("channel", {})])
+            for s in stores
+            for _ in range(2)
+        )
+    )
+    assert all(isinstance(r, Ticket) for r in results), results
+    assert len({r.id for r in results}) == 1
+    assert len(stores[0].list_tickets()) == 1
+    assert len(stores[1].pending()) == 1
+
+
+def test_a_bad_key_is_refused(store):
+    with pytest.raises(TypeError, match="key must be a string"):
+        new_ticket(store, key=None)
+    with pytest.raises(ValueError, match="key must be at most"):
+        new_ticket(store, key="k" * 401)
+
+
+# --------------------------------------------------------------------------- one write
+
+
+def test_an_update_enqueues_its_notice_in_the_same_write(store):
+    ticket = new_ticket(store)
+    notice = [("notify", {"text": "taken"})]
+    updated = store.update_ticket(
+        ticket.id, now=NOW, expected_version=1, status=Status.ASSIGNED, deliveries=notice
+    )
+    assert updated.version == 2
+    [queued] = store.pending(ticket.id)
+    assert (queued.kind, queued.payload) == ("notify", {"text": "taken"})
+    with pytest.raises(ConflictError):  # a refused update enqueues nothing
+        store.update_ticket(
+            ticket.id, now=NOW, expected_version=1, status=Status.RESOLVED, deliveries=notice
+        )
+    assert len(store.pending(ticket.id)) == 1
+    assert [d.id for d in store.deliveries(ticket.id)] == [queued.id]
+    with pytest.raises(ValueError, match="delivery kind"):
+        store.update_ticket(ticket.id, now=NOW, assignee="x", deliveries=[("fax", {})])
+    assert store.get_ticket(ticket.id).assignee == ""  # checked before anything is written
+
+
+def test_claims_can_be_limited_to_one_ticket(store):
+    a = new_ticket(store, deliveries=[("channel", {}), ("email", {})])
+    b = new_ticket(store, deliveries=[("channel", {})])
+    claimed = store.claim_due(NOW, "turn", LEASE, ticket_id=b.id)
+    assert [d.ticket_id for d in claimed] == [b.id]
+    assert {d.ticket_id for d in store.claim_due(NOW, "worker", LEASE)} == {a.id}
+    assert store.claim_due(NOW, "turn", LEASE, ticket_id="nonsense") == []

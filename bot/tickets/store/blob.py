@@ -132,6 +132,14 @@ def _delivery(doc: Mapping[str, Any]) -> Delivery:
     )
 
 
+def _rewritten(delivery: Delivery, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """``delivery`` as the blob ``doc`` it was read from becomes (what only blobs hold kept)."""
+    new = _delivery_doc(delivery, doc["created_at"])
+    if doc.get("change"):
+        new["change"] = doc["change"]
+    return new
+
+
 def _delivery_doc(delivery: Delivery, created_at: str) -> dict[str, Any]:
     def text(value: dt.datetime | None) -> str | None:
         return timestamp(value) if value is not None else None
@@ -183,6 +191,7 @@ class BlobStore:
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
         self._known_tickets: set[int] = set()  # tickets are never deleted: a cache of "exists"
+        self._known_changes: set[str] = set()  # tokens of updates known written (see _visible)
         try:
             self._client.create_container()
         except ResourceExistsError:
@@ -322,6 +331,20 @@ class BlobStore:
         ]
         return max((int(s) for s in stems if s.isascii() and s.isdigit()), default=0)
 
+    def _visible(self, doc: Mapping[str, Any]) -> bool:
+        """A delivery counts once its ticket exists and, if an update enqueued it, once that
+        update is written (its token is in the ticket's ``changes``)."""
+        number = int(doc["ticket"])
+        if not self._ticket_exists(number):
+            return False
+        token = doc.get("change")
+        if not token or token in self._known_changes:
+            return True
+        if token in self._read_ticket_doc(number)[2]:
+            self._known_changes.add(str(token))  # a ticket's changes are never taken back
+            return True
+        return False
+
     def _ticket_exists(self, number: int) -> bool:
         if number in self._known_tickets:
             return True
@@ -334,37 +357,76 @@ class BlobStore:
 
     def create_ticket(self, new: NewTicket, now: dt.datetime) -> Ticket:
         opened_ticket(new, 1, now)  # the checks, before a number is taken
-        [number] = self._reserve("tickets", 1, self._highest_ticket)
+        number, ids = self._numbers_for(new)
+        existing = self._read_ticket(number)[0] if new.key else None
+        if existing is not None:
+            return existing  # the key's ticket: created before
         ticket = opened_ticket(new, number, now)
-        queued = new.deliveries
-        ids = self._reserve("deliveries", len(queued), self._highest_delivery) if queued else []
         when = timestamp(now)
         docs = [
             _delivery_doc(new_delivery(i, ticket.id, kind, payload, now), when)
-            for i, (kind, payload) in zip(ids, queued, strict=True)
+            for i, (kind, payload) in zip(ids, new.deliveries, strict=False)
         ]
         # The deliveries first, the ticket last: until the ticket's blob exists, its
-        # deliveries are ignored, so the ticket and its deliveries appear together.
-        self._map(self._create_delivery, docs)
-        self._write_ticket(ticket, create=True)
+        # deliveries are ignored, so the ticket and its deliveries appear together. With a key,
+        # a second try (after a crash, or from another instance) writes the same blobs.
+        self._map(self._create_delivery_once, docs)
+        try:
+            self._write_ticket(ticket, create=True)
+        except _Lost:  # the key's other writer finished first
+            ticket = self._read_ticket(number)[0] or ticket
         self._known_tickets.add(number)
         return ticket
 
+    def _numbers_for(self, new: NewTicket) -> tuple[int, list[int]]:
+        """The ticket's number and its deliveries' ids: fresh ones, or, for a key seen before,
+        the ones its first try reserved (``keys/<key>.json``, written only if absent)."""
+        name = _key_name("keys/", new.key) + ".json" if new.key else ""
+        if name:
+            doc, _ = self._get(name)
+            if doc is not None and doc.get("key") == new.key:
+                return int(doc["ticket"]), [int(i) for i in doc["deliveries"]]
+        [number] = self._reserve("tickets", 1, self._highest_ticket)
+        count = len(new.deliveries)
+        ids = list(self._reserve("deliveries", count, self._highest_delivery)) if count else []
+        if name:
+            try:
+                self._put(name, {"key": new.key, "ticket": number, "deliveries": ids}, create=True)
+            except _Lost:  # another try of the same key was first: use its numbers
+                doc, _ = self._get(name)
+                if doc is None or doc.get("key") != new.key:
+                    raise
+                return int(doc["ticket"]), [int(i) for i in doc["deliveries"]]
+        return number, ids
+
     def _write_ticket(
-        self, ticket: Ticket, *, etag: str | None = None, create: bool = False
+        self,
+        ticket: Ticket,
+        *,
+        etag: str | None = None,
+        create: bool = False,
+        changes: Sequence[str] = (),
     ) -> str:
+        """``changes``: the tokens of the updates applied to it that enqueued deliveries
+        (those deliveries are ignored until their token is here)."""
         metadata = {"status": str(ticket.status)}
         return self._put(
             _ticket_name(ticket.number),
-            ticket.to_json(),
+            {**ticket.to_json(), "changes": list(changes)},
             etag=etag,
             create=create,
             metadata=metadata,
         )
 
     def _read_ticket(self, number: int) -> tuple[Ticket | None, str | None]:
+        ticket, etag, _ = self._read_ticket_doc(number)
+        return ticket, etag
+
+    def _read_ticket_doc(self, number: int) -> tuple[Ticket | None, str | None, list[str]]:
         doc, etag = self._get(_ticket_name(number))
-        return (Ticket.from_json(doc), etag) if doc is not None else (None, None)
+        if doc is None:
+            return None, None, []
+        return Ticket.from_json(doc), etag, [str(c) for c in doc.get("changes") or ()]
 
     def get_ticket(self, ticket_id: str) -> Ticket | None:
         number = parse_id(ticket_id)
@@ -390,25 +452,48 @@ class BlobStore:
         status: Status | None = None,
         assignee: str | None = None,
         channel_activity_id: str | None = None,
+        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
     ) -> Ticket:
-        timestamp(now)
+        when = timestamp(now)
         change = TicketUpdate(status, assignee, channel_activity_id)
+        queued = [checked_delivery(kind, payload) for kind, payload in deliveries]
         number = parse_id(ticket_id)
-        if number is None:
+        if number is None or not self._ticket_exists(number):
             raise KeyError(ticket_id)
+        token = ""
+        if queued:
+            # One write for both: the deliveries are written first, tagged with this change's
+            # token, and ignored until the ticket's conditional write below lists the token.
+            token = uuid.uuid4().hex
+            ids = self._reserve("deliveries", len(queued), self._highest_delivery)
+            docs = [
+                {
+                    **_delivery_doc(new_delivery(i, format_id(number), kind, payload, now), when),
+                    "change": token,
+                }
+                for i, (kind, payload) in zip(ids, queued, strict=True)
+            ]
+            self._map(self._create_delivery, docs)
         for _ in self._retrying(f"ticket {format_id(number)}"):
-            ticket, etag = self._read_ticket(number)
+            ticket, etag, changes = self._read_ticket_doc(number)
             if ticket is None:
                 raise KeyError(ticket_id)
             updated = change.apply(ticket, now=now, expected_version=expected_version)
             try:
-                self._write_ticket(updated, etag=etag)
+                self._write_ticket(
+                    updated, etag=etag, changes=[*changes, *([token] if token else [])]
+                )
             except _Lost:
                 continue  # changed meanwhile: read it again (and check the version again)
             return updated
         raise AssertionError("unreachable")
 
     # ------------------------------------------------------------------ deliveries
+
+    def _create_delivery_once(self, doc: Mapping[str, Any]) -> None:
+        """Create it, unless an earlier try of the same keyed ticket did."""
+        with contextlib.suppress(_Lost):
+            self._create_delivery(doc)
 
     def _create_delivery(self, doc: Mapping[str, Any]) -> None:
         self._put(_delivery_name(doc["id"]), doc, create=True, metadata=_delivery_metadata(doc))
@@ -437,19 +522,26 @@ class BlobStore:
             if meta.get("done") != "1" and (number is None or meta.get("ticket") == str(number))
         ]
         docs = [d for d in self._map(self._read_delivery, names) if d and not d.get("done_at")]
-        return [d for d in docs if self._ticket_exists(int(d["ticket"]))]
+        return [d for d in docs if self._visible(d)]
 
     def claim_due(
-        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
+        self,
+        now: dt.datetime,
+        owner: str,
+        lease: dt.timedelta,
+        limit: int = 10,
+        ticket_id: str | None = None,
     ) -> list[Delivery]:
         when = timestamp(now)
         checked_claim(owner, lease)
-        if limit < 1:
+        number = parse_id(ticket_id) if ticket_id is not None else None
+        if limit < 1 or (ticket_id is not None and number is None):
             return []
         candidates = sorted(
             (meta["due"], name)
             for name, meta in self._list("deliveries/")
             if meta.get("done") == "0"
+            and (number is None or meta.get("ticket") == str(number))
             and meta.get("due", "~") <= when
             and (meta.get("lease", _NONE) == _NONE or meta["lease"] <= when)
         )
@@ -460,10 +552,10 @@ class BlobStore:
             doc, etag = self._get(name)
             if doc is None or not is_claimable(_delivery(doc), now):
                 continue
-            if not self._ticket_exists(doc["ticket"]):
+            if not self._visible(doc):
                 continue
             delivery = leased(_delivery(doc), owner, now + lease)
-            new = _delivery_doc(delivery, doc["created_at"])
+            new = _rewritten(delivery, doc)
             try:
                 self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
             except _Lost:
@@ -487,7 +579,7 @@ class BlobStore:
             changed = change(delivery)
             if changed is None:
                 return delivery
-            new = _delivery_doc(changed, doc["created_at"])
+            new = _rewritten(changed, doc)
             try:
                 self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
             except _Lost:
@@ -522,7 +614,7 @@ class BlobStore:
         if number is None or not self._ticket_exists(number):
             return []
         names = [n for n, meta in self._list("deliveries/") if meta.get("ticket") == str(number)]
-        docs = [d for d in self._map(self._read_delivery, names) if d is not None]
+        docs = [d for d in self._map(self._read_delivery, names) if d and self._visible(d)]
         return [_delivery(d) for d in sorted(docs, key=lambda d: int(d["id"]))]
 
     # ------------------------------------------------------------------ settings

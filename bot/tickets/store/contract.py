@@ -26,6 +26,7 @@ from typing import Any, Protocol, runtime_checkable
 from bot.tickets.model import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id
 
 MAX_ERROR_CHARS = 2000
+MAX_KEY_CHARS = 400
 
 
 class StoreError(RuntimeError):
@@ -111,9 +112,16 @@ class NewTicket:
     transcript: Sequence[Turn]
     conversation_reference: Mapping[str, Any]
     deliveries: Sequence[tuple[str, Mapping[str, Any]]] = ()
+    # Idempotency: a store holds at most one ticket per non-empty key; creating a ticket with a
+    # key it has seen returns that ticket (and enqueues nothing). E.g. the conversation and the
+    # dialog step that opens it, so a turn run twice (a retry, a crash, two instances) opens one.
+    key: str = ""
 
     def __post_init__(self) -> None:
         checked_text(self.route, "route", required=True)
+        checked_text(self.key, "key")
+        if len(self.key) > MAX_KEY_CHARS:
+            raise ValueError(f"key must be at most {MAX_KEY_CHARS} characters")
         for name in ("contact_email", "description", "user_name", "user_aad_id", "user_email"):
             checked_text(getattr(self, name), name)
         turns = tuple(self.transcript)
@@ -267,7 +275,8 @@ class TicketStore(Protocol):
 
     def create_ticket(self, new: NewTicket, now: dt.datetime) -> Ticket:
         """A new open ticket with the next number (unique across instances), plus its
-        deliveries enqueued in the same atomic write."""
+        deliveries enqueued in the same atomic write; or, when ``new.key`` is the key of a
+        ticket already created, that ticket (nothing new is written)."""
         ...
 
     def get_ticket(self, ticket_id: str) -> Ticket | None: ...
@@ -285,9 +294,11 @@ class TicketStore(Protocol):
         status: Status | None = None,
         assignee: str | None = None,
         channel_activity_id: str | None = None,
+        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
     ) -> Ticket:
-        """Apply a ``TicketUpdate`` of the given fields. KeyError: unknown ticket;
-        ConflictError: ``expected_version`` is not the current one."""
+        """Apply a ``TicketUpdate`` of the given fields, and enqueue ``deliveries`` (kind,
+        payload; e.g. the user's notice) in the same atomic write: both happen or neither.
+        KeyError: unknown ticket; ConflictError: ``expected_version`` is not the current one."""
         ...
 
     def enqueue(
@@ -295,10 +306,15 @@ class TicketStore(Protocol):
     ) -> Delivery: ...
 
     def claim_due(
-        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
+        self,
+        now: dt.datetime,
+        owner: str,
+        lease: dt.timedelta,
+        limit: int = 10,
+        ticket_id: str | None = None,
     ) -> list[Delivery]:
-        """Lease up to ``limit`` claimable deliveries (``is_claimable``), the soonest due
-        first."""
+        """Lease up to ``limit`` claimable deliveries (``is_claimable``; of one ticket, or of
+        all), the soonest due first."""
         ...
 
     def complete(self, delivery_id: int, now: dt.datetime) -> Delivery: ...

@@ -44,7 +44,7 @@ from bot.tickets.store.contract import (
     timestamp,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUSY_TIMEOUT_SECONDS = 30.0
 
 _SCHEMA: dict[int, tuple[str, ...]] = {
@@ -95,6 +95,11 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
             value TEXT NOT NULL,
             etag TEXT NOT NULL
         )""",
+    ),
+    # The idempotency key of a ticket (NewTicket.key): one ticket per key.
+    2: (
+        "ALTER TABLE tickets ADD COLUMN idem_key TEXT",
+        "CREATE UNIQUE INDEX tickets_by_key ON tickets (idem_key) WHERE idem_key IS NOT NULL",
     ),
 }
 
@@ -296,17 +301,24 @@ class SqliteStore:
     # ------------------------------------------------------------------ tickets
 
     def create_ticket(self, new: NewTicket, now: dt.datetime) -> Ticket:
+        opened_ticket(new, 1, now)  # the checks, before the write lock is taken
         with self._write() as conn:
+            if new.key:
+                row = conn.execute(
+                    "SELECT * FROM tickets WHERE idem_key = ?", (new.key,)
+                ).fetchone()
+                if row is not None:
+                    return _ticket(row)
             number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM tickets").fetchone()[0]
             ticket = opened_ticket(new, number, now)
             conn.execute(
                 """INSERT INTO tickets (number, route, contact_email, description, user_name,
                     user_aad_id, user_email, transcript, created_at, updated_at, status,
-                    assignee, conversation_reference, channel_activity_id, version)
+                    assignee, conversation_reference, channel_activity_id, version, idem_key)
                 VALUES (:number, :route, :contact_email, :description, :user_name,
                     :user_aad_id, :user_email, :transcript, :created_at, :updated_at, :status,
-                    :assignee, :conversation_reference, :channel_activity_id, :version)""",
-                _ticket_row(ticket),
+                    :assignee, :conversation_reference, :channel_activity_id, :version, :key)""",
+                {**_ticket_row(ticket), "key": new.key or None},
             )
             for kind, payload in new.deliveries:
                 self._insert_delivery(conn, number, kind, payload, now)
@@ -338,9 +350,11 @@ class SqliteStore:
         status: Status | None = None,
         assignee: str | None = None,
         channel_activity_id: str | None = None,
+        deliveries: Sequence[tuple[str, Mapping[str, Any]]] = (),
     ) -> Ticket:
         timestamp(now)
         change = TicketUpdate(status, assignee, channel_activity_id)
+        queued = [checked_delivery(kind, payload) for kind, payload in deliveries]
         number = parse_id(ticket_id)
         if number is None:
             raise KeyError(ticket_id)
@@ -355,6 +369,8 @@ class SqliteStore:
                     version = :version WHERE number = :number""",
                 _ticket_row(ticket),
             )
+            for kind, payload in queued:
+                self._insert_delivery(conn, number, kind, payload, now)
         return ticket
 
     # ------------------------------------------------------------------ deliveries
@@ -413,11 +429,17 @@ class SqliteStore:
             return self._insert_delivery(conn, number, kind, value, now)
 
     def claim_due(
-        self, now: dt.datetime, owner: str, lease: dt.timedelta, limit: int = 10
+        self,
+        now: dt.datetime,
+        owner: str,
+        lease: dt.timedelta,
+        limit: int = 10,
+        ticket_id: str | None = None,
     ) -> list[Delivery]:
         when = timestamp(now)
         checked_claim(owner, lease)
-        if limit < 1:
+        number = parse_id(ticket_id) if ticket_id is not None else None
+        if limit < 1 or (ticket_id is not None and number is None):
             return []
         claimed: list[Delivery] = []
         with self._write() as conn:
@@ -425,8 +447,9 @@ class SqliteStore:
                 """SELECT * FROM deliveries
                 WHERE done_at IS NULL AND next_attempt_at <= :now
                     AND (lease_until IS NULL OR lease_until <= :now)
+                    AND (:number IS NULL OR ticket_number = :number)
                 ORDER BY next_attempt_at, id LIMIT :limit""",
-                {"now": when, "limit": limit},
+                {"now": when, "limit": limit, "number": number},
             ).fetchall()
             for row in rows:
                 delivery = leased(_delivery(row), owner, now + lease)
