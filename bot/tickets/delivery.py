@@ -4,6 +4,12 @@ Each delivery (post to the support channel, e-mail, notify the user) is a row in
 worker claims due rows with a lease (so that two workers, or two instances, never deliver the
 same row at once), runs the sender for its kind, and marks it done, or failed with a backoff
 before the next attempt. Plain asyncio: the senders that need botbuilder live at the edge.
+
+Delivery is at least once: a delivery is marked done right after its send returns, and a send
+that was started is never cancelled (a send cannot be taken back: cancelling the wait for it
+only loses the news that it arrived, and it is sent again). A process killed between a send and
+its mark sends it again after the lease; the senders keep such repeats rare and harmless (the
+e-mail's Message-ID is the ticket's, the support channel's card is updated in place).
 """
 
 from __future__ import annotations
@@ -42,23 +48,30 @@ class DeliveryWorker:
         self.poll_seconds = poll_seconds
         self._wake = asyncio.Event()
         self._stopping = False
+        self._inflight: set[asyncio.Task[int]] = set()  # rounds a turn stopped waiting for
 
     def wake(self) -> None:
         """Look for due deliveries now (a ticket was just created)."""
         self._wake.set()
 
-    async def run_once(self) -> int:
-        """Deliver what is due; return how many deliveries succeeded."""
-        due = await asyncio.to_thread(self.store.claim_due, self.now(), self.owner, self.lease)
+    async def run_once(self, ticket_id: str | None = None) -> int:
+        """Deliver what is due (of one ticket, or of all); return how many succeeded."""
+        due = await asyncio.to_thread(
+            lambda: self.store.claim_due(self.now(), self.owner, self.lease, ticket_id=ticket_id)
+        )
         done = 0
         for delivery in due:
             done += await self._deliver(delivery)
         return done
 
     async def deliver_ticket(self, ticket_id: str, timeout: float = 5.0) -> dict[str, bool]:
-        """Try the ticket's due deliveries right away (bounded); report which kinds arrived."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.run_once(), timeout)
+        """Try this ticket's due deliveries right away (only this ticket's: a user's turn never
+        waits for other tickets), wait for them at most ``timeout`` seconds, and report which
+        kinds arrived. Sends still running then go on (see ``settle``): never cancelled."""
+        task = asyncio.create_task(self._round(ticket_id))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+        await asyncio.wait({task}, timeout=timeout)
         pending = {d.kind for d in await asyncio.to_thread(self.store.pending, ticket_id)}
         kinds = {d.kind for d in await asyncio.to_thread(self.store.deliveries, ticket_id)}
         return {kind: kind not in pending for kind in sorted(kinds)}
@@ -87,8 +100,20 @@ class DeliveryWorker:
         log.info("delivery %s (%s of %s) done", delivery.id, delivery.kind, delivery.ticket_id)
         return 1
 
+    async def _round(self, ticket_id: str) -> int:
+        try:
+            return await self.run_once(ticket_id)
+        except Exception:  # the worker tries again later: nothing is lost
+            log.exception("delivery of %s failed", ticket_id)
+            return 0
+
+    async def settle(self) -> None:
+        """Wait for the sends that turns stopped waiting for (``deliver_ticket``)."""
+        while self._inflight:
+            await asyncio.wait(set(self._inflight))
+
     async def run(self) -> None:
-        """Deliver until ``stop`` is called; an in-flight delivery is finished first."""
+        """Deliver until ``stop`` is called; in-flight deliveries are finished first."""
         while not self._stopping:
             self._wake.clear()  # before the round: a wake or a stop during it is not lost
             try:
@@ -97,6 +122,7 @@ class DeliveryWorker:
                 log.exception("delivery round failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        await self.settle()
 
     def stop(self) -> None:
         self._stopping = True

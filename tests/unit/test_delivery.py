@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 
@@ -111,7 +112,7 @@ class HeldStore:
         self.release = threading.Event()
         self.calls = 0
 
-    def claim_due(self, now, owner, lease):
+    def claim_due(self, now, owner, lease, ticket_id=None):
         self.calls += 1
         self.loop.call_soon_threadsafe(self.entered.set)
         self.release.wait(5)
@@ -144,3 +145,42 @@ async def test_a_wake_during_a_round_starts_another_round_at_once() -> None:
     assert store.calls == 2
     worker.stop()
     await asyncio.wait_for(task, 5)
+
+
+async def test_a_slow_send_is_not_cancelled_and_is_sent_once(tmp_path):
+    """A send slower than the turn waits (an SMTP server taking 7 s): the turn stops waiting
+    but the send goes on and is marked done, so it is never sent again."""
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    sent: list[str] = []
+
+    async def slow_mail(delivery, ticket) -> None:
+        await asyncio.to_thread(time.sleep, 0.4)  # a send cannot be taken back once started
+        sent.append(ticket.id)
+
+    clock = Clock()
+    worker = DeliveryWorker(store, {"email": slow_mail}, owner="w1", now=clock)
+    ticket = make_ticket(store)
+    assert await worker.deliver_ticket(ticket.id, timeout=0.05) == {"email": False}
+    await worker.settle()
+    clock.now = NOW + dt.timedelta(minutes=5)  # past the lease: anything undone is due again
+    assert await worker.run_once() == 0
+    await asyncio.sleep(0.5)  # (a cancelled send's thread would finish now)
+    assert sent == [ticket.id]
+    assert store.pending() == []
+    store.close()
+
+
+async def test_a_turn_delivers_only_its_own_ticket(tmp_path):
+    store = SqliteStore(tmp_path / "db.sqlite3")
+    sent: list[str] = []
+
+    async def mail(delivery, ticket) -> None:
+        sent.append(ticket.id)
+
+    worker = DeliveryWorker(store, {"email": mail}, owner="w1", now=Clock())
+    waiting = make_ticket(store)  # another user's ticket, due: the worker's job, not this turn's
+    mine = make_ticket(store)
+    assert await worker.deliver_ticket(mine.id) == {"email": True}
+    assert sent == [mine.id]
+    assert [d.ticket_id for d in store.pending()] == [waiting.id]
+    store.close()
