@@ -17,6 +17,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, NoReturn
@@ -60,7 +61,7 @@ from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
 from bot.teams.connector import EdgeAuthentication, Retrying
 from bot.teams.signing_keys import SigningKeysUnavailable
-from bot.teams.storage import SqliteStorage
+from bot.teams.storage import SqliteStorage, TurnLeases, save_now
 from bot.teams.support import SupportDesk
 from bot.tickets.store.contract import Store, StoreError
 from bot.tickets.store.factory import open_store
@@ -157,6 +158,8 @@ def build_bot(
     catalogue = catalogue or load_content(settings)
     assistant = Assistant(catalogue, detect) if detect else Assistant(catalogue)
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
+    # Several instances share the Blob container: a conversation's turns take a lease there.
+    leases = TurnLeases(store) if storage is None and settings.store_backend == "blob" else None
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
@@ -178,9 +181,11 @@ def build_bot(
         agents=settings.support_agents,
     )
     dialog = MainDialog(
-        conversation, RoleDialog(conversation), EscalationDialog(conversation, desk)
+        conversation,
+        RoleDialog(conversation),
+        EscalationDialog(conversation, desk, partial(save_now, conversation_state, storage)),
     )
-    bot = InteractBot(conversation, conversation_state, user_state, dialog, desk)
+    bot = InteractBot(conversation, conversation_state, user_state, dialog, desk, leases)
     return Components(
         assistant,
         conversation_state,

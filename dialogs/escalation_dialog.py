@@ -1,5 +1,12 @@
 """Escalation: confirm, collect a short description (unless the message gave one), hand over.
 
+Opening the ticket is idempotent: the dialog draws a key when it starts (kept in its state), the
+step before the hand-over saves the conversation's state with the description, and the store
+opens one ticket per key. A turn that runs again after a crash, or on a second instance, finds
+the ticket instead of opening another, and the receipt is sent from the stored ticket; a crash
+after the receipt leaves the dialog at the hand-over, so the user's next message gets the same
+receipt instead of becoming a ticket.
+
 The dialog state holds the contact's id and the user's first message; the questions are built
 again whenever they are shown. Yes and No are buttons that work in every client (plain data
 submits) and may be typed, in any language the SDK's recognizers know.
@@ -7,6 +14,7 @@ submits) and may be typed, in any language the SDK's recognizers know.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -27,7 +35,7 @@ from cards.builders import ask, card, text_block
 from cards.tickets import ticket_receipt_card
 from dialogs.ask import Ask
 from dialogs.conversation import Conversation, card_activity, turn_input
-from dialogs.ports import TicketDesk
+from dialogs.ports import SaveState, TicketDesk
 
 DESCRIBED_WORDS = 6  # a first message with this many content words already describes the problem
 ENGLISH = PromptCultureModels.English.locale
@@ -61,14 +69,17 @@ class EscalationDialog(ComponentDialog):
 
     ID = "escalation"
 
-    def __init__(self, conversation: Conversation, desk: TicketDesk) -> None:
+    def __init__(self, conversation: Conversation, desk: TicketDesk, save: SaveState) -> None:
         super().__init__(self.ID)
         self.conversation = conversation
         self.desk = desk
+        self.save = save
         self.add_dialog(Ask("escalation.confirm", self._show_confirm))
         self.add_dialog(Ask("escalation.describe", self._show_describe))
         self.add_dialog(
-            WaterfallDialog("escalation.steps", [self.confirm, self.describe, self.hand_over])
+            WaterfallDialog(
+                "escalation.steps", [self.confirm, self.describe, self.keep, self.hand_over]
+            )
         )
         self.initial_dialog_id = "escalation.steps"
 
@@ -87,6 +98,8 @@ class EscalationDialog(ComponentDialog):
         await turn_context.send_activity(texts.get("dialog.describe_problem"))
 
     async def confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
+        conversation = step.context.activity.conversation
+        step.values["key"] = f"{conversation.id if conversation else ''}|{uuid.uuid4().hex}"
         return await step.begin_dialog("escalation.confirm", {"contact": step.options["contact"]})
 
     async def describe(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -103,13 +116,26 @@ class EscalationDialog(ComponentDialog):
             return await step.next(first)
         return await step.begin_dialog("escalation.describe", {})
 
+    async def keep(self, step: WaterfallStepContext) -> DialogTurnResult:
+        """The step before the side effect: the description saved with the dialog's state, so
+        that whatever happens next, the hand-over can run again and open the same ticket."""
+        step.values["description"] = str(step.result or "") or step.options.get("text", "")
+        await self.save(step.context)
+        return await step.next(None)
+
     async def hand_over(self, step: WaterfallStepContext) -> DialogTurnResult:
-        description = str(step.result or "") or step.options.get("text", "")
+        # (Run again after a crash, ``step.result`` is the user's next message: not used.)
+        description = str(step.values.get("description") or "")
         contact = self._contact(step.options)
         transcript = await self.conversation.transcript(step.context)
         texts = self.conversation.texts(step.context)
         ticket, delivered, pending = await self.desk.open_ticket(
-            step.context, contact, description, transcript, texts.language
+            step.context,
+            contact,
+            description,
+            transcript,
+            texts.language,
+            key=str(step.values.get("key", "")),
         )
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)

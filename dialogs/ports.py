@@ -4,6 +4,7 @@ import the Teams edge."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from botbuilder.core import TurnContext
@@ -20,7 +21,14 @@ class TicketDesk(Protocol):
         description: str,
         transcript: list[Turn],
         language: str = "",
+        key: str = "",
     ) -> tuple[Ticket, list[str], list[str]]:
         """Store a ticket and try its deliveries: (ticket, delivered to, still pending);
-        ``language``: the user's, for the notices about the ticket."""
+        ``language``: the user's, for the notices about the ticket. The same ``key`` again
+        gives the ticket it opened, not a new one."""
         ...
+
+
+# Save the conversation's state now, in the middle of a turn (before a side effect that must not
+# be repeated by a turn that runs again after a crash): bot.teams.storage.save_now.
+SaveState = Callable[[TurnContext], Awaitable[None]]

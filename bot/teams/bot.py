@@ -7,6 +7,7 @@ wires them). Handlers stay thin: extract the input, run the dialog or record, se
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
 import uuid
@@ -45,7 +46,9 @@ from msrest.serialization import Model
 
 from bot.core.texts import LANGUAGES, ReplyLanguage, Texts
 from bot.core.turn import TurnInput, clean_text
+from bot.teams.storage import TurnLeases
 from bot.teams.support import SupportDesk
+from bot.tickets.store.contract import ConflictError
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
 from cards.extension import search_response
@@ -67,6 +70,7 @@ class InteractBot(TeamsActivityHandler):
         user_state: UserState,
         dialog: Dialog,
         desk: SupportDesk,
+        leases: TurnLeases | None = None,
     ) -> None:
         self.conversation = conversation
         self.desk = desk
@@ -78,6 +82,7 @@ class InteractBot(TeamsActivityHandler):
         self.dialog_id = dialog.id
         self._welcome_lock = asyncio.Lock()
         self._turn_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.leases = leases  # one turn at a time per conversation across instances too
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
@@ -89,16 +94,31 @@ class InteractBot(TeamsActivityHandler):
         lock, users = self._turn_locks.get(key, (asyncio.Lock(), 0))
         self._turn_locks[key] = (lock, users + 1)
         try:
-            async with lock:
+            async with lock, self._lease(key):
                 await super().on_turn(turn_context)
-                await self.conversation_state.save_changes(turn_context)
-                await self.user_state.save_changes(turn_context)
+                await self._save(turn_context)
         finally:
             lock, users = self._turn_locks[key]
             if users == 1:
                 del self._turn_locks[key]  # nobody waits: keep the map small
             else:
                 self._turn_locks[key] = (lock, users - 1)
+
+    def _lease(self, key: str) -> contextlib.AbstractAsyncContextManager[None]:
+        if self.leases is None or not key:
+            return contextlib.nullcontext()
+        return self.leases.hold(key)
+
+    async def _save(self, turn_context: TurnContext) -> None:
+        """Save the turn's state. Refused because another instance saved this conversation
+        meanwhile (its turn ran past the lease): that state stands, reloaded; nothing is
+        deleted and the user is not told of an error that is none."""
+        try:
+            await self.conversation_state.save_changes(turn_context)
+        except ConflictError:
+            log.warning("conversation state changed by another instance: keeping that state")
+            await self.conversation_state.load(turn_context, force=True)
+        await self.user_state.save_changes(turn_context)
 
     # ------------------------------------------------------------------ messages
 
@@ -432,6 +452,8 @@ def error_handler(
             await turn_context.send_activity(texts(turn_context).get("dialog.error", id=error_id))
         except Exception:
             log.error("could not send the apology [error %s]", error_id, exc_info=True, extra=ids)
+        if isinstance(error, ConflictError):
+            return  # another instance's save won: its state stands (never deleted)
         try:
             await conversation_state.load(turn_context)
             await conversation_state.delete(turn_context)

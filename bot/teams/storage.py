@@ -18,14 +18,21 @@ a container that others write to (``bot.tickets.store.blob``: the same state, on
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+import contextlib
+import logging
+import random
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterable, Mapping
 from typing import Any
 
-from botbuilder.core import Storage
+from botbuilder.core import BotState, Storage, TurnContext
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
-from bot.tickets.store.contract import StateStore
+from bot.tickets.store.contract import ConflictError, StateStore
+
+log = logging.getLogger("interact.storage")
 
 E_TAG = "e_tag"
 
@@ -79,3 +86,70 @@ class SqliteStorage(Storage):
         if not keys:
             return
         await asyncio.to_thread(self.store.delete_state, [str(k) for k in keys])
+
+
+async def save_now(state: BotState, storage: Storage, turn_context: TurnContext) -> None:
+    """Save ``state`` in the middle of a turn, and carry on with the eTag that write got (the
+    save at the end of the turn is then checked against it, not refused as stale)."""
+    await state.save_changes(turn_context)
+    cached = state.get_cached_state(turn_context)
+    key = state.get_storage_key(turn_context)
+    stored = (await storage.read([key])).get(key)
+    etag = stored.get(E_TAG) if isinstance(stored, Mapping) else getattr(stored, E_TAG, None)
+    if cached is not None and etag is not None:
+        cached.state[E_TAG] = etag
+        cached.hash = cached.compute_hash(cached.state)
+
+
+class TurnLeases:
+    """One turn at a time per conversation across instances: a short lease in the state store
+    (``lease/<conversation id>``), taken with a conditional write before the turn and given back
+    after it. Another instance's turn of the same conversation waits for it (the same message
+    delivered to two instances, two fast messages on two instances), then reads the state that
+    turn saved, instead of both working on the same state and one save being refused.
+
+    A lease ends by itself after ``seconds`` (an instance that died holding it); a turn that has
+    waited ``wait`` seconds goes on without it (its save is then still checked by eTag). Hosts'
+    clocks must agree (NTP) to well under ``seconds``."""
+
+    def __init__(self, store: StateStore, *, seconds: float = 15.0, wait: float = 15.0) -> None:
+        self.store = store
+        self.seconds = seconds
+        self.wait = wait
+
+    @contextlib.asynccontextmanager
+    async def hold(self, conversation_id: str) -> AsyncIterator[None]:
+        key = f"lease/{conversation_id}"
+        deadline = time.monotonic() + self.wait
+        etag: str | None = None
+        while etag is None:
+            etag = await asyncio.to_thread(self._take, key)
+            if etag is None:
+                if time.monotonic() > deadline:
+                    log.warning("turn of a conversation held elsewhere: going on without lease")
+                    break
+                await asyncio.sleep(random.uniform(0.02, 0.1))
+        try:
+            yield
+        finally:
+            if etag is not None:
+                await asyncio.to_thread(self._give_back, key, etag)
+
+    def _take(self, key: str) -> str | None:
+        """The lease's eTag if it was free and is now ours, else None."""
+        now = time.time()
+        held = self.store.read_state([key]).get(key)
+        if held is not None and float(held[0].get("until") or 0) > now:
+            return None
+        # A key that does not exist is written whatever the eTag, but only while it does not:
+        # of two instances taking a free lease at once, one is refused.
+        etag = held[1] if held is not None else "absent"
+        lease = {"owner": uuid.uuid4().hex, "until": now + self.seconds}
+        try:
+            return self.store.write_state({key: (lease, etag)})[key]
+        except ConflictError:
+            return None
+
+    def _give_back(self, key: str, etag: str) -> None:
+        with contextlib.suppress(ConflictError):  # ran out and taken by another: theirs now
+            self.store.write_state({key: ({"owner": "", "until": 0}, etag)})

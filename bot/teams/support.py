@@ -31,7 +31,7 @@ from bot.core.texts import TextBook, Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, Ticket, Turn
-from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore
+from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore, TicketUpdate
 from cards.tickets import TicketAction, ticket_card, ticket_update_text
 from dialogs.conversation import card_activity
 
@@ -149,10 +149,12 @@ class SupportDesk:
         description: str,
         transcript: list[Turn],
         language: str = "",
+        key: str = "",
     ) -> tuple[Ticket, list[str], list[str]]:
-        """Store a ticket and try its deliveries now: (ticket, delivered to, still pending).
-        ``language``: the user's reply language, in which the notices about the ticket are
-        written (kept as the locale of the reference the bot writes to the user with)."""
+        """Store a ticket (or, for a ``key`` seen before, find the one it opened) and try its
+        deliveries now: (ticket, delivered to, still pending). ``language``: the user's reply
+        language, in which the notices about the ticket are written (kept as the locale of the
+        reference the bot writes to the user with)."""
         activity = turn_context.activity
         user = activity.from_property
         email = await self._user_email(turn_context)
@@ -172,9 +174,10 @@ class SupportDesk:
             transcript=transcript,
             conversation_reference=reference,
             deliveries=deliveries,
+            key=key,
         )
         ticket = await asyncio.to_thread(self.store.create_ticket, new, self.now())
-        log.info("ticket %s opened (route %s)", ticket.id, ticket.route)
+        log.info("ticket %s opened (route %s)", ticket.id, ticket.route)  # or found by its key
         arrived = await self.worker.deliver_ticket(ticket.id)
         where = {k: self.texts.get(WHERE[k], email=contact.email) for k in arrived}
         delivered = [where[k] for k, ok in arrived.items() if ok]
@@ -227,17 +230,21 @@ class SupportDesk:
         posted: list[str] = []
 
         async def post(turn_context: TurnContext) -> None:
-            response = await turn_context.send_activity(
-                card_activity(ticket_card(ticket, self.texts))
-            )
+            card = card_activity(ticket_card(ticket, self.texts))
+            if ticket.channel_activity_id:  # posted before, its delivery not marked: update it
+                card.id = ticket.channel_activity_id
+                await turn_context.update_activity(card)
+                return
+            response = await turn_context.send_activity(card)
             posted.append(response.id if response and response.id else "")
 
         await self._proactive(channel.reference, post)
-        await asyncio.to_thread(
-            lambda: self.store.update_ticket(
-                ticket.id, now=self.now(), channel_activity_id=(posted or [""])[0] or None
+        if posted and posted[0]:
+            await asyncio.to_thread(
+                lambda: self.store.update_ticket(
+                    ticket.id, now=self.now(), channel_activity_id=posted[0]
+                )
             )
-        )
 
     async def notify(self, delivery: Delivery, ticket: Ticket) -> None:
         text = str(
@@ -349,28 +356,25 @@ class SupportDesk:
         current = await asyncio.to_thread(self.store.get_ticket, action.ticket_id)
         if current is None:
             raise LookupError(f"unknown ticket: {action.ticket_id}")
+        now = self.now()
+        # The user's notice is queued in the same write as the change: both or neither.
+        changed = TicketUpdate(status=action.status, assignee=who).apply(current, now=now)
+        notice = ("notify", {"text": ticket_update_text(changed, self.user_texts(changed))})
         try:
             ticket = await asyncio.to_thread(
                 lambda: self.store.update_ticket(
                     action.ticket_id,
-                    now=self.now(),
+                    now=now,
                     expected_version=action.version,
                     status=action.status,
                     assignee=who,
+                    deliveries=[notice],
                 )
             )
         except ConflictError:
             # Someone else pressed first: show them the card as it is now, change nothing.
             ticket = current
         else:
-            await asyncio.to_thread(
-                lambda: self.store.enqueue(
-                    ticket.id,
-                    "notify",
-                    {"text": ticket_update_text(ticket, self.user_texts(ticket))},
-                    self.now(),
-                )
-            )
             self.worker.wake()
         card = ticket_card(ticket, self.texts)
         reply_to = turn_context.activity.reply_to_id

@@ -96,3 +96,20 @@ async def test_a_conversation_and_a_ticket_move_between_instances(
     assert store_a.pending() == []
     deliveries = store_a.deliveries("SUP-0001")
     assert [(d.kind, d.done) for d in deliveries] == [("channel", True), ("notify", True)]
+
+
+async def test_one_message_on_two_instances_at_once_opens_one_ticket(instances, connector) -> None:
+    """The same description reaches both instances at the same moment (a retried delivery, no
+    sticky sessions): one ticket, no apology, and the conversation's state is kept."""
+    a, b = instances
+    await say(a, connector, "I can't log in")
+    await say(b, connector, "yes")
+    description = "The activation mail never arrives, even after three tries"
+    await asyncio.gather(say(a, connector, description), say(b, connector, description))
+
+    store = a.server.app[DESK].store
+    assert [t.id for t in store.list_tickets()] == ["SUP-0001"]
+    assert not any("went wrong" in t.lower() for t in texts(connector))
+    await say(b, connector, "which team for controllers?")  # the conversation goes on
+    assert "went wrong" not in str(connector.sent[-1]).lower()
+    assert [t.id for t in store.list_tickets()] == ["SUP-0001"]

@@ -224,3 +224,43 @@ def test_staff_lists_come_from_the_environment() -> None:
     settings = Settings.from_env({"SUPPORT_ADMINS": " AAD-A , ", "SUPPORT_AGENTS": "b,c"})
     assert settings.support_admins == {"aad-a"} and settings.support_agents == {"b", "c"}
     assert Settings.from_env({}).support_admins == frozenset()
+
+
+class CrashOnEnqueue:
+    """The store, as seen by a process that dies if it writes a delivery on its own."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+
+    def enqueue(self, *args, **kw):
+        raise RuntimeError("killed between two writes")
+
+    def __getattr__(self, name):
+        return getattr(self.store, name)
+
+
+async def test_assign_and_the_users_notice_are_one_write(client, connector) -> None:
+    """A process dying right after the assignment is written must not lose the user's notice
+    (a retried press is refused as stale, so a notice lost then is lost for good)."""
+    data = await ticket_in_channel(client, connector)
+    desk = client.server.app[DESK]
+    desk.store = CrashOnEnqueue(desk.store)
+    await client.post("/api/messages", json=assign_invoke(connector, data, None))
+    store = desk.store.store
+    assert store.get_ticket("SUP-0001").status == "assigned"
+    assert [d.kind for d in store.deliveries("SUP-0001")][-1] == "notify"
+
+
+async def test_a_channel_post_sent_again_updates_the_card_in_place(client, connector) -> None:
+    """Delivery is at least once: a channel post sent again (its mark as done was lost) updates
+    the card already in the channel instead of posting a second one."""
+    await ticket_in_channel(client, connector)
+    desk = client.server.app[DESK]
+    assert len(posted_to(connector, "19:support@thread.tacv2")) == 1
+    ticket = desk.store.get_ticket("SUP-0001")
+    assert ticket.channel_activity_id
+    desk.store.enqueue(ticket.id, "channel", {}, dt.datetime.now(dt.UTC))  # the lost mark
+    desk.worker.wake()
+    await wait_for(lambda: not desk.store.pending(ticket.id))
+    assert len(posted_to(connector, "19:support@thread.tacv2")) == 1
+    assert connector.updated[-1]["_path"].endswith(f"/activities/{ticket.channel_activity_id}")
