@@ -11,5 +11,13 @@ validator="${VALIDATE_MANIFEST:-../shared/tools/validate/validate_manifest.sh}"
 
 # The Python checks (ids, icons, referenced files) run here; the schema check runs below.
 "$py" -m bot package --app-id "$dummy_bot_id" --out "$out" --no-schema
-echo "ci_package: $validator --strict $out"
-bash "$validator" --strict "$out"
+# Strict: any warning fails, except the validator's own limitation: it cannot compile Teams'
+# localization schema (a pattern JavaScript refuses); the Python checks above cover the language
+# files (bot/packaging/package.py: language_problems).
+echo "ci_package: $validator $out (warnings fail, but for the localization schema's)"
+report=$(bash "$validator" "$out") || { echo "$report"; exit 1; }
+echo "$report"
+if echo "$report" | grep '^WARN' | grep -v 'localization schema did not compile'; then
+  echo "ci_package: warnings above" >&2
+  exit 1
+fi

@@ -297,20 +297,34 @@ def icon_files(manifest: Mapping[str, Any]) -> dict[str, str]:
     return files  # type: ignore[return-value]
 
 
+def language_files(manifest: Mapping[str, Any]) -> dict[str, str]:
+    """The translation file of each additional language (``localizationInfo``): tag -> file."""
+    info = manifest.get("localizationInfo")
+    languages = info.get("additionalLanguages", []) if isinstance(info, dict) else []
+    return {
+        str(lang.get("languageTag")): str(lang.get("file"))
+        for lang in languages
+        if isinstance(lang, dict)
+    }
+
+
 def write_package(
     manifest: Mapping[str, Any], out: Path = DEFAULT_OUT, *, source_dir: Path = MANIFEST_DIR
 ) -> Path:
-    """Write the zip: manifest.json plus the files it references (from ``source_dir``)."""
+    """Write the zip: manifest.json plus the files it references (from ``source_dir``): the
+    icons and each language's translation of the manifest's texts."""
     entries = {
         "manifest.json": (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
     }
-    for name in icon_files(manifest).values():
+    for name in [*icon_files(manifest).values(), *language_files(manifest).values()]:
         path = source_dir / name
         if not path.is_file():
-            raise PackageError(
-                f"{path} is referenced by the manifest but missing "
-                "(python manifest/make_icons.py draws the icons)"
+            hint = (
+                "python manifest/make_icons.py draws the icons"
+                if name.endswith(".png")
+                else ("each language of localizationInfo needs its file in manifest/")
             )
+            raise PackageError(f"{path} is referenced by the manifest but missing ({hint})")
         entries[name] = path.read_bytes()
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
@@ -353,27 +367,83 @@ def check_package(path: Path) -> list[str]:
             for b in bot_ids
             if not is_guid(str(b))
         ]
-        try:
-            files = icon_files(manifest)
-        except PackageError as exc:
-            return [*problems, f"manifest.json: {exc}"]
-        for key, name in files.items():
+        for tag, name in language_files(manifest).items():
             if name not in names:
-                problems.append(f"icons.{key}: {name} is not in the package")
-                continue
-            try:
-                png = read_png(zf.read(name))
-            except ValueError as exc:
-                problems.append(f"icons.{key}: {name} is not a valid PNG ({exc})")
-                continue
-            size = ICON_SIZES[key]
-            if (png.width, png.height) != (size, size):
-                problems.append(
-                    f"icons.{key}: {name} must be {size}x{size}, not {png.width}x{png.height}"
-                )
-            elif key == "outline":
-                problems += _outline_problems(name, png)
-        return problems
+                problems.append(f"localizationInfo {tag}: {name} is not in the package")
+            else:
+                problems += language_problems(name, zf.read(name), manifest)
+        return problems + _icon_problems(zf, manifest)
+
+
+# The texts a language file translates besides the manifest's own paths, and Teams' limits.
+LANGUAGE_LIMITS = {"name.short": 30, "name.full": 100, "description.short": 80}
+LANGUAGE_LIMIT = 4000
+# validate_manifest.sh warns that it cannot compile Teams' localization schema (a pattern
+# JavaScript's regular expressions refuse); ``language_problems`` checks the files instead.
+VALIDATOR_LIMITATION = "localization schema did not compile"
+_PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _manifest_text(manifest: Mapping[str, Any], path: str) -> object:
+    """The value at a localization key's path (``bots[0].commandLists[1].commands[2].title``)."""
+    node: object = manifest
+    for name, index in _PATH_PART.findall(path):
+        if name and isinstance(node, Mapping):
+            node = node.get(name)
+        elif index and isinstance(node, list) and int(index) < len(node):
+            node = node[int(index)]
+        else:
+            return None
+    return node
+
+
+def language_problems(name: str, data: bytes, manifest: Mapping[str, Any]) -> list[str]:
+    """A language file must be a JSON object of texts, each translating a text the manifest has
+    (names, descriptions, commands ...) within Teams' length limits."""
+    try:
+        strings = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return [f"{name}: not valid JSON ({exc})"]
+    if not isinstance(strings, dict):
+        return [f"{name}: must be a JSON object of texts"]
+    problems = []
+    for key, text in strings.items():
+        if key == "$schema":
+            continue
+        limit = LANGUAGE_LIMITS.get(key, LANGUAGE_LIMIT)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(f"{name}: {key} must be a non-empty text")
+        elif len(text) > limit:
+            problems.append(f"{name}: {key} is longer than {limit} characters")
+        elif not isinstance(_manifest_text(manifest, key), str):
+            problems.append(f"{name}: {key} translates nothing in the manifest")
+    return problems
+
+
+def _icon_problems(zf: zipfile.ZipFile, manifest: Mapping[str, Any]) -> list[str]:
+    try:
+        files = icon_files(manifest)
+    except PackageError as exc:
+        return [f"manifest.json: {exc}"]
+    problems: list[str] = []
+    names = set(zf.namelist())
+    for key, name in files.items():
+        if name not in names:
+            problems.append(f"icons.{key}: {name} is not in the package")
+            continue
+        try:
+            png = read_png(zf.read(name))
+        except ValueError as exc:
+            problems.append(f"icons.{key}: {name} is not a valid PNG ({exc})")
+            continue
+        size = ICON_SIZES[key]
+        if (png.width, png.height) != (size, size):
+            problems.append(
+                f"icons.{key}: {name} must be {size}x{size}, not {png.width}x{png.height}"
+            )
+        elif key == "outline":
+            problems += _outline_problems(name, png)
+    return problems
 
 
 # --------------------------------------------------------------------------- build + validate
