@@ -93,6 +93,19 @@ def test_every_listed_command_is_understood_by_the_bot() -> None:
         assert str(assistant.respond(command, today).answer.intent) in intents, command
 
 
+@pytest.mark.parametrize("language", ["de", "fr", "it", "es"])
+def test_every_translated_command_is_understood_as_in_english(language) -> None:
+    assistant = load_assistant(Settings())
+    today = dt.date(2026, 1, 15)
+    strings = json.loads((package.MANIFEST_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    for j, command in enumerate(COMMANDS):
+        title = strings[f"bots[0].commandLists[0].commands[{j}].title"]
+        english = {"which team should I join?": {"clarify", "recommend"}}.get(command) or {
+            str(assistant.respond(command, today).answer.intent)
+        }
+        assert str(assistant.respond(title, today).answer.intent) in english, (command, title)
+
+
 def test_the_message_extension_searches_communities() -> None:
     (extension,) = package.load_template()["composeExtensions"]
     (command,) = extension["commands"]
