@@ -47,6 +47,8 @@ def data(tmp_path: Path) -> Path:
         ("en", "ok", "pl-PL", ReplyLanguage("en")),  # a locale the bot does not speak
         ("en", "which team is for auditors?", "fr-FR", ReplyLanguage("en")),
         ("other", "Jestem audytorem, gdzie mam dołączyć?", "pl-PL", ReplyLanguage("en", True)),
+        ("other", "ja", "de-DE", ReplyLanguage("de")),  # short: the detector may be wrong
+        ("other", "tak", "pl-PL", ReplyLanguage("en")),
     ],
 )
 def test_the_reply_language(detected, text, locale, expected) -> None:
