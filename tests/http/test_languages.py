@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from tests.support.cards import actions
 from tests.support.connector import activity, replies_text
+from tests.support.http import (
+    assign_invoke,
+    choose_channel,
+    posted_to,
+    say,
+    start_app,
+    wait_for,
+)
 
 
 async def test_a_short_message_with_a_french_locale_gets_french(client, connector) -> None:
@@ -16,3 +25,34 @@ async def test_a_short_message_with_a_polish_locale_gets_english(client, connect
     resp = await client.post("/api/messages", json=activity(connector, "ok", locale="pl-PL"))
     assert resp.status in (200, 201)
     assert "Try one of these" in replies_text(connector) or "Sorry" in replies_text(connector)
+
+
+def french(text: str) -> str:
+    """A stand-in for the language detector (the real one is the understanding's)."""
+    words = set(text.lower().split())
+    return "fr" if words & {"parler", "une", "personne", "je", "oui"} else "en"
+
+
+async def test_the_notice_about_a_ticket_is_in_the_users_language(
+    settings, catalogue, connector
+) -> None:
+    client = await start_app(settings, catalogue, detect=french)
+    try:
+        await choose_channel(client, connector)
+        await say(client, connector, "Je voudrais parler à une personne")
+        await say(client, connector, "oui")
+        await say(client, connector, "Je ne trouve pas le groupe de travail sur les indicateurs")
+        receipt = replies_text(connector)
+        assert "Votre demande SUP-0001" in receipt, receipt
+        card = posted_to(connector, "19:support@thread.tacv2")[-1]["attachments"][0]
+        assign = next(a for a in actions(card["content"]) if a.get("verb") == "ticket.assign")
+        staff_view = str(card["content"])
+        assert "Assign to me" in staff_view  # the support channel reads English
+        resp = await client.post(
+            "/api/messages", json=assign_invoke(connector, assign["data"], "sent-2")
+        )
+        assert resp.status == 200
+        taken = "Votre demande SUP-0001 a été prise en charge par Sam Support."
+        await wait_for(lambda: any(taken in (s.get("text") or "") for s in connector.sent))
+    finally:
+        await client.close()
