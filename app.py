@@ -77,7 +77,7 @@ ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsActivityHandler)
 DESK = web.AppKey("desk", SupportDesk)
 WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
-ALLOWED_TENANTS = web.AppKey("allowed_tenants", frozenset)
+ALLOWED_TENANTS: web.AppKey[frozenset[str]] = web.AppKey("allowed_tenants", frozenset)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
 AUTH_REQUIRED = web.AppKey("auth_required", bool)  # an app id is set: tokens are checked
@@ -489,7 +489,8 @@ def _guard(
             "or to the Bot Framework",
         )
     tenants = activity_tenants(body)
-    if not tenant_allowed(tenants, app[ALLOWED_TENANTS]):
+    allowed = app[ALLOWED_TENANTS]
+    if not tenant_allowed(tenants, allowed):
         log.info("activity ignored: tenant %s is not in ALLOWED_TENANTS", sorted(tenants))
         return web.Response(status=202)
     return None

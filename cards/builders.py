@@ -426,8 +426,8 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
         links.extend(_choices([choice(texts, "list_all")]))
     body.extend(action_rows(links, spacing="Medium"))
     if answer.choices:
-        kind = str(answer.intent)
-        label = f"card.choices_{kind}" if kind in ("faq", "greeting", "clarify") else ""
+        intent = str(answer.intent)
+        label = f"card.choices_{intent}" if intent in ("faq", "greeting", "clarify") else ""
         body.append(
             subtle(texts.get(label or "card.choices_other"), spacing="Medium", size="Small")
         )

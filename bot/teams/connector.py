@@ -61,7 +61,7 @@ from botframework.connector.auth import (
 )
 from botframework.connector.skills import BotFrameworkClient
 from msrest.exceptions import ClientRequestError, DeserializationError, SerializationError
-from msrest.pipeline import AsyncHTTPPolicy, AsyncPipeline, Request, Response
+from msrest.pipeline import AsyncHTTPPolicy, AsyncHTTPSender, AsyncPipeline, Request, Response
 from msrest.pipeline.async_requests import AsyncPipelineRequestsHTTPSender
 from msrest.pipeline.universal import RawDeserializer
 from msrest.serialization import (
@@ -139,7 +139,7 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
 
 
-class EdgeRetry(AsyncHTTPPolicy):  # type: ignore[misc]
+class EdgeRetry(AsyncHTTPPolicy):
     """Retries in the event loop (no thread sleeps), within the budget: an msrest pipeline
     policy."""
 
@@ -154,7 +154,7 @@ class EdgeRetry(AsyncHTTPPolicy):  # type: ignore[misc]
         while True:
             retry += 1
             try:
-                response = await self.next.send(request, **kwargs)
+                response = await _next(self).send(request, **kwargs)
             except ClientRequestError as exc:
                 failed = isinstance(exc.inner_exception, requests.ConnectionError)
                 if not failed or retry > plan.retries:
@@ -191,12 +191,19 @@ class EdgeRetry(AsyncHTTPPolicy):  # type: ignore[misc]
             await plan.sleep(wait)
 
 
+def _next(policy: AsyncHTTPPolicy) -> AsyncHTTPPolicy | AsyncHTTPSender:
+    """The policy's next step: the pipeline sets it when it is built."""
+    if policy.next is None:
+        raise RuntimeError(f"{type(policy).__name__} is not in a pipeline")
+    return policy.next
+
+
 def _path(request: ClientRequest) -> str:
     """The request's path, without the host: enough to tell which conversation."""
     return str(request.url).split("/v3/", 1)[-1][:200]
 
 
-class PooledCredentials(AsyncHTTPPolicy):  # type: ignore[misc]
+class PooledCredentials(AsyncHTTPPolicy):
     """msrest's credentials policy, with the token fetch (MSAL: blocking, network) in the
     pool instead of the event loop."""
 
@@ -206,18 +213,23 @@ class PooledCredentials(AsyncHTTPPolicy):  # type: ignore[misc]
         self.pool = pool
 
     async def send(self, request: Request, **kwargs: Any) -> Response:
+        if request.context is None:
+            raise ValueError("a request without its pipeline context")
         await self.pool.run(self.credentials.signed_session, request.context.session)
-        return await self.next.send(request, **kwargs)
+        return await _next(self).send(request, **kwargs)
 
 
-class PooledSender(AsyncRequestsHTTPSender):  # type: ignore[misc]
+class PooledSender(AsyncRequestsHTTPSender):
     """msrest's requests sender, run in the connector's own pool, not the default executor."""
 
     def __init__(self, config: Any, pool: Pool) -> None:
         super().__init__(config)
         self.pool = pool
 
-    async def send(self, request: ClientRequest, **kwargs: Any) -> AsyncRequestsClientResponse:
+    # msrest's own AsyncRequestsHTTPSender overrides the blocking send with a coroutine too
+    async def send(  # type: ignore[override]
+        self, request: ClientRequest, **kwargs: Any
+    ) -> AsyncRequestsClientResponse:
         options = self._configure_send(request, **kwargs)
         session = options.pop("session", self.session)
         try:
@@ -247,7 +259,8 @@ class RetryPolicy(ClientRetryPolicy):
     def __init__(self, retry: Retry | None = None) -> None:  # no super(): that is the cost
         self.policy = retry or NO_RETRY
 
-    @property
+    # msrest declares an int attribute; urllib3's backoff_max is a float
+    @property  # type: ignore[override]
     def max_backoff(self) -> float:  # msrest reads BACKOFF_MAX, gone in urllib3 2
         return self.policy.backoff_max
 

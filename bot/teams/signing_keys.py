@@ -127,4 +127,4 @@ class SigningKeys(_OpenIdMetadata):
 def install() -> None:
     """botbuilder builds ``SigningKeys`` where it built ``_OpenIdMetadata`` (its name is looked
     up when a metadata URL is first used). Idempotent; called by the composition root."""
-    jwt_token_extractor._OpenIdMetadata = SigningKeys  # type: ignore[misc]
+    jwt_token_extractor._OpenIdMetadata = SigningKeys
