@@ -136,12 +136,12 @@ def open_url(title: str, url: str, *, primary: bool = False) -> Element:
 
 
 def ask(title: str, text: str, language: str = "") -> Element:
-    """A button that sends ``text`` as if the user typed it (messageBack); ``language``: the
-    card's, in which the bot answers the click."""
-    data: dict[str, Any] = {
-        "msteams": {"type": "messageBack", "text": text, "displayText": text},
-        "ask": text,
-    }
+    """A button that sends ``text`` as if the user typed it: plain data, which every client
+    sends as a message with that value and no text (Teams and the Agents Playground alike; a
+    ``msteams`` messageBack object fails in the Playground). The bot reads it as the turn's text
+    and replaces the clicked card with what was asked, so the click stays visible.
+    ``language``: the card's, in which the bot answers the click."""
+    data: dict[str, Any] = {"ask": text}
     if language:
         data["lang"] = language
     return {"type": "Action.Submit", "title": title, "data": data}

@@ -41,6 +41,7 @@ from cards.builders import (
 
 ASSIGN_VERB = "ticket.assign"
 RESOLVE_VERB = "ticket.resolve"
+TICKET_ACTION = "ticket"  # the ``action`` of the Action.Submit fallback's data
 TRANSCRIPT_TURNS = 6  # the last turns of the conversation a ticket card shows
 TURN_LIMIT = 200  # characters of one turn
 WORD_LIMIT = 40  # characters of one word in a turn (a TextRun does not break long words)
@@ -179,14 +180,18 @@ def _status_label(status: Status, texts: Texts) -> Element:
 
 
 def _execute(title: str, verb: str, ticket: Ticket, *, primary: bool = False) -> Element:
-    action: Element = {
-        "type": "Action.Execute",
+    """A universal action (``Action.Execute``), with an ``Action.Submit`` fallback for clients
+    without universal actions: it sends the same verb and data as a message."""
+    data = {"ticket": ticket.id, "version": ticket.version}
+    action: Element = {"type": "Action.Execute", "title": title, "verb": verb, "data": data}
+    fallback: Element = {
+        "type": "Action.Submit",
         "title": title,
-        "verb": verb,
-        "data": {"ticket": ticket.id, "version": ticket.version},
+        "data": {"action": TICKET_ACTION, "verb": verb, **data},
     }
     if primary:
-        action["style"] = "positive"
+        action["style"] = fallback["style"] = "positive"
+    action["fallback"] = fallback
     return action
 
 

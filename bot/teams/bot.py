@@ -52,7 +52,7 @@ from bot.tickets.store.contract import ConflictError
 from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
 from cards.escalation import offer_person_card
 from cards.extension import search_response
-from cards.tickets import read_ticket_action
+from cards.tickets import TICKET_ACTION, read_ticket_action
 from dialogs.conversation import TURN_INPUT, Conversation, card_activity
 
 log = logging.getLogger("interact.bot")
@@ -128,6 +128,9 @@ class InteractBot(TeamsActivityHandler):
         if value.get("action") == "feedback":
             await self._feedback(turn_context, value)
             return
+        if value.get("action") == TICKET_ACTION:  # a ticket card's Action.Submit fallback
+            await self._ticket_action(turn_context, value)
+            return
         turn = self.turn_input(activity)
         if turn.command == "support_channel":
             await turn_context.send_activity(await self.desk.use_channel(turn_context))
@@ -158,6 +161,17 @@ class InteractBot(TeamsActivityHandler):
             locale=locale,
             language=language,
         )
+
+    async def _ticket_action(self, turn_context: TurnContext, value: dict[str, Any]) -> None:
+        """ "Assign to me" / "Resolve" from a client without universal actions: the same as the
+        invoke; the desk updates the card for everyone."""
+        try:
+            action = read_ticket_action(value.get("verb"), value)
+            await self.desk.on_action(turn_context, action)
+        except PermissionError as exc:  # its message is the desk's text for the user
+            await turn_context.send_activity(str(exc))
+        except (ValueError, LookupError):
+            await turn_context.send_activity(self.texts.get("dialog.unknown_button"))
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
         dialog_context = await self.dialogs.create_context(turn_context)

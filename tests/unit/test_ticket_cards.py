@@ -19,6 +19,7 @@ from cards.tickets import (
     DESCRIPTION_LIMIT,
     MAIL_URL_LIMIT,
     RESOLVE_VERB,
+    TICKET_ACTION,
     TRANSCRIPT_TURNS,
     TURN_LIMIT,
     WORD_LIMIT,
@@ -164,10 +165,23 @@ def test_open_ticket_offers_assign_then_resolve():
     assert ASSIGN_VERB == "ticket.assign" and RESOLVE_VERB == "ticket.resolve"
     assert all(b["data"] == {"ticket": "SUP-0042", "version": 3} for b in buttons)
     assert buttons[0]["style"] == "positive" and "style" not in buttons[1]
-    assert actions(doc) == buttons  # nothing else to click
+    # nothing else to click: each button and its fallback for clients without universal actions
+    assert actions(doc) == [a for b in buttons for a in (b, b["fallback"])]
     lines = card_text(doc)
     assert lines[0] == "SUP-0042" and lines[1] == "OPEN"
     assert "Assigned to:" not in text(doc)
+
+
+@pytest.mark.parametrize("status", [Status.OPEN, Status.ASSIGNED])
+def test_every_ticket_button_has_an_action_submit_fallback(status):
+    for button in executes(ticket_card(make(status), TEXTS)):
+        fallback = button["fallback"]
+        assert fallback["type"] == "Action.Submit" and fallback["title"] == button["title"]
+        assert fallback["data"] == {
+            "action": TICKET_ACTION,
+            "verb": button["verb"],
+            **button["data"],
+        }
 
 
 def test_assigned_ticket_offers_resolve_then_take_over():
