@@ -33,7 +33,10 @@ def message(card: dict[str, Any], summary: str = "") -> dict[str, Any]:
 
 
 def render(answer: Answer, catalogue: Catalogue) -> list[dict[str, Any]]:
-    """The message activities for an answer: one Adaptive Card, with the text as its summary."""
+    """The message activities for an answer: one Adaptive Card, with the text as its summary
+    (small talk is a plain text message)."""
+    if answer.kind == Kind.SMALL_TALK:
+        return [{"type": "message", "text": answer.text}]
     return [message(answer_card(answer, catalogue, answer_key(answer)), answer.text)]
 
 

@@ -104,7 +104,8 @@ class Conversation:
         reply = self.assistant.respond(text, self.today(), context, self.language(turn_context))
         answer = reply.answer
         fell_back = answer.intent == Intent.FALLBACK
-        profile["fallbacks"] = int(profile.get("fallbacks", 0)) + 1 if fell_back else 0
+        if answer.intent != Intent.SMALL_TALK:  # "thanks" neither counts nor resets
+            profile["fallbacks"] = int(profile.get("fallbacks", 0)) + 1 if fell_back else 0
         await self.remember(turn_context, "user", text)
         await self.remember(turn_context, "bot", answer.text)
         if answer.roles:

@@ -65,6 +65,7 @@ class Kind(StrEnum):
     WORKING_GROUPS = "working_groups"
     CONTACT = "contact"  # a person at Interact
     MESSAGE = "message"  # a text with choices (greeting, help, clarify, fallback, refusals only)
+    SMALL_TALK = "small_talk"  # a short friendly text, no card
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ class Answerer:
             Intent.LIST: self._list,
             Intent.ESCALATE: self._escalate,
             Intent.GREETING: self._greeting,
+            Intent.SMALL_TALK: self._small_talk,
             Intent.HELP: self._help,
             Intent.CLARIFY: self._clarify,
             Intent.FALLBACK: self._fallback,
@@ -289,6 +291,17 @@ class Answerer:
             intent=Intent.GREETING,
             text=self.texts.get("answer.greeting"),
             choices=role_choices(self.catalogue, self.texts),
+            roles=u.roles,
+        )
+
+    def _small_talk(self, u: Understanding, today: dt.date) -> Answer:
+        """Thanks, ok, bye: a short friendly reply (never the welcome, never "can't help")."""
+        said = next((c for c in ("thanks", "bye") if c in u.cues), "acknowledge")
+        return Answer(
+            query=u.text,
+            intent=Intent.SMALL_TALK,
+            text=self.texts.get(f"small_talk.{said}"),
+            kind=Kind.SMALL_TALK,
             roles=u.roles,
         )
 

@@ -33,6 +33,8 @@ FILES = (
 INTENT_PHRASE_KINDS = (
     "greeting",
     "thanks",
+    "bye",
+    "acknowledge",
     "help",
     "list",
     "working_groups",
@@ -44,6 +46,7 @@ INTENT_PHRASE_KINDS = (
     "support_channel",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
+SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
 LINK_NAMES = ("register", "all_communities")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
@@ -808,7 +811,7 @@ def _load_intents(
     out = []
     for kind in INTENT_PHRASE_KINDS:
         reader.entry = kind
-        out.append((kind, reader.terms(kind, required=True)))
+        out.append((kind, reader.terms(kind, required=kind not in SMALL_TALK_KINDS)))
     return tuple(out)
 
 

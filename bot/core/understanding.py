@@ -28,6 +28,8 @@ from bot.core.text import STOPWORDS, tokens
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 COMMANDS = ("cancel", "help", "support_channel")
+SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
+SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
 MIN_SCORE = 1.0  # evidence a community needs before it is recommended
 KEEP_RATIO = 0.5  # further recommendations need at least this share of the best one's score
@@ -52,6 +54,7 @@ class Intent(StrEnum):
     LIST = "list"
     ESCALATE = "escalate"
     GREETING = "greeting"
+    SMALL_TALK = "small_talk"  # thanks, ok, bye: a short friendly reply
     HELP = "help"
     CLARIFY = "clarify"
     FALLBACK = "fallback"
@@ -535,8 +538,10 @@ class Understander:
             return replace(u, intent=Intent.FAQ)
         if "help" in cues or "cancel" in cues:
             return replace(u, intent=Intent.HELP)
-        if "greeting" in cues or "thanks" in cues:
+        if "greeting" in cues:
             return replace(u, intent=Intent.GREETING)
+        if cues & SMALL_TALK and len(tokens(u.text)) <= SMALL_TALK_WORDS:
+            return replace(u, intent=Intent.SMALL_TALK)
         if "join" in cues or u.roles or u.topics or "subteams" in cues:
             return replace(u, intent=Intent.CLARIFY)
         return replace(u, intent=Intent.FALLBACK, offer_person=context.fallbacks >= 1)
