@@ -5,11 +5,19 @@ from __future__ import annotations
 
 from app import DESK
 from tests.support.cards import actions
-from tests.support.http import CHANNEL, activity, open_ticket, posted_to, say, wait_for
+from tests.support.http import (
+    AGENT,
+    IN_CHANNEL,
+    activity,
+    choose_channel,
+    open_ticket,
+    posted_to,
+    wait_for,
+)
 
 
 async def test_the_ticket_card_fallback_assigns_like_the_invoke(client, connector) -> None:
-    await say(client, connector, "use this channel for support", conversation=CHANNEL)
+    await choose_channel(client, connector)
     await open_ticket(client, connector)
     card = posted_to(connector, "19:support@thread.tacv2")[-1]["attachments"][0]["content"]
     execute = next(a for a in actions(card) if a.get("verb") == "ticket.assign")
@@ -20,9 +28,8 @@ async def test_the_ticket_card_fallback_assigns_like_the_invoke(client, connecto
         connector,
         None,
         value=fallback["data"],
-        conversation=CHANNEL,
         replyToId="sent-2",
-        **{"from": {"id": "29:agent", "name": "Sam Support", "aadObjectId": "aad-sam"}},
+        **{**IN_CHANNEL, "from": AGENT},
     )
     resp = await client.post("/api/messages", json=click)
     assert resp.status in (200, 201), await resp.text()
@@ -33,11 +40,22 @@ async def test_the_ticket_card_fallback_assigns_like_the_invoke(client, connecto
 
 
 async def test_a_stale_ticket_button_gets_a_clear_answer(client, connector) -> None:
+    await choose_channel(client, connector)
     data = {"action": "ticket", "verb": "ticket.assign", "ticket": "SUP-0404", "version": 1}
-    click = activity(connector, None, value=data, conversation=CHANNEL)
+    click = activity(connector, None, value=data, **{**IN_CHANNEL, "from": AGENT})
     resp = await client.post("/api/messages", json=click)
     assert resp.status in (200, 201)
     assert "did not understand that button" in connector.sent[-1]["text"]
+
+
+async def test_the_fallback_refuses_a_user_who_is_not_staff(client, connector) -> None:
+    await choose_channel(client, connector)
+    await open_ticket(client, connector)
+    data = {"action": "ticket", "verb": "ticket.assign", "ticket": "SUP-0001", "version": 1}
+    resp = await client.post("/api/messages", json=activity(connector, None, value=data))
+    assert resp.status in (200, 201)
+    assert client.server.app[DESK].store.get_ticket("SUP-0001").status == "open"
+    assert "support staff" in connector.sent[-1]["text"]
 
 
 async def test_a_plain_click_asks_as_if_typed(client, connector) -> None:
