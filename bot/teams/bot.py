@@ -171,7 +171,9 @@ class InteractBot(TeamsActivityHandler):
         except PermissionError as exc:  # its message is the desk's text for the user
             await turn_context.send_activity(str(exc))
         except (ValueError, LookupError):
-            await turn_context.send_activity(self.texts.get("dialog.unknown_button"))
+            await turn_context.send_activity(
+                self.conversation.texts(turn_context).get("dialog.unknown_button")
+            )
 
     async def _run_dialog(self, turn_context: TurnContext) -> None:
         dialog_context = await self.dialogs.create_context(turn_context)
