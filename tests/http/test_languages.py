@@ -18,13 +18,13 @@ async def test_a_short_message_with_a_french_locale_gets_french(client, connecto
     resp = await client.post("/api/messages", json=activity(connector, "ok", locale="fr-FR"))
     assert resp.status in (200, 201)
     text = replies_text(connector)
-    assert "Cette réponse vous a-t-elle aidé ?" in text or "Essayez" in text, text
+    assert "Ravi que cela vous aide" in text, text  # small talk, in French
 
 
 async def test_a_short_message_with_a_polish_locale_gets_english(client, connector) -> None:
     resp = await client.post("/api/messages", json=activity(connector, "ok", locale="pl-PL"))
     assert resp.status in (200, 201)
-    assert "Try one of these" in replies_text(connector) or "Sorry" in replies_text(connector)
+    assert "Glad that helps" in replies_text(connector)  # small talk, in English
 
 
 def french(text: str) -> str:
