@@ -54,10 +54,13 @@ def test_blobs_are_json_in_one_container(store, open_store):
     names = sorted(b.name for b in store._container().list_blobs())
     assert names == [
         "counters/deliveries.json",
+        "counters/layout.json",
         "counters/tickets.json",
         "deliveries/0000000001.json",
+        "due/0000000001",  # indexes: empty blobs (the undone deliveries; a ticket's deliveries)
         "settings/support_channel.json",
         "state/msteams%2Fconversations%2Fa%3A1%2F",
+        "ticket-deliveries/0000000001/0000000001",
         f"tickets/{ticket.id}.json",
     ]
     assert open_store().get_ticket(ticket.id) == ticket  # another instance reads the same

@@ -15,7 +15,17 @@ absence (``If-None-Match: *``), and the loser of a race re-reads or gives up:
   compare-and-swap loop, so two instances never get the same number;
 - ``deliveries/0000000042.json``: ``claim_due`` leases a delivery by writing ``lease_owner`` and
   ``lease_until`` over the ETag it read: of two workers claiming it, one wins and the other
-  skips it; ids come from ``counters/deliveries.json``;
+  skips it; ids come from ``counters/deliveries.json``. Two indexes of empty blobs keep the
+  cost of a turn and of a worker's poll from growing with the history (every delivery ever
+  written): ``due/0000000042`` exists while the delivery is not done, its metadata (ticket, due
+  time, lease) what ``claim_due`` filters on, so a poll lists only the undone; and
+  ``ticket-deliveries/0000000007/0000000042`` names the deliveries of each ticket, so
+  ``deliveries`` and ``pending`` of one ticket list only its own. A delivery's own blob always
+  decides: an index entry is written before it (a delivery is never without one) and corrected
+  after it (a stale entry costs a read, or delays a retry by at most a lease, and is put right
+  or removed by the next poll that reads it; one whose delivery never became visible is removed
+  after ``ORPHAN_SECONDS``). A container written before these indexes gets them when a store
+  first opens it (``counters/layout.json``);
 - ``settings/<key>.json``.
 
 Keys are percent-encoded in blob names (dots too: Blob Storage turns ``\\`` into ``/`` and
@@ -30,9 +40,9 @@ Limits (Blob Storage has no transactions over several blobs):
   slips in between the check and a write, the items already written are put back (as conditional
   writes; they get a new eTag). A process killed in the middle of a batch can leave it half
   written, as botbuilder-azure's own ``BlobStorage`` (which writes item by item) can;
-- listing tickets, pending deliveries and claiming due ones list the container's blobs (one
-  request per 5,000, with their metadata) and download the matching ones: fine for thousands of
-  tickets, not for millions. Each worker polls once a second;
+- listing tickets (the CLI) lists every ticket's blob (one request per 5,000); a worker's poll
+  and a new ticket's deliveries list only undone deliveries and the ticket's own (see above).
+  Each worker polls once a second;
 - every conditional write carries a random token, so that when the SDK retries a write whose
   answer was lost, the store recognises its own write instead of calling it a conflict.
 """
@@ -86,6 +96,8 @@ from bot.tickets.store.contract import (
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_NAME_CHARS = 900  # Blob Storage allows 1,024 characters in a blob name
 PARALLEL_REQUESTS = 8
+LAYOUT = 2  # 2: deliveries indexed by due/ and ticket-deliveries/ (counters/layout.json)
+ORPHAN_SECONDS = 600.0  # an index entry whose delivery never became visible is removed after
 _JSON = ContentSettings(content_type="application/json")
 _NONE = "-"  # metadata values cannot be absent per blob: this stands for None
 _WRITER = "_w"  # the token of the write that produced a blob (see _put)
@@ -112,6 +124,20 @@ def _ticket_name(number: int) -> str:
 
 def _delivery_name(delivery_id: int) -> str:
     return f"deliveries/{delivery_id:010d}.json"
+
+
+def _due_name(delivery_id: int) -> str:
+    return f"due/{delivery_id:010d}"
+
+
+def _ticket_deliveries(number: int) -> str:
+    return f"ticket-deliveries/{number:010d}/"
+
+
+def _id_of(name: str) -> int | None:
+    """The delivery id at the end of an index entry's (or a delivery's) name."""
+    stem = name.rsplit("/", 1)[-1].removesuffix(".json")
+    return int(stem) if stem.isascii() and stem.isdigit() else None
 
 
 def _delivery(doc: Mapping[str, Any]) -> Delivery:
@@ -200,6 +226,11 @@ class BlobStore:
             if exc.status_code != 403:  # 403: a key or SAS that may not create containers;
                 self.close()  # the container is then expected to exist already
                 raise
+        except BaseException:
+            self.close()
+            raise
+        try:
+            self._index_old_deliveries()
         except BaseException:
             self.close()
             raise
@@ -299,10 +330,71 @@ class BlobStore:
         return str(result["etag"])
 
     def _list(self, prefix: str) -> list[tuple[str, dict[str, str]]]:
+        return [(name, meta) for name, meta, _ in self._list_aged(prefix)]
+
+    def _list_aged(self, prefix: str) -> list[tuple[str, dict[str, str], float]]:
+        """Names, metadata and age in seconds (since the last write) of the blobs under
+        ``prefix``."""
+        now = dt.datetime.now(dt.UTC)
         return [
-            (blob.name, dict(blob.metadata or {}))
+            (
+                blob.name,
+                dict(blob.metadata or {}),
+                (now - blob.last_modified).total_seconds() if blob.last_modified else 0.0,
+            )
             for blob in self._container().list_blobs(name_starts_with=prefix, include=["metadata"])
         ]
+
+    # ------------------------------------------------------------------ delivery indexes
+
+    def _mark(self, name: str, metadata: Mapping[str, str] | None = None) -> None:
+        """Write an index entry: an empty blob, with ``metadata``."""
+        self._container().get_blob_client(name).upload_blob(
+            b"", metadata=dict(metadata or {}), overwrite=True
+        )
+
+    def _unmark(self, name: str) -> None:
+        with contextlib.suppress(ResourceNotFoundError):
+            self._container().get_blob_client(name).delete_blob()
+
+    def _index(self, doc: Mapping[str, Any]) -> None:
+        """Bring the due index in line with a delivery as just written or read (see the
+        module's docstring): a done delivery leaves it, an undone one has its due time and
+        lease. Never re-creates an entry: one that is gone was removed as done."""
+        name = _due_name(int(doc["id"]))
+        if doc.get("done_at"):
+            self._unmark(name)
+            return
+        with contextlib.suppress(ResourceNotFoundError):
+            self._container().get_blob_client(name).set_blob_metadata(_delivery_metadata(doc))
+
+    def _index_old_deliveries(self) -> None:
+        """Index the deliveries of a container written before the indexes (once: then
+        ``counters/layout.json`` says so). Idempotent, so instances starting together may
+        both do it."""
+        layout, _ = self._get("counters/layout.json")
+        if layout is not None and int(layout.get("layout", 0)) >= LAYOUT:
+            return
+
+        def index(item: tuple[str, dict[str, str]]) -> None:
+            name, meta = item
+            delivery_id = _id_of(name)
+            if delivery_id is None or not meta.get("ticket", "").isdigit():
+                return
+            self._mark(f"{_ticket_deliveries(int(meta['ticket']))}{delivery_id:010d}")
+            if meta.get("done") != "1":
+                self._mark(_due_name(delivery_id), meta)
+
+        self._map(index, self._list("deliveries/"))
+        self._put("counters/layout.json", {"layout": LAYOUT})
+
+    def _read_indexed(self, number: int | None) -> list[dict[str, Any]]:
+        """The deliveries of ticket ``number`` (all of them), or the undone ones of every
+        ticket (``number`` None), as their index lists them."""
+        prefix = "due/" if number is None else _ticket_deliveries(number)
+        ids = [i for i in (_id_of(name) for name, _ in self._list(prefix)) if i is not None]
+        found = self._map(self._read_delivery, [_delivery_name(i) for i in ids])
+        return [d for d in found if d is not None]
 
     def _reserve(self, counter: str, count: int, initial: Callable[[], int]) -> range:
         """``count`` fresh numbers from ``counters/<counter>.json`` (compare-and-swap)."""
@@ -496,7 +588,11 @@ class BlobStore:
             self._create_delivery(doc)
 
     def _create_delivery(self, doc: Mapping[str, Any]) -> None:
-        self._put(_delivery_name(doc["id"]), doc, create=True, metadata=_delivery_metadata(doc))
+        """Its index entries first: never a delivery without them."""
+        delivery_id, metadata = int(doc["id"]), _delivery_metadata(doc)
+        self._mark(f"{_ticket_deliveries(int(doc['ticket']))}{delivery_id:010d}")
+        self._mark(_due_name(delivery_id), metadata)
+        self._put(_delivery_name(delivery_id), doc, create=True, metadata=metadata)
 
     def _read_delivery(self, name: str) -> dict[str, Any] | None:
         return self._get(name)[0]
@@ -516,12 +612,7 @@ class BlobStore:
 
     def _undone(self, number: int | None = None) -> list[dict[str, Any]]:
         """Undone deliveries of existing tickets (of one, or all), as read now."""
-        names = [
-            name
-            for name, meta in self._list("deliveries/")
-            if meta.get("done") != "1" and (number is None or meta.get("ticket") == str(number))
-        ]
-        docs = [d for d in self._map(self._read_delivery, names) if d and not d.get("done_at")]
+        docs = [d for d in self._read_indexed(number) if not d.get("done_at")]
         return [d for d in docs if self._visible(d)]
 
     def claim_due(
@@ -538,21 +629,27 @@ class BlobStore:
         if limit < 1 or (ticket_id is not None and number is None):
             return []
         candidates = sorted(
-            (meta["due"], name)
-            for name, meta in self._list("deliveries/")
-            if meta.get("done") == "0"
-            and (number is None or meta.get("ticket") == str(number))
+            (meta["due"], entry, age)
+            for entry, meta, age in self._list_aged("due/")  # the undone deliveries only
+            if (number is None or meta.get("ticket") == str(number))
             and meta.get("due", "~") <= when
             and (meta.get("lease", _NONE) == _NONE or meta["lease"] <= when)
         )
         claimed: list[Delivery] = []
-        for _, name in candidates:  # names sort as ids: (due, id) order
+        for _, entry, age in candidates:  # names sort as ids: (due, id) order
             if len(claimed) >= limit:
                 break
-            doc, etag = self._get(name)
-            if doc is None or not is_claimable(_delivery(doc), now):
+            delivery_id = _id_of(entry)
+            if delivery_id is None:
                 continue
-            if not self._visible(doc):
+            name = _delivery_name(delivery_id)
+            doc, etag = self._get(name)
+            if doc is None or not self._visible(doc):
+                if age > ORPHAN_SECONDS:  # its delivery, ticket or update was never written
+                    self._unmark(entry)
+                continue
+            if not is_claimable(_delivery(doc), now):
+                self._index(doc)  # a stale entry: done, leased or failed meanwhile
                 continue
             delivery = leased(_delivery(doc), owner, now + lease)
             new = _rewritten(delivery, doc)
@@ -560,6 +657,7 @@ class BlobStore:
                 self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
             except _Lost:
                 continue  # another worker claimed (or finished) it first
+            self._index(new)
             claimed.append(delivery)
         return claimed
 
@@ -584,6 +682,7 @@ class BlobStore:
                 self._put(name, new, etag=etag, metadata=_delivery_metadata(new))
             except _Lost:
                 continue
+            self._index(new)
             return changed
         raise AssertionError("unreachable")
 
@@ -613,8 +712,7 @@ class BlobStore:
         number = parse_id(ticket_id)
         if number is None or not self._ticket_exists(number):
             return []
-        names = [n for n, meta in self._list("deliveries/") if meta.get("ticket") == str(number)]
-        docs = [d for d in self._map(self._read_delivery, names) if d and self._visible(d)]
+        docs = [d for d in self._read_indexed(number) if self._visible(d)]
         return [_delivery(d) for d in sorted(docs, key=lambda d: int(d["id"]))]
 
     # ------------------------------------------------------------------ settings
