@@ -139,14 +139,23 @@ _CONTAINER = re.compile(r"^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 def _store_backend(env: Mapping[str, str]) -> str:
     """ASSISTANT_STORE: the embedded SQLite file (default) or Azure Blob Storage (several
-    instances), which needs AZURE_STORAGE_CONNECTION_STRING."""
+    instances), reached with AZURE_STORAGE_ACCOUNT_URL (and the host's Azure identity) or
+    AZURE_STORAGE_CONNECTION_STRING (a key): one of them."""
     backend = env.get("ASSISTANT_STORE", "").strip().lower() or "sqlite"
     if backend not in STORE_BACKENDS:
         raise SettingsError(f"ASSISTANT_STORE must be sqlite or blob, not {backend!r}")
-    if backend == "blob" and not env.get("AZURE_STORAGE_CONNECTION_STRING", "").strip():
+    url = env.get("AZURE_STORAGE_ACCOUNT_URL", "").strip()
+    key = env.get("AZURE_STORAGE_CONNECTION_STRING", "").strip()
+    if backend == "blob" and not (url or key):
         raise SettingsError(
-            "AZURE_STORAGE_CONNECTION_STRING must be set when ASSISTANT_STORE=blob "
-            "(the storage account's connection string: Azure portal, Access keys)"
+            "ASSISTANT_STORE=blob needs AZURE_STORAGE_ACCOUNT_URL (recommended: "
+            "https://ACCOUNT.blob.core.windows.net, reached with the host's Azure identity) or "
+            "AZURE_STORAGE_CONNECTION_STRING (the account's key: Azure portal, Access keys)"
+        )
+    if url and key:
+        raise SettingsError(
+            "AZURE_STORAGE_ACCOUNT_URL and AZURE_STORAGE_CONNECTION_STRING are both set: "
+            "keep one (the account URL, with the host's Azure identity, needs no key)"
         )
     return backend
 
@@ -252,6 +261,8 @@ class Settings:
     store_backend: str = "sqlite"
     azure_storage_connection_string: str = field(default="", repr=False)  # a secret
     azure_storage_container: str = DEFAULT_CONTAINER
+    # or, without a key: the account's address, reached with DefaultAzureCredential
+    azure_storage_account_url: str = ""
     log_level: str = "INFO"
     log_format: str = "json"  # one JSON object per line (bot.ops.logs); "text" for a terminal
     shutdown_timeout: int = 8  # seconds in-flight turns get to finish on SIGTERM / Ctrl-C
@@ -330,7 +341,11 @@ class Settings:
     def store_config(self) -> StoreConfig:
         """Where the store is (``bot.tickets.store.factory.open_store`` opens it)."""
         if self.store_backend == "blob":
-            return BlobConfig(self.azure_storage_connection_string, self.azure_storage_container)
+            return BlobConfig(
+                self.azure_storage_connection_string,
+                self.azure_storage_container,
+                account_url=self.azure_storage_account_url,
+            )
         return SqliteConfig(self.store_path)
 
     def smtp_config(self) -> SmtpConfig | None:
@@ -386,6 +401,7 @@ class Settings:
                 "AZURE_STORAGE_CONNECTION_STRING", ""
             ).strip(),
             azure_storage_container=_container(merged),
+            azure_storage_account_url=_https(merged, "AZURE_STORAGE_ACCOUNT_URL") or "",
             log_level=_log_level(merged),
             log_format=_log_format(merged),
             shutdown_timeout=_int(merged, "SHUTDOWN_TIMEOUT", 8, 0, 3600),

@@ -243,7 +243,8 @@ def store(settings: Settings, timeout: float) -> tuple[list[Finding], bool | Non
     else:
         return [_ok("store", f"{where} is reachable and writable")], channel
     fix = (
-        "check AZURE_STORAGE_CONNECTION_STRING and the network"
+        "check AZURE_STORAGE_ACCOUNT_URL (and the identity's role on the account) or "
+        "AZURE_STORAGE_CONNECTION_STRING, and the network"
         if settings.store_backend == "blob"
         else "check ASSISTANT_DB: its folder must exist or be creatable, and be writable"
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 import urllib.error
@@ -56,8 +57,9 @@ def _free_port() -> int:
 
 
 def _answers(url: str) -> bool:
+    unverified = ssl._create_unverified_context()  # only: is it up? (its own test certificate)
     try:
-        urllib.request.urlopen(url, timeout=1).close()
+        urllib.request.urlopen(url, timeout=1, context=unverified).close()
     except urllib.error.HTTPError:  # 403 without a signature: it is up
         return True
     except OSError:
@@ -65,8 +67,11 @@ def _answers(url: str) -> bool:
     return True
 
 
-def _start(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
-    """azurite-blob on a free port (a few tries: another process may take the port first)."""
+def _start(
+    workdir: Path, *options: str, scheme: str = "http"
+) -> tuple[subprocess.Popen[bytes], int]:
+    """azurite-blob on a free port (a few tries: another process may take the port first), with
+    more ``options`` (``--cert``, ``--key``, ``--oauth basic``: then ``scheme`` is https)."""
     if shutil.which("node") is None:
         pytest.skip("Node.js (node) is missing: cannot run Azurite for the blob tests")
     log = workdir / "azurite.log"
@@ -84,6 +89,7 @@ def _start(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
                     "--skipApiVersionCheck",
                     "--loose",
                     "--silent",
+                    *options,
                 ],
                 cwd=workdir,
                 stdout=out,
@@ -92,11 +98,23 @@ def _start(workdir: Path) -> tuple[subprocess.Popen[bytes], int]:
             )
         deadline = time.monotonic() + START_SECONDS
         while proc.poll() is None and time.monotonic() < deadline:
-            if _answers(f"http://127.0.0.1:{port}/{ACCOUNT}?comp=list"):
+            if _answers(f"{scheme}://127.0.0.1:{port}/{ACCOUNT}?comp=list"):
                 return proc, port
             time.sleep(0.1)
         _stop(proc)
     pytest.fail(f"Azurite did not start:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def start(
+    workdir: Path, *options: str, scheme: str = "http"
+) -> tuple[subprocess.Popen[bytes], int]:
+    """A running Azurite of one's own (``stop`` it): its process and port."""
+    _install()
+    return _start(workdir, *options, scheme=scheme)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    _stop(proc)
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> None:

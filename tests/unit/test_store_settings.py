@@ -41,6 +41,19 @@ def test_blob_is_chosen_with_its_connection_string():
     assert settings.store_config() == BlobConfig(CONNECTION, "bot-state-2")
 
 
+def test_blob_is_chosen_with_an_account_url_and_no_secret():
+    settings = Settings.from_env(
+        {
+            "ASSISTANT_STORE": "blob",
+            "AZURE_STORAGE_ACCOUNT_URL": "https://interact.blob.core.windows.net",
+        }
+    )
+    config = settings.store_config()
+    assert isinstance(config, BlobConfig)
+    assert config.account_url == "https://interact.blob.core.windows.net"
+    assert config.connection_string == ""
+
+
 def test_the_connection_string_is_not_in_the_repr():
     settings = Settings(store_backend="blob", azure_storage_connection_string=CONNECTION)
     assert "c2VjcmV0" not in repr(settings) and "AccountKey" not in repr(settings)
@@ -57,7 +70,22 @@ def test_the_connection_string_is_redacted_from_logs(caplog):
     ("env", "message"),
     [
         ({"ASSISTANT_STORE": "cosmos"}, "ASSISTANT_STORE must be sqlite or blob"),
-        ({"ASSISTANT_STORE": "blob"}, "AZURE_STORAGE_CONNECTION_STRING must be set"),
+        (
+            {"ASSISTANT_STORE": "blob"},
+            "ASSISTANT_STORE=blob needs AZURE_STORAGE_ACCOUNT_URL .* or AZURE_STORAGE_CONNECTION",
+        ),
+        (
+            {
+                "ASSISTANT_STORE": "blob",
+                "AZURE_STORAGE_ACCOUNT_URL": "https://interact.blob.core.windows.net",
+                "AZURE_STORAGE_CONNECTION_STRING": CONNECTION,
+            },
+            "AZURE_STORAGE_ACCOUNT_URL and AZURE_STORAGE_CONNECTION_STRING are both set",
+        ),
+        (
+            {"ASSISTANT_STORE": "blob", "AZURE_STORAGE_ACCOUNT_URL": "http://interact.example"},
+            "AZURE_STORAGE_ACCOUNT_URL must be an https:// address",
+        ),
         ({"AZURE_STORAGE_CONTAINER": "Upper"}, "AZURE_STORAGE_CONTAINER must be a container"),
         ({"AZURE_STORAGE_CONTAINER": "ab"}, "AZURE_STORAGE_CONTAINER"),
         ({"AZURE_STORAGE_CONTAINER": "a--b"}, "AZURE_STORAGE_CONTAINER"),

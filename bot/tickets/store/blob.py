@@ -64,7 +64,9 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from azure.core import MatchConditions
+from azure.core.credentials import TokenCredential
 from azure.core.exceptions import (
+    ClientAuthenticationError,
     HttpResponseError,
     ResourceExistsError,
     ResourceModifiedError,
@@ -199,16 +201,35 @@ class BlobStore:
     """``TicketStore`` and ``StateStore`` on one Blob Storage container (created if missing).
     Safe to share between threads, and between processes and hosts on the same container."""
 
-    def __init__(self, config: BlobConfig, *, busy_timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        config: BlobConfig,
+        *,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+        credential: TokenCredential | None = None,
+    ) -> None:
+        """``config.account_url`` is reached with ``credential``, by default the host's Azure
+        identity (``DefaultAzureCredential``: a managed identity on Azure, else the
+        environment's or a developer's sign-in); else ``config.connection_string``."""
         quiet = logging.getLogger("azure.core.pipeline.policies.http_logging_policy")
         if quiet.level == logging.NOTSET:  # one INFO line per request otherwise
             quiet.setLevel(logging.WARNING)
-        try:
-            service = BlobServiceClient.from_connection_string(
-                config.connection_string, connection_timeout=10, read_timeout=30
+        self._credential: Any = None  # the one made here, closed with the store
+        if config.account_url:
+            if credential is None:
+                from azure.identity import DefaultAzureCredential
+
+                credential = self._credential = DefaultAzureCredential()
+            service = BlobServiceClient(
+                config.account_url, credential=credential, connection_timeout=10, read_timeout=30
             )
-        except ValueError:  # the message does not hold the secret; the chained one might
-            raise StoreError("the Azure Storage connection string is not valid") from None
+        else:
+            try:
+                service = BlobServiceClient.from_connection_string(
+                    config.connection_string, connection_timeout=10, read_timeout=30
+                )
+            except ValueError:  # the message does not hold the secret; the chained one might
+                raise StoreError("the Azure Storage connection string is not valid") from None
         self.account = service.account_name or ""
         self.container = config.container
         self.busy_timeout = busy_timeout
@@ -222,6 +243,11 @@ class BlobStore:
             self._client.create_container()
         except ResourceExistsError:
             pass
+        except ClientAuthenticationError as exc:  # no token: say so in one line
+            self.close()
+            reason = (exc.message or str(exc)).strip().splitlines()[0]
+            where = config.account_url or f"account {self.account}"
+            raise StoreError(f"cannot sign in to Azure Storage ({where}): {reason}") from None
         except HttpResponseError as exc:
             if exc.status_code != 403:  # 403: a key or SAS that may not create containers;
                 self.close()  # the container is then expected to exist already
@@ -253,6 +279,9 @@ class BlobStore:
                 self._service.close()
                 self._service = None
                 self._client = None
+            if self._credential is not None:
+                self._credential.close()
+                self._credential = None
 
     # ------------------------------------------------------------------ plumbing
 

@@ -18,10 +18,13 @@ class SqliteConfig:
 
 @dataclass(frozen=True)
 class BlobConfig:
-    """A container on Azure Blob Storage, shared by several instances."""
+    """A container on Azure Blob Storage, shared by several instances: reached with a
+    connection string (an account key) or, without a secret, with the account's URL and the
+    host's Azure identity (``DefaultAzureCredential``)."""
 
-    connection_string: str = field(repr=False)  # a secret: never shown
+    connection_string: str = field(repr=False)  # a secret: never shown; "" with account_url
     container: str = DEFAULT_CONTAINER
+    account_url: str = ""  # https://ACCOUNT.blob.core.windows.net
 
 
 StoreConfig = SqliteConfig | BlobConfig
