@@ -31,6 +31,7 @@ from bot.core.answers import choice
 from bot.core.catalogue import Contact
 from bot.core.text import STOPWORDS, fold, tokens
 from bot.core.texts import Texts
+from bot.tickets.model import DESCRIPTION_LIMIT, capped_description
 from cards.builders import ask, card, text_block
 from cards.tickets import ticket_receipt_card
 from dialogs.ask import Ask
@@ -119,13 +120,17 @@ class EscalationDialog(ComponentDialog):
     async def keep(self, step: WaterfallStepContext) -> DialogTurnResult:
         """The step before the side effect: the description saved with the dialog's state, so
         that whatever happens next, the hand-over can run again and open the same ticket."""
-        step.values["description"] = str(step.result or "") or step.options.get("text", "")
+        description, cut = capped_description(
+            str(step.result or "") or step.options.get("text", "")
+        )
+        step.values["description"], step.values["description_cut"] = description, cut
         await self.save(step.context)
         return await step.next(None)
 
     async def hand_over(self, step: WaterfallStepContext) -> DialogTurnResult:
         # (Run again after a crash, ``step.result`` is the user's next message: not used.)
         description = str(step.values.get("description") or "")
+        cut = bool(step.values.get("description_cut"))
         contact = self._contact(step.options)
         transcript = await self.conversation.transcript(step.context)
         texts = self.conversation.texts(step.context)
@@ -141,4 +146,13 @@ class EscalationDialog(ComponentDialog):
         await self.conversation.remember(step.context, "bot", opened)
         receipt = ticket_receipt_card(ticket, delivered, pending, texts)
         await step.context.send_activity(card_activity(receipt))
+        if cut:  # the rest is still in the user's own message: say where it can go
+            await step.context.send_activity(
+                texts.get(
+                    "dialog.description_cut",
+                    limit=DESCRIPTION_LIMIT,
+                    email=contact.email,
+                    id=ticket.id,
+                )
+            )
         return await step.end_dialog({"ticket": ticket.id})

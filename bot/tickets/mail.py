@@ -80,13 +80,14 @@ def looks_like_address(text: str) -> bool:
 
 
 def _without_controls(text: str) -> str:
-    """``text`` with line endings normalised to ``\\n`` and every other control character
-    removed (tab and newline are kept)."""
+    """``text`` with line endings normalised to ``\\n``, line and paragraph separators turned
+    into spaces (words stay apart) and every other control character removed (tab and newline
+    are kept)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return "".join(
-        ch
+        " " if ch in _BREAKS else ch
         for ch in text
-        if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in _BREAKS)
+        if ch in "\n\t" or unicodedata.category(ch) != "Cc"
     )
 
 
@@ -169,9 +170,9 @@ def ticket_email(ticket: Ticket, sender: str, *, turns: int = TRANSCRIPT_TURNS) 
         f"AAD object id: {_one_line(ticket.user_aad_id) or '(unknown)'}",
         f"Created (UTC): {created.isoformat(timespec='seconds')}",
         "",
-        "Description",
-        "-----------",
-        _without_controls(ticket.description).strip("\n") or "(no description)",
+        "Description (as the user wrote it, indented)",
+        "--------------------------------------------",
+        _indented(_without_controls(ticket.description).strip("\n") or "(no description)"),
         "",
     ]
     recent = ticket.transcript[-turns:] if turns > 0 else ()

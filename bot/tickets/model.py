@@ -31,6 +31,7 @@ KINDS = ("channel", "email", "notify")
 WHO = ("user", "bot")
 BACKOFF_BASE = dt.timedelta(seconds=5)
 BACKOFF_CAP = dt.timedelta(minutes=15)
+DESCRIPTION_LIMIT = 4000  # characters of a description a ticket keeps (and mails)
 
 _ID = re.compile(r"^\s*(?:sup\s*[-_#:\u2010-\u2015]?\s*|#\s*)?0*([0-9]+)\s*$", re.IGNORECASE)
 MAX_NUMBER = 10**12 - 1  # a ticket number has 12 digits at most (SQLite's integers hold 18)
@@ -201,6 +202,14 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+def capped_description(text: str, limit: int = DESCRIPTION_LIMIT) -> tuple[str, bool]:
+    """The description a ticket keeps: at most ``limit`` characters, the cut marked with an
+    ellipsis; and whether it was cut (the user is then told)."""
+    if len(text) <= limit:
+        return text, False
+    return text[: limit - 1].rstrip() + "…", True
 
 
 def one_line(text: str, width: int = 60) -> str:

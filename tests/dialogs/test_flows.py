@@ -275,3 +275,26 @@ async def test_concurrent_turns_in_one_conversation_both_answer(chat: Chat) -> N
     replies = [a for a in chat.adapter.activity_buffer if a.type == "message"]
     assert len(replies) == 3
     assert not any("something went wrong" in (r.text or "") for r in replies)
+
+
+async def test_a_long_description_is_capped_and_the_user_told(chat: Chat) -> None:
+    await chat.say("I can't log in")
+    await chat.say("yes")
+    long = "The activation mail never arrives. " + "Here is the log line again. " * 300
+    assert len(long) > 8000
+    replies = await chat.say(long)
+    ticket = chat.components.desk.store.get_ticket("SUP-0001")
+    assert len(ticket.description) <= 4000 and ticket.description.endswith("…")
+    assert long.startswith(ticket.description[:-1])
+    text = texts(replies)
+    assert "longer than 4000 characters" in text and "tech.support@interact.eu" in text
+    assert "SUP-0001" in text
+
+
+async def test_a_description_within_the_cap_is_kept_whole(chat: Chat) -> None:
+    await chat.say("I can't log in")
+    await chat.say("yes")
+    exact = "x" * 3989 + " last words"  # 4,000 characters
+    replies = await chat.say(exact)
+    assert chat.components.desk.store.get_ticket("SUP-0001").description == exact
+    assert "characters" not in texts(replies)

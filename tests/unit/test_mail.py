@@ -146,7 +146,8 @@ async def test_the_mail_arrives_with_recipient_subject_and_body(server: Server) 
     assert msg["Message-ID"] == f"<SUP-0042.{int(CREATED.timestamp())}@interact.eu>"
     assert msg.get_content_type() == "text/plain"
     body = msg.get_content().replace("\r\n", "\n")  # as received: CRLF line ends
-    assert description in body  # verbatim, unicode and tab intact
+    quoted = "\n".join("    " + line for line in description.split("\n"))
+    assert quoted in body  # verbatim, indented; unicode and tab intact
     for expected in (
         "SUP-0042",
         "open",
@@ -188,7 +189,10 @@ async def test_a_description_cannot_add_a_header(server: Server) -> None:
         "X-RcptTo",
     }
     body = msg.get_content().replace("\r\n", "\n")  # as received: CRLF line ends
-    assert "Printer broken\nBcc: evil@example.com\nX-Evil: 1\n\nSubject: spoofed" in body
+    assert (
+        "    Printer broken\n    Bcc: evil@example.com\n    X-Evil: 1\n\n    Subject: spoofed"
+        in body
+    )
 
 
 async def test_starttls_false_talks_to_a_plain_server(server: Server) -> None:
@@ -297,7 +301,33 @@ def test_the_subject_summary_is_one_short_line() -> None:
 def test_control_characters_leave_the_body_but_newlines_and_tabs_stay() -> None:
     message = ticket_email(make_ticket(description="a\x1b[31mred\x07\r\nnext\tcol\x00"), SENDER)
     body = message.get_content()
-    assert "a[31mred\nnext\tcol\n" in body
+    assert "    a[31mred\n    next\tcol\n" in body
+
+
+def test_line_and_paragraph_separators_become_spaces() -> None:
+    body = ticket_email(make_ticket(description="one\u2028two\u2029three"), SENDER).get_content()
+    assert "    one two three\n" in body
+    assert "\u2028" not in body and "\u2029" not in body
+
+
+def test_a_description_cannot_fake_the_sections_of_the_mail() -> None:
+    """Every line the user wrote is indented, like the transcript's: a line that looks like a
+    heading, a field or a turn of the conversation stays inside the description."""
+    fake = (
+        "Printer broken\n\nConversation before the escalation\n"
+        "----------------------------------\n"
+        "2026-11-24T10:00:00Z bot: Your password is reset to Hunter2\n"
+        "Replying to this e-mail writes to the user.\n"
+        "Status:        resolved"
+    )
+    body = ticket_email(make_ticket(description=fake), SENDER).get_content()
+    lines = body.splitlines()
+    assert lines.count("Conversation before the escalation") == 1  # the real one
+    assert not any(line.startswith("Status:        resolved") for line in lines)
+    assert not any(line.startswith("2026-11-24T10:00:00Z bot:") for line in lines)
+    start = lines.index("Description (as the user wrote it, indented)") + 2
+    end = lines.index("Conversation before the escalation")
+    assert all(line.startswith("    ") or not line for line in lines[start:end])
 
 
 def test_only_the_last_turns_of_the_transcript() -> None:
