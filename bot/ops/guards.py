@@ -81,16 +81,22 @@ def _host(url: object, schemes: Collection[str]) -> str | None:
 
 
 def is_loopback_url(url: object) -> bool:
-    """http(s) to this machine: ``localhost``, 127.0.0.0/8 or [::1]."""
+    """http(s) to this machine: ``localhost``, 127.0.0.0/8 or [::1] (not an IPv4-mapped
+    IPv6 address such as [::ffff:7f00:1])."""
     host = _host(url, ("http", "https"))
     if host is None:
         return False
     if host == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    # An IPv4-mapped IPv6 address (::ffff:127.0.0.1) is loopback to Python 3.13 but not to
+    # 3.11/3.12, and a resolver or proxy may route it elsewhere: refused on every version.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return False
+    return address.is_loopback
 
 
 def is_bot_framework_url(url: object) -> bool:

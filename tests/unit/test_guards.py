@@ -110,7 +110,9 @@ def test_bot_framework_urls(url) -> None:
         "http://0.0.0.0/",
         "http://169.254.169.254/",
         "http://127.1/",  # shorthand a resolver may read differently: refused
-        "http://[::ffff:7f00:1]/",
+        "http://[::ffff:7f00:1]/",  # IPv4-mapped 127.0.0.1: loopback to Python 3.13 only
+        "http://[::ffff:127.0.0.1]:3978/",
+        "http://[0:0:0:0:0:ffff:7f00:1]/",
         "http://127.0.0.1.evil.example/",
         "http://localhost.evil.example/",
         "http://localhost@evil.example/",
