@@ -9,12 +9,13 @@
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md app.py ./
+COPY pyproject.toml requirements.lock README.md app.py ./
 COPY bot/ bot/
 COPY dialogs/ dialogs/
 COPY cards/ cards/
-# The package and its dependencies (with the Azure Blob Storage backend) in a venv of their own.
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install ".[azure]"
+# The package and its dependencies (with the Azure Blob Storage backend) in a venv of their own,
+# at the tested versions (requirements.lock as constraints).
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -c requirements.lock ".[azure]"
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \
