@@ -39,6 +39,7 @@ from botframework.connector.auth import (
 
 from bot.assistant import Assistant
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
+from bot.core.learning import Loaded, load_understanding
 from bot.exits import ExitCode, data_error_line
 from bot.ops.feedback import FeedbackLog
 from bot.ops.guards import (
@@ -148,15 +149,28 @@ def build_bot(
     store: Store | None = None,
     now: Clock = utc_now,
     detect: Callable[[str], str] | None = None,
+    understanding: Loaded | None = None,
 ) -> Components:
     """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
 
     Each collaborator is made from ``settings`` unless it is given: the catalogue
     (``load_content``), the store (``open_store``: the SQLite file, or Azure Blob Storage) that
     holds the tickets and, unless ``storage`` is given (tests pass ``MemoryStorage``), the
-    bot's conversation, user and dialog state too, and the clock."""
-    catalogue = catalogue or load_content(settings)
-    assistant = Assistant(catalogue, detect) if detect else Assistant(catalogue)
+    bot's conversation, user and dialog state too, and the clock. The understanding model
+    (``load_understanding``: the saved model, or a fresh one when it is stale) comes with the
+    catalogue of ``settings``; with a catalogue given and no ``understanding``, the exact rules
+    alone understand messages. ``detect`` (text -> language) defaults to the understanding's."""
+    if catalogue is None:
+        catalogue = load_content(settings)
+        understanding = understanding or load_understanding(settings.data_dir, catalogue)
+        if understanding.retrained:  # a stale or missing model is never served
+            log.warning("understanding model: %s; trained a fresh one", understanding.retrained)
+    if understanding is None:
+        assistant = Assistant(catalogue, detect)
+    else:
+        assistant = Assistant(
+            catalogue, detect, model=understanding.model, languages=understanding.languages
+        )
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     # Several instances share the Blob container: a conversation's turns take a lease there.
     leases = TurnLeases(store) if storage is None and settings.store_backend == "blob" else None

@@ -11,8 +11,9 @@ empty), "warm" every further pass. The synthetic catalogue keeps the real data a
 generated Teams and sub-teams up to --communities, written as YAML into a temporary folder and
 loaded with ``load_catalogue`` like the real one.
 
-Targets: load + index of the real catalogue < 200 ms; median decision < 0.5 ms on the real
-catalogue and < 10 ms on the synthetic one. The exit status is 1 when a target is missed.
+Targets: load + index of the real catalogue < 200 ms; median decision (rules + the understanding
+model) < 1 ms on the real catalogue, and (rules only) < 10 ms on the synthetic one. The exit
+status is 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core.answers import Answerer  # noqa: E402
 from bot.core.catalogue import Catalogue, load_catalogue  # noqa: E402
+from bot.core.learning import load_understanding  # noqa: E402
 from bot.core.understanding import Understander  # noqa: E402
 
 DATA = ROOT / "data"
@@ -50,7 +52,7 @@ DEV_SET = ROOT.parent / "shared" / "eval" / "dev.yaml"
 TODAY = dt.date(2026, 11, 24)
 
 TARGET_LOAD_MS = 200.0
-TARGET_REAL_MS = 0.5
+TARGET_REAL_MS = 1.0  # rules + model (the rules alone take about half)
 TARGET_SYNTHETIC_MS = 10.0
 
 OWN_QUESTIONS = [
@@ -285,10 +287,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if load_median >= TARGET_LOAD_MS:
         missed.append("real load + index")
-    understander, answerer = Understander(catalogue), Answerer(catalogue)
+    start = time.perf_counter_ns()
+    loaded = load_understanding(DATA, catalogue)
+    print(
+        f"  {'model load (rules + model)':<34} {ms(time.perf_counter_ns() - start):8.2f} ms   "
+        f"({'retrained: ' + loaded.retrained if loaded.retrained else 'saved model'}; "
+        "start-up budget: bench/startup.py)"
+    )
+    understander = Understander(catalogue, loaded.model, loaded.languages)
+    answerer = Answerer(catalogue)
     cold, warm = time_decisions(understander, answerer, questions, args.rounds)
-    if report_decisions("decision per question", cold, warm, TARGET_REAL_MS) >= TARGET_REAL_MS:
+    if report_decisions("decision, rules + model", cold, warm, TARGET_REAL_MS) >= TARGET_REAL_MS:
         missed.append("real decision")
+    rules = Understander(catalogue)
+    cold, warm = time_decisions(rules, answerer, questions, args.rounds)
+    report_decisions("decision, rules only", cold, warm, None)
 
     # ----- the synthetic catalogue
     with tempfile.TemporaryDirectory(prefix="bench-catalogue-") as tmp:

@@ -6,12 +6,13 @@ Pure: no botbuilder, no I/O. The bot layer and the command line both call ``resp
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core.answers import Answer, Answerer
 from bot.core.catalogue import Catalogue
+from bot.core.model import TextModel
 from bot.core.texts import DEFAULT_LANGUAGE, ReplyLanguage, reply_language
 from bot.core.understanding import Context, Intent, Understander, Understanding
 from cards.render import activities_text, render
@@ -49,24 +50,30 @@ class Reply:
             "roles": list(u.roles),
             "language": self.language.code,
             "other_language": self.language.other,
+            "decided_by": u.source,
             "corrections": [list(c) for c in u.corrections],
             "text": self.text,
             "activities": self.activities,
         }
 
 
-def _no_detector(text: str) -> str:
-    return DEFAULT_LANGUAGE
-
-
 class Assistant:
-    """``detect``: the language detector (text -> en, de, fr, it, es or other)."""
+    """``detect``: the language detector (text -> en, de, fr, it, es or other), by default the
+    understanding's. ``model`` and ``languages`` (``bot.core.learning.load_understanding``):
+    without them the exact rules alone understand messages (and every message is English)."""
 
-    def __init__(self, catalogue: Catalogue, detect: Callable[[str], str] = _no_detector) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        detect: Callable[[str], str] | None = None,
+        *,
+        model: TextModel | None = None,
+        languages: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
-        self.understander = Understander(catalogue)
+        self.understander = Understander(catalogue, model, languages)
         self.answerer = Answerer(catalogue)
-        self.detect = detect
+        self.detect = detect or self.understander.language
 
     def language(self, text: str, locale: str | None = None) -> ReplyLanguage:
         """The language to reply to ``text`` in (Teams' ``locale`` as the hint for a short one)."""
@@ -83,10 +90,14 @@ class Assistant:
         caller; from the text alone when not given)."""
         language = language or self.language(text)
         understanding = self.understander.understand(text, context)
-        answer = self.answerer.in_language(language.code).answer(understanding, today)
+        answerer = self.answerer.in_language(language.code)
+        answer = answerer.answer(understanding, today)
         if language.other:
             answer = replace(answer, note=self.catalogue.texts(language.code).get("language.other"))
-        return Reply(understanding, answer, render(answer, self.catalogue), language)
+        activities = render(answer, self.catalogue)
+        for more in understanding.also:  # a second question in the same message: answer it too
+            activities += render(answerer.answer(more, today), self.catalogue)
+        return Reply(understanding, answer, activities, language)
 
     def ask_role(
         self, query: str, today: dt.date, language: str = DEFAULT_LANGUAGE

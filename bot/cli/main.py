@@ -4,8 +4,9 @@ python -m bot ask "which team for controllers?"          # human-readable answer
 python -m bot ask --json "which team for controllers?"   # one JSON object
 python -m bot ask --jsonl < questions.txt                # one JSON object per input line
 python -m bot ask --locale fr-FR --json ok               # Teams' locale as the language hint
-python -m bot check [DIR]                                # validate the data files
+python -m bot check [DIR]                                # validate the data and the model
 python -m bot doctor                                     # ready to go live? (exit 1: a blocker)
+python -m bot train [DIR]                                # retrain the understanding model
 python -m bot package [--out FILE] [--app-id GUID]       # build + validate the Teams app zip
 python -m bot tickets [list|show ID|export --format csv|json] [--status S] [--db PATH]
 """
@@ -26,6 +27,16 @@ from typing import TextIO
 from bot.assistant import Assistant, Reply
 from bot.cli import doctor
 from bot.core.catalogue import CatalogueError, load_catalogue
+from bot.core.learning import build, load_understanding
+from bot.core.model import (
+    MODEL_FILE,
+    ModelError,
+    current_fingerprint,
+    families,
+    load_model,
+    training_examples,
+)
+from bot.core.training import TrainingError
 from bot.exits import ExitCode, data_error_line
 from bot.ops.feedback import FeedbackLog
 from bot.packaging import package as teams_package
@@ -53,7 +64,10 @@ def load_assistant(settings: Settings) -> Assistant:
     catalogue = load_catalogue(settings.data_dir).with_portal(
         register_url=settings.register_url, all_communities_url=settings.all_communities_url
     )
-    return Assistant(catalogue)
+    loaded = load_understanding(settings.data_dir, catalogue)
+    if loaded.retrained:
+        print(f"warning: {loaded.retrained}; using a model trained now", file=sys.stderr)
+    return Assistant(catalogue, model=loaded.model, languages=loaded.languages)
 
 
 def _human(reply: Reply) -> str:
@@ -96,8 +110,45 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
             print(f"{directory}/{problem}", file=sys.stderr)
         print(f"check: {len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
         return ExitCode.DATA
+    try:
+        items = training_examples(directory, catalogue)
+        load_model(directory / MODEL_FILE, current_fingerprint(items))
+    except TrainingError as exc:
+        for problem in exc.problems:
+            print(f"{directory}/{problem}", file=sys.stderr)
+        print(f"check: {len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
+        return ExitCode.DATA
+    except ModelError as exc:
+        print(f"check: {exc}", file=sys.stderr)
+        return ExitCode.DATA
     counts = ", ".join(f"{v} {k}" for k, v in catalogue.counts().items())
-    out.write(f"check: {directory} is valid (version {catalogue.version}): {counts}\n")
+    out.write(
+        f"check: {directory} is valid (version {catalogue.version}): {counts}; "
+        f"{len(items)} training examples, the model is up to date\n"
+    )
+    return 0
+
+
+def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
+    """Train the understanding model on the examples generated from the data, pick its
+    thresholds by cross-validation, and write it next to the data."""
+    directory = Path(args.dir) if args.dir else _settings().data_dir
+    try:
+        catalogue = load_catalogue(directory)
+        items = training_examples(directory, catalogue)
+    except (CatalogueError, TrainingError) as exc:
+        for problem in exc.problems:
+            print(f"{directory}/{problem}", file=sys.stderr)
+        print("train: fix the data first (python -m bot check)", file=sys.stderr)
+        return ExitCode.DATA
+    model = build(items, current_fingerprint(items), families(catalogue))
+    path = directory / MODEL_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
+    out.write(
+        f"train: {len(items)} examples, {len(model.labels)} labels, {len(model.rows)} features; "
+        f"temperature {model.temperature}, thresholds {model.thresholds}; wrote {path}\n"
+    )
     return 0
 
 
@@ -279,6 +330,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds the store may take to answer (default %(default)g)",
     )
     check_live.set_defaults(func=cmd_doctor)
+    train = sub.add_parser("train", help="retrain the understanding model on the data")
+    train.add_argument("dir", nargs="?", help="data folder (default: the bot's data/)")
+    train.set_defaults(func=cmd_train)
     package = sub.add_parser("package", help="build and validate the Teams app package (zip)")
     teams_package.add_arguments(package)
     package.set_defaults(func=cmd_package)

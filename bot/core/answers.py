@@ -318,6 +318,16 @@ class Answerer:
         )
 
     def _clarify(self, u: Understanding, today: dt.date) -> Answer:
+        if u.matches:
+            # Two or three communities came close: ask which one, never guess.
+            names = [self.catalogue.community(m.community_id).name for m in u.matches]
+            return Answer(
+                query=u.text,
+                intent=Intent.CLARIFY,
+                text=self.texts.get("answer.clarify_between"),
+                choices=tuple(Choice(name, name) for name in names),
+                roles=u.roles,
+            )
         return Answer(
             query=u.text,
             intent=Intent.CLARIFY,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -24,9 +24,23 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.core.catalogue import Catalogue
+from bot.core.language import detect
+from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
 from bot.core.text import STOPWORDS, tokens
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
+# Where a message may hold a second question: after "?" or ";", or before "and"/"also" (and their
+# DE/FR/IT/ES words) followed by a question word or "I".
+_QUESTION_WORDS = (
+    r"who|whom|what|how|where|which|when|why|can|could|is|are|do|does|i|my|"
+    r"wer|wie|wo|was|welche|kann|ich|qui|que|quel|quelle|comment|ou|où|je|chi|come|dove|quale|"
+    r"posso|io|quien|quién|como|cómo|donde|dónde|cual|cuál|puedo|yo"
+)
+_CLAUSES = re.compile(
+    r"(?<=[?;])\s+|\s*[,;]?\s+(?:and|also|plus|und|auch|et|aussi|e|anche|y|también)\s+"
+    r"(?:also\s+)?(?=(?:" + _QUESTION_WORDS + r")\b)",
+    re.IGNORECASE,
+)
 COMMANDS = ("cancel", "help", "support_channel")
 SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
@@ -45,6 +59,15 @@ W_ROLE_OTHER = 1.5  # a role's further communities
 W_TOPIC = 1.5  # a topic (strand, programme, tool) that points at it
 W_QUALIFIER = 1.5  # counts only together with other evidence for the sub-team or its parent
 W_WORD = 0.5  # a distinctive word of its name or "who should join" text
+# The model's confidence needed to answer when the rules found nothing, and to overrule the rules
+# when they found something else; ``python -m bot train`` picks both by cross-validation and stores
+# them with the model (these are used by a model without them).
+T_ANSWER = 0.99
+T_OVERRIDE = 0.999
+CANDIDATE_MIN = 0.15  # a community the model gives this much is offered when the bot asks back
+MIN_COVERAGE = 0.5  # the model has an opinion when it knows this share of a message's n-grams
+ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about it unprompted
+MODEL_REASON = "what you wrote fits the people it is for"
 
 
 class Intent(StrEnum):
@@ -111,6 +134,11 @@ class Understanding:
     corrections: tuple[tuple[str, str], ...] = ()
     follow_up: bool = False  # the answer continues from the previous turn's communities
     offer_person: bool = False  # fell back again: offer to reach a person at Interact
+    language: str = "en"  # en, de, fr, it, es, or other (bot.core.language)
+    source: str = "rules"  # what decided: rules, model, or both (they agreed)
+    model_label: str = ""  # the model's best label and its probability (empty without a model)
+    model_confidence: float = 0.0
+    also: tuple[Understanding, ...] = ()  # a second question in the same message
 
 
 @dataclass
@@ -142,8 +170,16 @@ class _Evidence:
 class Understander:
     """Indexes a catalogue once; ``understand`` is then a pure function of the message."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(
+        self,
+        catalogue: Catalogue,
+        model: TextModel | None = None,
+        languages: Mapping[str, frozenset[str]] | None = None,
+    ) -> None:
         self.catalogue = catalogue
+        self.model = model
+        self.languages = dict(languages or {})
+        self._families = families(catalogue)
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
         self._build_index()
         self._max_len = max(len(k) for k in self._index)
@@ -311,6 +347,31 @@ class Understander:
     # ------------------------------------------------------------------ the whole
 
     def understand(self, text: str, context: Context | None = None) -> Understanding:
+        """What one message means; a message that asks two different things ("which team for
+        auditors, and how do I register?") gets both, the second in ``also``."""
+        whole = self._understand(text, context)
+        parts = [p for p in _CLAUSES.split(text[:2_000]) if len(tokens(p)) >= 2]
+        if len(parts) != 2:
+            return whole
+        first = self._understand(parts[0], context)
+        roles = tuple(dict.fromkeys((*first.roles, *(context.roles if context else ()))))
+        second = self._understand(parts[1], replace(context or Context(), roles=roles))
+        kinds = {self._kind(first), self._kind(second)}
+        if len(kinds) == 2 and None not in kinds:
+            return replace(first, text=text, also=(second,))
+        return whole
+
+    def language(self, text: str) -> str:
+        """The language of ``text``: en, de, fr, it, es or other (English without word lists)."""
+        return detect(text, self.languages) if self.languages else "en"
+
+    def _kind(self, u: Understanding) -> str | None:
+        """The kind of a confident answer (None when it asks back, falls back or greets)."""
+        if u.intent in (Intent.CLARIFY, Intent.FALLBACK, Intent.GREETING, Intent.HELP):
+            return None
+        return str(u.intent)
+
+    def _understand(self, text: str, context: Context | None = None) -> Understanding:
         context = context or Context()
         raw = tokens(text[:20_000])[:MAX_TOKENS]
         toks = tuple(self.correct(t) for t in raw)
@@ -367,7 +428,11 @@ class Understander:
             cues=frozenset(cues),
             corrections=corrections,
         )
-        return self._decide(base, toks, frozenset(wg_span), routes, context, known_roles)
+        ruled = self._decide(base, toks, frozenset(wg_span), routes, context, known_roles)
+        ruled = replace(ruled, language=self.language(text))
+        if self.model is None or not toks:
+            return ruled
+        return self._combine(ruled, self.model.predict(text), routes, known_roles)
 
     def command(self, text: str) -> str | None:
         """ "cancel" or "help" when the whole message is that command (interrupts any dialog)."""
@@ -545,6 +610,113 @@ class Understander:
         if "join" in cues or u.roles or u.topics or "subteams" in cues:
             return replace(u, intent=Intent.CLARIFY)
         return replace(u, intent=Intent.FALLBACK, offer_person=context.fallbacks >= 1)
+
+    # ------------------------------------------------------------------ rules + model
+
+    def _rule_label(self, u: Understanding) -> str | None:
+        """The rules' decision as a model label; None when they asked back or fell back."""
+        if u.intent == Intent.RECOMMEND and u.matches:
+            return f"c:{u.matches[0].community_id}"
+        if u.intent == Intent.FAQ:
+            return f"faq:{u.faq_id}"
+        if u.intent in (Intent.CLARIFY, Intent.FALLBACK):
+            return None
+        return str(u.intent)
+
+    def _hard(self, u: Understanding) -> bool:
+        """A decision of the exact rules that the model may not overrule: an eligibility rule, a
+        follow-up, a FAQ asked as written, a community named by its name, a greeting or help."""
+        if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT:
+            return True
+        if u.intent in (Intent.GREETING, Intent.HELP):
+            return True
+        return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
+
+    def _family(self, label: str) -> str:
+        if not label.startswith("c:"):
+            return label
+        community = self.catalogue.community(label[2:])
+        return community.parent or community.id
+
+    def _combine(
+        self, u: Understanding, pred: Prediction, routes: list[str], roles: tuple[str, ...]
+    ) -> Understanding:
+        """Rules and model together: agree -> answer; exact rules win; a confident model answers
+        where the rules found nothing or overrules weak rules; otherwise ask back with the top
+        choices (never a guess)."""
+        assert self.model is not None
+        label, confidence = pred.decided(self._families, SUBTEAM_SHARE)
+        u = replace(u, model_label=label, model_confidence=round(confidence, 3))
+        t_answer = self.model.thresholds.get("answer", T_ANSWER)
+        t_override = self.model.thresholds.get("override", T_OVERRIDE)
+        rule = self._rule_label(u)
+        if rule == label:
+            return replace(u, source="both")
+        if (
+            label == f"faq:{u.faq_id}"
+            and u.faq_score >= FAQ_OK
+            and confidence >= t_answer
+            and not u.refusals
+        ):
+            # the message reads like a FAQ to both: answer it, even where it names a community
+            return replace(u, intent=Intent.FAQ, matches=(), source="both")
+        if self._hard(u):
+            return u
+        if rule and label and self._family(rule) == self._family(label):
+            # the same Team: the rules' qualifiers decide between it and its sub-teams
+            return replace(u, source="both")
+        if pred.coverage < MIN_COVERAGE:  # mostly words it never saw: no opinion
+            return self._other_language(u)
+        if confidence >= (t_answer if rule is None else t_override):
+            return self._from_model(u, label, routes, roles)
+        candidates = [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
+        if rule is not None:
+            if label == "offtopic" or rule in candidates or not candidates:
+                return u
+            return self._ask_back(u, [rule, label])
+        asked = u.intent == Intent.CLARIFY  # the rules found a role or a topic, not enough
+        if candidates and label.startswith("c:") and (asked or confidence >= ASK_MIN):
+            return self._ask_back(u, candidates)
+        return self._other_language(u)
+
+    def _other_language(self, u: Understanding) -> Understanding:
+        if u.intent == Intent.FALLBACK and u.language == "other":
+            return replace(u, intent=Intent.CLARIFY)  # never "I can't help" in another language
+        return u
+
+    def _ask_back(self, u: Understanding, labels: list[str]) -> Understanding:
+        ids = [lab[2:] for lab in dict.fromkeys(labels) if lab.startswith("c:")]
+        matches = tuple(Match(cid, 0.0, ()) for cid in ids[:MAX_RECOMMENDATIONS])
+        return replace(u, intent=Intent.CLARIFY, matches=matches, source="model")
+
+    def _from_model(
+        self, u: Understanding, label: str, routes: list[str], roles: tuple[str, ...]
+    ) -> Understanding:
+        cat = self.catalogue
+        u = replace(u, source="model", matches=(), faq_id=None)
+        if label.startswith("c:"):
+            cid = label[2:]
+            community = cat.community(cid)
+            blocked = self._blocked_role(community.parent or cid, roles)
+            if blocked:
+                return replace(
+                    u,
+                    intent=Intent.RECOMMEND,
+                    matches=self._role_matches(roles),
+                    refusals=(Refusal(cid, blocked),),
+                )
+            score = round(u.model_confidence, 3)
+            return replace(
+                u, intent=Intent.RECOMMEND, matches=(Match(cid, score, (MODEL_REASON,)),)
+            )
+        if label.startswith("faq:"):
+            return replace(u, intent=Intent.FAQ, faq_id=label[4:])
+        if label == "escalate":
+            contact = routes[0] if routes else cat.escalation.problem_contact
+            return replace(u, intent=Intent.ESCALATE, contact_id=contact)
+        if label == "offtopic":
+            return replace(u, intent=Intent.FALLBACK)
+        return replace(u, intent=Intent(label))
 
     def _role_matches(self, roles: Iterable[str]) -> tuple[Match, ...]:
         cat = self.catalogue

@@ -1,0 +1,270 @@
+"""Training examples for the understanding model, generated from the content in ``data/``.
+
+Pure Python. ``load_training`` reads and validates ``data/training/*.yaml`` (problems named by
+file, entry and field, like the catalogue's); ``examples`` turns it, together with the catalogue
+(community names and keywords, role terms, FAQ phrasings, intent phrases, Working Groups), into
+labelled sentences. Each example remembers where it came from (the phrase, the template, the
+language), so that cross-validation can hold out whole phrases, whole templates or languages.
+
+Labels: ``c:<community id>``, ``faq:<faq id>``, and the answers that are not a community or a FAQ:
+``list``, ``working_groups``, ``escalate``, ``greeting``, ``help``, ``offtopic``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.catalogue import Catalogue, CatalogueError, Problem
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when there, else Python's
+TRAINING_DIR = "training"
+FILES = ("communities.yaml", "templates.yaml", "questions.yaml", "languages.yaml")
+LANGUAGES = ("en", "de", "fr", "it", "es", "other")
+TEMPLATE_KINDS = ("title", "task", "name", "employer")
+EMPLOYER_PASSES = ("controllers", "auditors", "financial-management", "communication")
+PLAIN_LABELS = ("list", "working_groups", "escalate", "greeting", "help", "offtopic")
+# intents.yaml phrase kinds that are examples of a plain label
+INTENT_LABELS = {
+    "list": "list",
+    "working_groups": "working_groups",
+    "problem": "escalate",
+    "person": "escalate",
+    "greeting": "greeting",
+    "thanks": "greeting",
+    "help": "help",
+}
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    label: str
+    phrase: str  # the phrase it was made from (a title, task, term, FAQ phrasing ...)
+    template: str  # the template that wrapped it ("" when used as it is)
+    language: str
+
+
+@dataclass(frozen=True)
+class Material:
+    """One community's titles and tasks, per language."""
+
+    community: str
+    titles: tuple[tuple[str, tuple[str, ...]], ...]
+    tasks: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Training:
+    materials: tuple[Material, ...]
+    templates: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
+    questions: tuple[tuple[str, tuple[tuple[str, tuple[str, ...]], ...]], ...]
+    languages: tuple[tuple[str, frozenset[str]], ...] = ()
+
+    def template(self, kind: str) -> dict[str, tuple[str, ...]]:
+        return dict(dict(self.templates).get(kind, ()))
+
+
+class TrainingError(CatalogueError):
+    """The training data could not be loaded; ``problems`` lists every problem found."""
+
+
+def _per_language(
+    file: str, entry: str, field: str, value: Any, problems: list[Problem], slot: str = ""
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        problems.append(Problem(file, entry, field, "must map languages to lists of text"))
+        return ()
+    out = []
+    for lang, items in value.items():
+        where = f"{field}.{lang}"
+        if lang not in LANGUAGES:
+            problems.append(Problem(file, entry, where, f"unknown language (use {LANGUAGES})"))
+            continue
+        if not isinstance(items, list) or not items:
+            problems.append(Problem(file, entry, where, "must be a non-empty list"))
+            continue
+        texts = []
+        for i, item in enumerate(items):
+            text = str(item).strip() if isinstance(item, str | int | float) else ""
+            if not text:
+                problems.append(Problem(file, entry, f"{where}[{i}]", "must be non-empty text"))
+            elif slot and slot not in text:
+                problems.append(Problem(file, entry, f"{where}[{i}]", f"has no {slot} slot"))
+            else:
+                texts.append(text)
+        out.append((str(lang), tuple(texts)))
+    return tuple(out)
+
+
+def _read(root: Path, name: str, problems: list[Problem]) -> Mapping[str, Any]:
+    file = f"{TRAINING_DIR}/{name}"
+    try:
+        doc = yaml.load((root / name).read_text(encoding="utf-8"), Loader=_LOADER)
+    except FileNotFoundError:
+        problems.append(Problem(file, "", "", "file is missing"))
+        return {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        problems.append(Problem(file, "", "", f"cannot be read: {exc}"))
+        return {}
+    if not isinstance(doc, Mapping):
+        problems.append(Problem(file, "", "", "must be a mapping at the top level"))
+        return {}
+    return doc
+
+
+def load_training(data_dir: str | Path, catalogue: Catalogue) -> Training:
+    """Read and check ``data_dir/training``; raise TrainingError listing every problem."""
+    root = Path(data_dir) / TRAINING_DIR
+    problems: list[Problem] = []
+    community_ids = {c.id for c in catalogue.communities}
+    faq_ids = {f.id for f in catalogue.faqs}
+
+    doc = _read(root, "communities.yaml", problems)
+    file = f"{TRAINING_DIR}/communities.yaml"
+    materials = []
+    for i, item in enumerate(doc.get("communities") or []):
+        entry = f"communities[{i}]"
+        if not isinstance(item, Mapping):
+            problems.append(Problem(file, entry, "", "must be a mapping of fields"))
+            continue
+        cid = item.get("community")
+        entry += f" (community {cid!r})"
+        if cid not in community_ids:
+            problems.append(Problem(file, entry, "community", "is not the id of a community"))
+        for key in item:
+            if key not in ("community", "titles", "tasks"):
+                problems.append(Problem(file, entry, str(key), "is not a known field"))
+        materials.append(
+            Material(
+                community=str(cid),
+                titles=_per_language(file, entry, "titles", item.get("titles"), problems),
+                tasks=_per_language(file, entry, "tasks", item.get("tasks"), problems),
+            )
+        )
+
+    doc = _read(root, "templates.yaml", problems)
+    file = f"{TRAINING_DIR}/templates.yaml"
+    templates = []
+    for kind in TEMPLATE_KINDS:
+        if kind not in doc:
+            problems.append(Problem(file, "", kind, "is missing"))
+        slot = "{" + kind + "}"
+        templates.append((kind, _per_language(file, kind, kind, doc.get(kind), problems, slot)))
+    employers = _per_language(file, "employers", "employers", doc.get("employers"), problems)
+    templates.append(("employers", employers))
+    for key in doc:
+        if key not in (*TEMPLATE_KINDS, "employers"):
+            problems.append(Problem(file, "", str(key), "is not a known template kind"))
+
+    doc = _read(root, "questions.yaml", problems)
+    file = f"{TRAINING_DIR}/questions.yaml"
+    questions = []
+    examples = doc.get("examples")
+    if not isinstance(examples, Mapping):
+        problems.append(Problem(file, "", "examples", "must map labels to examples"))
+        examples = {}
+    for label, value in examples.items():
+        label = str(label)
+        known = label in PLAIN_LABELS or (label.startswith("faq:") and label[4:] in faq_ids)
+        if not known:
+            problems.append(
+                Problem(file, label, "", f"unknown label (faq:<id> or one of {PLAIN_LABELS})")
+            )
+        questions.append((label, _per_language(file, label, label, value, problems)))
+
+    doc = _read(root, "languages.yaml", problems)
+    file = f"{TRAINING_DIR}/languages.yaml"
+    words = _per_language(file, "languages", "languages", doc.get("languages"), problems)
+    languages = tuple((lang, frozenset(w.lower() for w in ws)) for lang, ws in words)
+
+    if problems:
+        raise TrainingError(problems)
+    return Training(tuple(materials), tuple(templates), tuple(questions), languages)
+
+
+def _spread(items: tuple[str, ...], key: str, n: int) -> list[str]:
+    """``n`` of ``items`` chosen by a stable hash of ``key`` (all of them when there are few)."""
+    if len(items) <= n:
+        return list(items)
+    start = int(hashlib.blake2b(key.encode(), digest_size=4).hexdigest(), 16) % len(items)
+    return [items[(start + k * 7) % len(items)] for k in range(n)]
+
+
+def examples(catalogue: Catalogue, training: Training) -> list[Example]:
+    """Every training example, in a stable order."""
+    return list(_generate(catalogue, training))
+
+
+def _generate(cat: Catalogue, tr: Training) -> Iterator[Example]:
+    title_t, task_t, name_t = tr.template("title"), tr.template("task"), tr.template("name")
+    employer_t, employers = tr.template("employer"), tr.template("employers")
+
+    def titled(label: str, phrase: str, lang: str, per: int = 0) -> Iterator[Example]:
+        pool = title_t.get(lang) or title_t.get("en", ())
+        for t in _spread(pool, phrase, per) if per else pool:
+            yield Example(t.replace("{title}", phrase), label, phrase, t, lang)
+
+    for m in tr.materials:
+        label = f"c:{m.community}"
+        for lang, titles in m.titles:
+            for title in titles:
+                yield from titled(label, title, lang)
+                if m.community not in EMPLOYER_PASSES:
+                    continue
+                # the same function at a programme body: the function decides
+                for t in _spread(employer_t.get(lang, ()), title + "t", 2):
+                    for where in _spread(employers.get(lang, ()), title + t, 2):
+                        text = t.replace("{employer}", where).replace("{title}", title)
+                        yield Example(text, label, title, t, lang)
+        for lang, tasks in m.tasks:
+            pool = task_t.get(lang) or task_t.get("en", ())
+            for task in tasks:
+                for t in pool:
+                    yield Example(t.replace("{task}", task), label, task, t, lang)
+    # The catalogue's own words: role terms, community names and keywords, FAQ phrasings.
+    for role in cat.roles:
+        if role.communities:
+            for term in role.terms:
+                yield from titled(f"c:{role.communities[0]}", term, "en", per=4)
+    for topic in cat.topics:
+        if len(topic.communities) == 1:
+            for term in topic.terms:
+                yield from titled(f"c:{topic.communities[0]}", term, "en", per=2)
+    for c in cat.communities:
+        for phrase in dict.fromkeys((c.name, *c.keywords)):
+            for lang, pool in name_t.items():
+                for t in _spread(pool, phrase + lang, 4 if lang == "en" else 1):
+                    yield Example(t.replace("{name}", phrase), f"c:{c.id}", phrase, t, lang)
+    for faq in cat.faqs:
+        for q in faq.questions:
+            yield Example(q, f"faq:{faq.id}", q, "", "en")
+    for kind, phrases in cat.intent_phrases:
+        label = INTENT_LABELS.get(kind)
+        if label:
+            for p in phrases:
+                yield Example(p, label, p, "", "en")
+    for wg in cat.working_groups:
+        for p in (wg.name, wg.nickname, *wg.keywords):
+            if p:
+                yield Example(p, "working_groups", p, "", "en")
+    for label, per_lang in tr.questions:
+        for lang, texts in per_lang:
+            for text in texts:
+                yield Example(text, label, text, "", lang)
+
+
+def fingerprint(items: list[Example], config: Mapping[str, Any]) -> str:
+    """A hash of the examples and the model's settings: what a trained model came from."""
+    h = hashlib.sha256(json.dumps(config, sort_keys=True).encode())
+    for e in items:
+        h.update(f"{e.label}\t{e.text}\n".encode())
+    return h.hexdigest()

@@ -1,0 +1,288 @@
+"""The understanding model: trained from data/, never served stale, combined with the exact rules.
+
+The sentences here are our own (not those of shared/eval or tests/heldout).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.assistant import Assistant
+from bot.cli.main import main
+from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.language import detect
+from bot.core.learning import Loaded, load_understanding
+from bot.core.model import MODEL_FILE, Prediction, TextModel, features, training_examples
+from bot.core.text import tokens
+from bot.core.training import load_training
+from bot.core.understanding import Intent, Understander
+from bot.exits import ExitCode
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "data"
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(DATA)
+
+
+@pytest.fixture(scope="module")
+def loaded(catalogue: Catalogue) -> Loaded:
+    return load_understanding(DATA, catalogue)
+
+
+@pytest.fixture(scope="module")
+def reader(catalogue: Catalogue, loaded: Loaded) -> Understander:
+    return Understander(catalogue, loaded.model, loaded.languages)
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    return main(list(argv), out), out.getvalue()
+
+
+def test_the_committed_model_matches_the_data(loaded: Loaded) -> None:
+    assert loaded.retrained is None, loaded.retrained
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    return copy
+
+
+def _add_task(data: Path, sentence: str) -> None:
+    path = data / "training" / "communities.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["communities"][0]["tasks"]["en"].append(sentence)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+
+
+def test_a_stale_model_fails_the_check_and_is_never_served(data_copy: Path, capsys) -> None:
+    _add_task(data_copy, "I read through every receipt a partner sends in")
+    code, _ = run("check", str(data_copy))
+    assert code == ExitCode.DATA
+    assert "stale" in capsys.readouterr().err
+    catalogue = load_catalogue(data_copy)
+    loaded = load_understanding(data_copy, catalogue)
+    assert loaded.retrained and "stale" in loaded.retrained
+    items = training_examples(data_copy, catalogue)
+    assert any(e.text == "I read through every receipt a partner sends in" for e in items)
+    from bot.core.model import current_fingerprint
+
+    assert loaded.model.fingerprint == current_fingerprint(items)
+
+
+def test_train_writes_a_fresh_model_that_the_check_accepts(data_copy: Path) -> None:
+    _add_task(data_copy, "I read through every receipt a partner sends in")
+    code, out = run("train", str(data_copy))
+    assert code == 0, out
+    assert (data_copy / MODEL_FILE).is_file()
+    code, out = run("check", str(data_copy))
+    assert code == 0 and "up to date" in out
+
+
+def test_a_missing_model_is_trained_at_start(data_copy: Path) -> None:
+    (data_copy / MODEL_FILE).unlink()
+    loaded = load_understanding(data_copy, load_catalogue(data_copy))
+    assert loaded.retrained and "no model file" in loaded.retrained
+    assert loaded.model.predict("I audit the programme").label == "c:auditors"
+
+
+def test_training_data_problems_name_file_entry_and_field(data_copy: Path, capsys) -> None:
+    path = data_copy / "training" / "communities.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["communities"][0]["community"] = "no-such-team"
+    doc["communities"][1]["titles"]["xx"] = ["someone"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    code, _ = run("check", str(data_copy))
+    err = capsys.readouterr().err
+    assert code == ExitCode.DATA
+    assert "training/communities.yaml: communities[0] (community 'no-such-team'): field " in err
+    assert "field 'titles.xx': unknown language" in err
+
+
+def test_a_template_without_its_slot_is_a_problem(data_copy: Path, capsys) -> None:
+    path = data_copy / "training" / "templates.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["title"]["en"].append("I am somebody")
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert run("check", str(data_copy))[0] == ExitCode.DATA
+    assert "has no {title} slot" in capsys.readouterr().err
+
+
+def test_no_evaluation_or_held_out_question_is_written_into_the_training_data(
+    catalogue: Catalogue,
+) -> None:
+    """The examples written in data/training (questions and tasks) are never a question of an
+    evaluation or held-out set. (Greetings and one-word messages may coincide, and so may a
+    template filled with a job title, such as "IMC member": that is not a copy.)"""
+    training = load_training(DATA, catalogue)
+    written = {tokens(t) for _, per in training.questions for _, texts in per for t in texts}
+    written |= {tokens(t) for m in training.materials for _, texts in m.tasks for t in texts}
+    sets = sorted((ROOT / "tests" / "heldout").glob("*.yaml"))
+    shared = ROOT.parent / "shared" / "eval"
+    sets += sorted(shared.glob("*.yaml")) if shared.is_dir() else []
+    assert sets
+    for path in sets:
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            said = tokens(case["q"])
+            assert len(said) <= 2 or said not in written, (path.name, case["q"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("which community is right for me as a press officer?", "en"),
+        ("Ich arbeite in der Finanzabteilung unseres Programms", "de"),
+        ("Je suis chargée de mission dans un programme transfrontalier", "fr"),
+        ("Lavoro come controllore per un programma Interreg", "it"),
+        ("Trabajo como auditora en la autoridad de auditoría", "es"),
+        ("Pracuję w komunikacji programu i szukam zespołu", "other"),
+        ("Ik ben projectmedewerker bij het programma", "other"),
+        ("Είμαι υπεύθυνος επικοινωνίας", "other"),
+    ],
+)
+def test_the_language_of_a_message_is_detected(
+    reader: Understander, text: str, language: str
+) -> None:
+    assert reader.understand(text).language == language
+    assert detect(text, reader.languages) == language
+
+
+@pytest.mark.parametrize(
+    ("text", "community"),
+    [
+        ("I sign off the expenditure that partners declare", "controllers"),
+        ("every year we pick a sample of projects to audit", "auditors"),
+        (
+            "I keep the programme's accounts and send the payment claims to Brussels",
+            "financial-management",
+        ),
+        (
+            "Ich pflege die Facebook-Seite und schreibe den Newsletter des Programms",
+            "communication",
+        ),
+        ("Je réalise les contrôles sur place chez les bénéficiaires", "controllers"),
+        ("Preparo le domande di pagamento per la Commissione europea", "financial-management"),
+        ("Evalúo las propuestas de proyecto y sigo su ejecución", "programme-management"),
+    ],
+)
+def test_work_described_in_own_words_finds_the_community(
+    reader: Understander, text: str, community: str
+) -> None:
+    """Recommended, or (when the model is less sure) offered first when the bot asks back."""
+    u = reader.understand(text)
+    assert u.intent in (Intent.RECOMMEND, Intent.CLARIFY), (text, u.intent, u.model_label)
+    assert u.matches and u.matches[0].community_id == community, (text, u.matches)
+
+
+def test_the_employer_is_context_and_the_function_decides(reader: Understander) -> None:
+    u = reader.understand("joint secretariat, finance side")
+    assert u.intent == Intent.RECOMMEND
+    assert u.matches[0].community_id == "financial-management"
+
+
+def test_eligibility_is_applied_to_the_model_s_choice(reader: Understander) -> None:
+    u = reader.understand("I'm an auditor and I check the programme's payment applications")
+    assert "financial-management" not in [m.community_id for m in u.matches]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the reimbursement rate for staff costs in our programme?",
+        "when does the third call of Interreg Danube close?",
+        "how do I cook risotto",
+        "qwertzuiop",
+    ],
+)
+def test_off_topic_questions_get_no_community(reader: Understander, text: str) -> None:
+    u = reader.understand(text)
+    assert u.intent in (Intent.FALLBACK, Intent.HELP, Intent.CLARIFY), (text, u.intent)
+    assert u.intent != Intent.RECOMMEND
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jestem audytorem w instytucji audytowej",
+        "Trabalho na comunicação de um programa Interreg",
+        "Nemohu se přihlásit do portálu",
+        "Δεν μπορώ να συνδεθώ",
+        "Jag är kommunikatör i ett Interreg-program",
+    ],
+)
+def test_other_eu_languages_are_never_told_i_cant_help(reader: Understander, text: str) -> None:
+    assert reader.understand(text).intent != Intent.FALLBACK
+
+
+class _Fixed:
+    """A model that always predicts the same thing (to test how rules and model combine)."""
+
+    def __init__(self, ranked: tuple[tuple[str, float], ...]) -> None:
+        self.ranked = ranked
+        self.thresholds = {"answer": 0.8, "override": 0.99}
+
+    def predict(self, text: str) -> Prediction:
+        n = len(features(text))
+        return Prediction(self.ranked, n, n)
+
+
+def _with(catalogue: Catalogue, ranked: tuple[tuple[str, float], ...]) -> Understander:
+    model: TextModel = _Fixed(ranked)  # type: ignore[assignment]
+    return Understander(catalogue, model, dict(load_training(DATA, catalogue).languages))
+
+
+def test_two_close_communities_are_offered_as_choices(catalogue: Catalogue) -> None:
+    reader = _with(catalogue, (("c:auditors", 0.55), ("c:controllers", 0.4), ("help", 0.05)))
+    u = reader.understand("I look at what others have spent")
+    assert u.intent == Intent.CLARIFY
+    assert [m.community_id for m in u.matches] == ["auditors", "controllers"]
+    answer = Assistant(catalogue).answerer.answer(u, TODAY)
+    assert [c.title for c in answer.choices] == ["Auditors network", "Controllers network"]
+
+
+def test_a_weak_model_never_answers_alone(catalogue: Catalogue) -> None:
+    reader = _with(catalogue, (("faq:register", 0.5), ("list", 0.3), ("offtopic", 0.2)))
+    assert reader.understand("something about papers").intent == Intent.FALLBACK
+
+
+def test_a_confident_model_answers_where_the_rules_found_nothing(catalogue: Catalogue) -> None:
+    reader = _with(catalogue, (("c:communication", 0.9), ("c:ncp", 0.1)))
+    u = reader.understand("I look after what the public hears about us")
+    assert u.intent == Intent.RECOMMEND and u.source == "model"
+    assert u.matches[0].community_id == "communication"
+
+
+def test_the_exact_rules_win_over_the_model(catalogue: Catalogue) -> None:
+    reader = _with(catalogue, (("c:communication", 0.95), ("c:ncp", 0.05)))
+    u = reader.understand("can a controller join Financial management?")
+    assert u.matches[0].community_id == "controllers"
+    assert u.refusals and u.refusals[0].community_id == "financial-management"
+
+
+def test_two_questions_in_one_message_are_both_answered(catalogue: Catalogue, loaded) -> None:
+    assistant = Assistant(catalogue, model=loaded.model, languages=loaded.languages)
+    reply = assistant.respond(
+        "which community suits a communication officer, and how can I create an account?", TODAY
+    )
+    u = reply.understanding
+    assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == "communication"
+    assert [a.intent for a in u.also] == [Intent.FAQ] and u.also[0].faq_id == "register"
+    assert "Anyone involved in Interreg" in reply.text
+
+
+def test_a_role_and_a_task_in_one_message_stay_one_question(reader: Understander) -> None:
+    u = reader.understand("I'm a first level controller and I also check financial matters")
+    assert not u.also
+    assert "financial-management" not in [m.community_id for m in u.matches]
