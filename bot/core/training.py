@@ -125,11 +125,23 @@ def load_training(data_dir: str | Path, catalogue: Catalogue) -> Training:
     """Read and check ``data_dir/training``; raise TrainingError listing every problem."""
     root = Path(data_dir) / TRAINING_DIR
     problems: list[Problem] = []
-    community_ids = {c.id for c in catalogue.communities}
-    faq_ids = {f.id for f in catalogue.faqs}
+    training = Training(
+        materials=_load_materials(root, catalogue, problems),
+        templates=_load_templates(root, problems),
+        questions=_load_questions(root, catalogue, problems),
+        languages=_load_languages(root, problems),
+    )
+    if problems:
+        raise TrainingError(problems)
+    return training
 
+
+def _load_materials(
+    root: Path, catalogue: Catalogue, problems: list[Problem]
+) -> tuple[Material, ...]:
     doc = _read(root, "communities.yaml", problems)
     file = f"{TRAINING_DIR}/communities.yaml"
+    community_ids = {c.id for c in catalogue.communities}
     materials = []
     for i, item in enumerate(doc.get("communities") or []):
         entry = f"communities[{i}]"
@@ -150,7 +162,10 @@ def load_training(data_dir: str | Path, catalogue: Catalogue) -> Training:
                 tasks=_per_language(file, entry, "tasks", item.get("tasks"), problems),
             )
         )
+    return tuple(materials)
 
+
+def _load_templates(root: Path, problems: list[Problem]) -> tuple[Any, ...]:
     doc = _read(root, "templates.yaml", problems)
     file = f"{TRAINING_DIR}/templates.yaml"
     templates = []
@@ -164,14 +179,18 @@ def load_training(data_dir: str | Path, catalogue: Catalogue) -> Training:
     for key in doc:
         if key not in (*TEMPLATE_KINDS, "employers"):
             problems.append(Problem(file, "", str(key), "is not a known template kind"))
+    return tuple(templates)
 
+
+def _load_questions(root: Path, catalogue: Catalogue, problems: list[Problem]) -> tuple[Any, ...]:
     doc = _read(root, "questions.yaml", problems)
     file = f"{TRAINING_DIR}/questions.yaml"
-    questions = []
+    faq_ids = {f.id for f in catalogue.faqs}
     examples = doc.get("examples")
     if not isinstance(examples, Mapping):
         problems.append(Problem(file, "", "examples", "must map labels to examples"))
-        examples = {}
+        return ()
+    questions = []
     for label, value in examples.items():
         label = str(label)
         known = label in PLAIN_LABELS or (label.startswith("faq:") and label[4:] in faq_ids)
@@ -180,15 +199,14 @@ def load_training(data_dir: str | Path, catalogue: Catalogue) -> Training:
                 Problem(file, label, "", f"unknown label (faq:<id> or one of {PLAIN_LABELS})")
             )
         questions.append((label, _per_language(file, label, label, value, problems)))
+    return tuple(questions)
 
+
+def _load_languages(root: Path, problems: list[Problem]) -> tuple[Any, ...]:
     doc = _read(root, "languages.yaml", problems)
     file = f"{TRAINING_DIR}/languages.yaml"
     words = _per_language(file, "languages", "languages", doc.get("languages"), problems)
-    languages = tuple((lang, frozenset(w.lower() for w in ws)) for lang, ws in words)
-
-    if problems:
-        raise TrainingError(problems)
-    return Training(tuple(materials), tuple(templates), tuple(questions), languages)
+    return tuple((lang, frozenset(w.lower() for w in ws)) for lang, ws in words)
 
 
 def _spread(items: tuple[str, ...], key: str, n: int) -> list[str]:
@@ -205,19 +223,31 @@ def examples(catalogue: Catalogue, training: Training) -> list[Example]:
 
 
 def _generate(cat: Catalogue, tr: Training) -> Iterator[Example]:
-    title_t, task_t, name_t = tr.template("title"), tr.template("task"), tr.template("name")
+    yield from _from_materials(tr)
+    yield from _from_catalogue(cat, tr)
+    for label, per_lang in tr.questions:
+        for lang, texts in per_lang:
+            for text in texts:
+                yield Example(text, label, text, "", lang)
+
+
+def _titled(tr: Training, label: str, phrase: str, lang: str, per: int = 0) -> Iterator[Example]:
+    """``phrase`` (a job title or role term) in the title templates of ``lang`` (all of them,
+    or ``per`` of them chosen by a stable hash)."""
+    templates = tr.template("title")
+    pool = templates.get(lang) or templates.get("en", ())
+    for t in _spread(pool, phrase, per) if per else pool:
+        yield Example(t.replace("{title}", phrase), label, phrase, t, lang)
+
+
+def _from_materials(tr: Training) -> Iterator[Example]:
+    task_t = tr.template("task")
     employer_t, employers = tr.template("employer"), tr.template("employers")
-
-    def titled(label: str, phrase: str, lang: str, per: int = 0) -> Iterator[Example]:
-        pool = title_t.get(lang) or title_t.get("en", ())
-        for t in _spread(pool, phrase, per) if per else pool:
-            yield Example(t.replace("{title}", phrase), label, phrase, t, lang)
-
     for m in tr.materials:
         label = f"c:{m.community}"
         for lang, titles in m.titles:
             for title in titles:
-                yield from titled(label, title, lang)
+                yield from _titled(tr, label, title, lang)
                 if m.community not in EMPLOYER_PASSES:
                     continue
                 # the same function at a programme body: the function decides
@@ -230,36 +260,41 @@ def _generate(cat: Catalogue, tr: Training) -> Iterator[Example]:
             for task in tasks:
                 for t in pool:
                     yield Example(t.replace("{task}", task), label, task, t, lang)
-    # The catalogue's own words: role terms, community names and keywords, FAQ phrasings.
+
+
+def _from_catalogue(cat: Catalogue, tr: Training) -> Iterator[Example]:
+    """The catalogue's own words: role and topic terms, community names and keywords, FAQ
+    phrasings, intent phrases, Working Groups."""
     for role in cat.roles:
-        if role.communities:
-            for term in role.terms:
-                yield from titled(f"c:{role.communities[0]}", term, "en", per=4)
+        for term in role.terms if role.communities else ():
+            yield from _titled(tr, f"c:{role.communities[0]}", term, "en", per=4)
     for topic in cat.topics:
-        if len(topic.communities) == 1:
-            for term in topic.terms:
-                yield from titled(f"c:{topic.communities[0]}", term, "en", per=2)
+        for term in topic.terms if len(topic.communities) == 1 else ():
+            yield from _titled(tr, f"c:{topic.communities[0]}", term, "en", per=2)
+    yield from _about_communities(cat, tr)
+    yield from _whole_phrases(cat)
+
+
+def _about_communities(cat: Catalogue, tr: Training) -> Iterator[Example]:
+    name_t = tr.template("name")
     for c in cat.communities:
         for phrase in dict.fromkeys((c.name, *c.keywords)):
             for lang, pool in name_t.items():
                 for t in _spread(pool, phrase + lang, 4 if lang == "en" else 1):
                     yield Example(t.replace("{name}", phrase), f"c:{c.id}", phrase, t, lang)
+
+
+def _whole_phrases(cat: Catalogue) -> Iterator[Example]:
     for faq in cat.faqs:
         for q in faq.questions:
             yield Example(q, f"faq:{faq.id}", q, "", "en")
     for kind, phrases in cat.intent_phrases:
-        label = INTENT_LABELS.get(kind)
-        if label:
-            for p in phrases:
-                yield Example(p, label, p, "", "en")
+        for p in phrases if kind in INTENT_LABELS else ():
+            yield Example(p, INTENT_LABELS[kind], p, "", "en")
     for wg in cat.working_groups:
         for p in (wg.name, wg.nickname, *wg.keywords):
             if p:
                 yield Example(p, "working_groups", p, "", "en")
-    for label, per_lang in tr.questions:
-        for lang, texts in per_lang:
-            for text in texts:
-                yield Example(text, label, text, "", lang)
 
 
 def fingerprint(items: list[Example], config: Mapping[str, Any]) -> str:
