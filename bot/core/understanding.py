@@ -671,7 +671,11 @@ class Understander:
             return self._from_model(u, label, routes, roles)
         candidates = [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
         if rule is not None:
-            if label == "offtopic" or rule in candidates or not candidates:
+            if label == "offtopic":
+                # a programme's budget, rates or calls: weak rules (a programme's name) are no
+                # reason to recommend a team; falling back is safe
+                return u if confidence < ASK_MIN else self._from_model(u, label, routes, roles)
+            if rule in candidates or not candidates:
                 return u
             return self._ask_back(u, [rule, label])
         asked = u.intent == Intent.CLARIFY  # the rules found a role or a topic, not enough
