@@ -625,11 +625,14 @@ class Understander:
 
     def _hard(self, u: Understanding) -> bool:
         """A decision of the exact rules that the model may not overrule: an eligibility rule, a
-        follow-up, a FAQ asked as written, a community named by its name, a greeting or help."""
+        follow-up, a FAQ asked as written, a community named by its name, a greeting or help, a
+        request for support or a person."""
         if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT:
             return True
         if u.intent in (Intent.GREETING, Intent.HELP):
             return True
+        if u.intent == Intent.ESCALATE and "person" in u.cues:
+            return True  # asked for support or a person, in so many words
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
 
     def _family(self, label: str) -> str:

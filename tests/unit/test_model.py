@@ -286,3 +286,21 @@ def test_a_role_and_a_task_in_one_message_stay_one_question(reader: Understander
     u = reader.understand("I'm a first level controller and I also check financial matters")
     assert not u.also
     assert "financial-management" not in [m.community_id for m in u.matches]
+
+
+def test_a_word_near_a_support_word_is_no_request_for_a_person(reader: Understander) -> None:
+    """The word "operations" was once corrected to "operator" and escalated."""
+    u = reader.understand("we carry out audits of operations for the programme")
+    assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == "auditors"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I requested access to the Auditors network a month ago and got no answer",
+        "my account is still pending after ten days",
+        "the portal just shows a blank page",
+    ],
+)
+def test_problems_in_the_user_s_words_are_escalated(reader: Understander, text: str) -> None:
+    assert reader.understand(text).intent == Intent.ESCALATE
