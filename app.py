@@ -193,6 +193,7 @@ def build_bot(
         catalogue.texts,
         admins=settings.support_admins,
         agents=settings.support_agents,
+        lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
     )
     dialog = MainDialog(
         conversation,

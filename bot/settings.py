@@ -266,6 +266,8 @@ class Settings:
     log_level: str = "INFO"
     log_format: str = "json"  # one JSON object per line (bot.ops.logs); "text" for a terminal
     shutdown_timeout: int = 8  # seconds in-flight turns get to finish on SIGTERM / Ctrl-C
+    # How long a worker holds a delivery it sends: another takes it over after (a dead instance).
+    delivery_lease_seconds: int = 60
     # AAD object ids. Admins choose the support channel (nobody can while this is empty); admins
     # and agents press the ticket cards' buttons there.
     support_admins: frozenset[str] = frozenset()
@@ -405,6 +407,7 @@ class Settings:
             log_level=_log_level(merged),
             log_format=_log_format(merged),
             shutdown_timeout=_int(merged, "SHUTDOWN_TIMEOUT", 8, 0, 3600),
+            delivery_lease_seconds=_int(merged, "DELIVERY_LEASE_SECONDS", 60, 5, 3600),
             support_admins=_ids(merged, "SUPPORT_ADMINS"),
             support_agents=_ids(merged, "SUPPORT_AGENTS"),
             smtp_host=merged.get("SMTP_HOST", "").strip(),

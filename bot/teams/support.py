@@ -117,6 +117,7 @@ class SupportDesk:
         texts: TextBook,
         admins: frozenset[str] = frozenset(),
         agents: frozenset[str] = frozenset(),
+        lease: dt.timedelta = dt.timedelta(seconds=60),
     ) -> None:
         self.store = store
         self.texts: Texts = texts()  # the support channel's language (staff read English)
@@ -130,7 +131,8 @@ class SupportDesk:
         senders: dict[str, Sender] = {"channel": self.post_to_channel, "notify": self.notify}
         if smtp:
             senders["email"] = email_sender(smtp)
-        self.worker = DeliveryWorker(store, senders, owner=f"desk-{uuid.uuid4().hex[:8]}", now=now)
+        owner = f"desk-{uuid.uuid4().hex[:8]}"
+        self.worker = DeliveryWorker(store, senders, owner=owner, now=now, lease=lease)
 
     def attach(self, adapter: BotAdapter) -> None:
         self.adapter = adapter
