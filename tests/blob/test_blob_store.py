@@ -13,6 +13,7 @@ from bot.tickets.store.blob import BlobStore
 from bot.tickets.store.config import BlobConfig
 from bot.tickets.store.contract import ConflictError, StoreError
 from bot.tickets.store.factory import open_store
+from tests.support.cli import run_tickets
 from tests.support.tickets import LEASE, NOW, new_ticket
 
 # --------------------------------------------------------------------------- basics
@@ -147,18 +148,16 @@ def test_a_ticket_interrupted_before_its_blob_is_not_half_there(store, monkeypat
 
 
 def test_the_tickets_command_reads_the_blob_store(store, azurite, container, monkeypatch):
-    from tests.unit.test_tickets_cli import run
-
     new_ticket(store, "first")
     store.update_ticket(new_ticket(store, "second").id, now=NOW, status=Status.RESOLVED)
     monkeypatch.setenv("ASSISTANT_STORE", "blob")
     monkeypatch.setenv("AZURE_STORAGE_CONNECTION_STRING", azurite)
     monkeypatch.setenv("AZURE_STORAGE_CONTAINER", container)
-    code, text = run("list", "--status", "open")
+    code, text = run_tickets("list", "--status", "open")
     assert code == 0
     assert text.splitlines()[0].startswith("SUP-0001")
     assert text.splitlines()[-1] == f"1 open ticket(s) in Azure Blob Storage container {container}"
-    code, text = run("show", "SUP-0002")
+    code, text = run_tickets("show", "SUP-0002")
     assert code == 0 and "second" in text and "resolved" in text
 
 

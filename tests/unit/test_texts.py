@@ -11,6 +11,7 @@ import pytest
 
 from bot.core.catalogue import CatalogueError, load_catalogue
 from bot.core.texts import check_texts, placeholders
+from tests.support.catalogues import real_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("bot", "cards", "dialogs", "app.py")
@@ -111,7 +112,7 @@ def _text_calls() -> list[tuple[str, int, str, frozenset[str] | None]]:
 
 
 def test_every_text_the_code_uses_exists_with_the_placeholders_it_fills():
-    english = load_catalogue(ROOT / "data").texts().entries
+    english = real_catalogue().texts().entries
     calls = _text_calls()
     assert len(calls) > 50  # the scan finds the lookups
     for file, line, text_id, names in calls:

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.main import main
 from bot.settings import ROOT, Settings
 from bot.tickets.model import Status, Turn
 from bot.tickets.store.contract import NewTicket
 from bot.tickets.store.sqlite import SqliteStore
+from tests.support.cli import run_tickets
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 EVIL = '=HYPERLINK("http://evil.example","click")\n\x1b[2J\x1b[31mred\rover\u202eright'
@@ -48,33 +48,27 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(["tickets", *args], out=out)
-    return code, out.getvalue()
-
-
 def test_list_newest_first_with_status_filter(db):
-    code, text = run("list", "--db", str(db))
+    code, text = run_tickets("list", "--db", str(db))
     assert code == 0
     lines = text.splitlines()
     assert [line.split()[0] for line in lines[:3]] == ["SUP-0003", "SUP-0002", "SUP-0001"]
     assert lines[-1] == f"3 ticket(s) in {db}"
-    code, text = run("--db", str(db), "--status", "open")  # list is the default action
+    code, text = run_tickets("--db", str(db), "--status", "open")  # list is the default action
     assert code == 0
     assert "SUP-0001" not in text
     assert text.splitlines()[-1] == f"2 open ticket(s) in {db}"
 
 
 def test_list_escapes_the_users_text(db):
-    _, text = run("list", "--db", str(db))
+    _, text = run_tickets("list", "--db", str(db))
     assert "\x1b" not in text and "\r" not in text and "\u202e" not in text and "\x07" not in text
     assert "\\x1b[2J" in text
     assert "@Mallory\\x07" in text
 
 
 def test_show_a_ticket(db):
-    code, text = run("show", "sup 2", "--db", str(db))
+    code, text = run_tickets("show", "sup 2", "--db", str(db))
     assert code == 0
     assert text.startswith("SUP-0002 (open, version 1)\n")
     assert "route:        tech-support (tech.support@interact.eu)" in text
@@ -89,22 +83,22 @@ def test_show_a_ticket(db):
 
 
 def test_show_resolved_ticket(db):
-    code, text = run("show", "SUP-0001", "--db", str(db))
+    code, text = run_tickets("show", "SUP-0001", "--db", str(db))
     assert code == 0
     assert "SUP-0001 (resolved, version 2)" in text
     assert "assignee:     Bob" in text
 
 
 def test_show_errors(db, capsys):
-    assert run("show", "SUP-0099", "--db", str(db))[0] == 1
+    assert run_tickets("show", "SUP-0099", "--db", str(db))[0] == 1
     assert "no ticket SUP-0099" in capsys.readouterr().err
-    assert run("show", "--db", str(db))[0] == 2
+    assert run_tickets("show", "--db", str(db))[0] == 2
     assert "show needs a ticket id" in capsys.readouterr().err
-    assert run("list", "SUP-0001", "--db", str(db))[0] == 2
+    assert run_tickets("list", "SUP-0001", "--db", str(db))[0] == 2
 
 
 def test_export_csv_protects_against_formulas(db):
-    code, text = run("export", "--format", "csv", "--db", str(db))
+    code, text = run_tickets("export", "--format", "csv", "--db", str(db))
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["id"] for r in rows] == ["SUP-0003", "SUP-0002", "SUP-0001"]
@@ -123,7 +117,7 @@ def test_export_csv_protects_against_formulas(db):
 
 def test_export_csv_to_a_file_with_a_status(db, tmp_path):
     target = tmp_path / "open.csv"
-    code, text = run("export", "--status", "open", "--out", str(target), "--db", str(db))
+    code, text = run_tickets("export", "--status", "open", "--out", str(target), "--db", str(db))
     assert code == 0
     assert text == f"exported 2 ticket(s) to {target}\n"
     rows = list(csv.reader(target.open(encoding="utf-8", newline="")))
@@ -131,7 +125,7 @@ def test_export_csv_to_a_file_with_a_status(db, tmp_path):
 
 
 def test_export_json_is_the_full_list(db):
-    code, text = run("export", "--format", "json", "--db", str(db))
+    code, text = run_tickets("export", "--format", "json", "--db", str(db))
     assert code == 0
     assert "\u202e" not in text and "\x1b" not in text
     data = json.loads(text)
@@ -146,7 +140,7 @@ def test_export_json_is_the_full_list(db):
 
 def test_a_missing_store_is_reported_not_created(tmp_path, capsys):
     path = tmp_path / "nope" / "assistant.sqlite3"
-    assert run("list", "--db", str(path))[0] == 1
+    assert run_tickets("list", "--db", str(path))[0] == 1
     assert "no ticket store at" in capsys.readouterr().err
     assert not path.exists()
 
@@ -154,7 +148,7 @@ def test_a_missing_store_is_reported_not_created(tmp_path, capsys):
 def test_a_file_that_is_not_a_database(tmp_path, capsys):
     path = tmp_path / "notes.txt"
     path.write_text("hello " * 1000)
-    assert run("list", "--db", str(path))[0] == 1
+    assert run_tickets("list", "--db", str(path))[0] == 1
     assert "cannot open" in capsys.readouterr().err
 
 
@@ -163,7 +157,7 @@ def test_the_store_path_comes_from_assistant_db(db, tmp_path, monkeypatch):
     assert Settings.from_env({"ASSISTANT_DB": str(db)}).store_path == db
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.setenv("ASSISTANT_DB", str(db))
-    code, text = run("list")
+    code, text = run_tickets("list")
     assert code == 0
     assert "3 ticket(s)" in text
 
