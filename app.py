@@ -106,7 +106,14 @@ async def _store_executor(app: web.Application) -> None:
 
 
 async def _start_worker(app: web.Application) -> None:
-    """Deliveries (support channel, e-mail, notifications) run in the background, retried."""
+    """Deliveries (support channel, e-mail, notifications) run in the background, retried.
+    Without a support channel and without SMTP no ticket reaches Interact by itself: say so."""
+    if not await app[DESK].reaches_interact():
+        log.warning(
+            "no delivery channel for support requests: no support channel is chosen and SMTP_HOST "
+            "is not set, so users are asked to send the e-mail themselves (an admin types 'use "
+            "this channel for support' in a team channel, or set SMTP_HOST)"
+        )
     app[WORKER_TASK] = asyncio.create_task(app[DESK].worker.run())
 
 

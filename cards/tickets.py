@@ -329,13 +329,29 @@ def ticket_mailto(ticket: Ticket, texts: Texts) -> str:
 
 
 def ticket_receipt_card(
-    ticket: Ticket, delivered_to: list[str], pending: list[str], texts: Texts
+    ticket: Ticket,
+    delivered_to: list[str],
+    pending: list[str],
+    texts: Texts,
+    *,
+    automatic: bool = True,
 ) -> Card:
     """The user's card after the escalation: the ticket id, what happens next, where the request
-    has arrived and where it is still on its way, the description, and an e-mail button."""
-    body: list[Element] = [
+    has arrived and where it is still on its way, the description, and an e-mail button.
+
+    ``automatic``: whether anything takes the request to Interact by itself (a support channel
+    or e-mail). Without, the card promises nothing (no "I will keep trying", no "you will get a
+    message here"): it asks the user to send the prefilled e-mail, its main action."""
+    team = _team(ticket, texts)
+    if not automatic and ticket.contact_email.strip():
+        body: list[Element] = [
+            heading(texts.get("receipt.title", id=ticket.id)),
+            text_block(texts.get("receipt.manual", team=team, id=ticket.id), spacing="Small"),
+        ]
+        return _receipt_end(ticket, texts, body)
+    body = [
         heading(texts.get("receipt.title", id=ticket.id)),
-        text_block(texts.get("receipt.next", team=_team(ticket, texts)), spacing="Small"),
+        text_block(texts.get("receipt.next", team=team), spacing="Small"),
     ]
     delivered, waiting = _listed(delivered_to, texts), _listed(pending, texts)
     if delivered:
@@ -356,6 +372,11 @@ def ticket_receipt_card(
         )
     if not delivered and not waiting:
         body.append(rich((texts.get("receipt.stored"), {}), spacing="Medium"))
+    return _receipt_end(ticket, texts, body)
+
+
+def _receipt_end(ticket: Ticket, texts: Texts, body: list[Element]) -> Card:
+    """The receipt's description and its e-mail to the contact (prefilled with the request)."""
     body.append(
         text_block(texts.get("receipt.your_description"), weight="Bolder", spacing="Medium")
     )

@@ -144,7 +144,8 @@ class EscalationDialog(ComponentDialog):
         )
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)
-        receipt = ticket_receipt_card(ticket, delivered, pending, texts)
+        automatic = await self.desk.reaches_interact()
+        receipt = ticket_receipt_card(ticket, delivered, pending, texts, automatic=automatic)
         await step.context.send_activity(card_activity(receipt))
         if cut:  # the rest is still in the user's own message: say where it can go
             await step.context.send_activity(

@@ -28,6 +28,11 @@ class TicketDesk(Protocol):
         gives the ticket it opened, not a new one."""
         ...
 
+    async def reaches_interact(self) -> bool:
+        """Whether a new ticket reaches Interact by itself: a support channel is chosen or
+        e-mail (SMTP) is configured. Without either, the user has to send the e-mail."""
+        ...
+
 
 # Save the conversation's state now, in the middle of a turn (before a side effect that must not
 # be repeated by a turn that runs again after a crash): bot.teams.storage.save_now.

@@ -220,6 +220,10 @@ class SupportDesk:
         if errors:
             raise errors[0]
 
+    async def reaches_interact(self) -> bool:
+        """Whether a new ticket reaches Interact by itself (a support channel, or SMTP)."""
+        return self.smtp is not None or await self._channel() is not None
+
     async def _channel(self) -> SupportChannel | None:
         return read_channel(await asyncio.to_thread(self.store.get_setting, SUPPORT_CHANNEL))
 
