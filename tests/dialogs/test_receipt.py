@@ -44,10 +44,17 @@ async def test_talk_to_support_reaches_whom_the_manifest_names(chat: Chat, catal
         for c in group["commands"]
     }
     assert "tech support" in commands["talk to support"]
-    replies = await chat.say("talk to support")
-    text = all_text(replies[0])
-    assert catalogue.contact("tech-support").email in text
-    assert catalogue.contact("communication").email not in text
+    said = ["talk to support"]
+    for language in ("de", "fr", "it", "es"):  # the command as each language's manifest says it
+        localized = json.loads((ROOT / "manifest" / f"{language}.json").read_text("utf-8"))
+        said.append(localized["bots[0].commandLists[0].commands[5].title"])
+    assert manifest["bots"][0]["commandLists"][0]["commands"][5]["title"] == "talk to support"
+    for message in said:
+        replies = await chat.say(message)
+        text = all_text(replies[0])
+        assert catalogue.contact("tech-support").email in text, message
+        assert catalogue.contact("communication").email not in text, message
+        await chat.say("no")  # decline the hand-over
 
 
 async def test_start_up_warns_when_nothing_delivers_support_requests(
