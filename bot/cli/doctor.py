@@ -17,6 +17,14 @@ from enum import StrEnum
 from typing import TextIO, TypeVar
 
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
+from bot.core.model import (
+    MODEL_FILE,
+    ModelError,
+    current_fingerprint,
+    load_model,
+    training_examples,
+)
+from bot.core.training import TrainingError
 from bot.exits import ExitCode, data_error_line
 from bot.settings import (
     DEFAULT_WEBSITE_URL,
@@ -159,7 +167,29 @@ def data(settings: Settings) -> list[Finding]:
         )
         return [finding]
     valid = _ok("data", f"{settings.data_dir} is valid (version {catalogue.version})")
-    return [valid, portal(settings, catalogue)]
+    return [valid, model(settings, catalogue), portal(settings, catalogue)]
+
+
+def model(settings: Settings, catalogue: Catalogue) -> Finding:
+    """The trained understanding model matches the data it was trained on (bot.core.model's
+    fingerprint); a stale one is retrained at each start-up, untested, instead of served."""
+    path = settings.data_dir / MODEL_FILE
+    try:
+        items = training_examples(settings.data_dir, catalogue)
+        load_model(path, current_fingerprint(items))
+    except TrainingError as exc:
+        text = f"{settings.data_dir}/{exc.problems[0]}" if exc.problems else str(exc)
+        return Finding(
+            Level.BLOCKER, "model", text, f"python -m bot check {settings.data_dir} lists them"
+        )
+    except ModelError as exc:
+        return Finding(
+            Level.BLOCKER,
+            "model",
+            f"the understanding model is not current: {exc}",
+            f"python -m bot train, check its figures, and deploy {path} with the data",
+        )
+    return _ok("model", f"the understanding model matches the data ({len(items)} examples)")
 
 
 def portal(settings: Settings, catalogue: Catalogue) -> Finding:

@@ -4,6 +4,7 @@ a real store (SQLite in a temporary folder) and a real SMTP server (aiosmtpd on 
 from __future__ import annotations
 
 import io
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -69,6 +70,7 @@ def test_nothing_to_fix(live: dict[str, str]) -> None:
     assert set(levels(findings).values()) == {Level.OK}, findings
     assert set(findings) == {
         "data",
+        "model",
         "portal",
         "authentication",
         "tenants",
@@ -237,3 +239,20 @@ def test_an_smtp_server_out_of_reach_is_a_blocker(live: dict[str, str]) -> None:
     found = examine(live, SMTP_PORT=str(free_port()))["e-mail"]
     assert found.level is Level.BLOCKER
     assert "connection refused" in found.text
+
+
+def test_a_stale_model_is_a_blocker(live: dict[str, str], tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder)
+    assert examine(live, ASSISTANT_DATA_DIR=str(folder))["model"].level is Level.OK
+    model = folder / "model" / "understanding.json"
+    doc = json.loads(model.read_text(encoding="utf-8"))
+    doc["fingerprint"] = "0" * 64  # trained on other data
+    model.write_text(json.dumps(doc), encoding="utf-8")
+    found = examine(live, ASSISTANT_DATA_DIR=str(folder))["model"]
+    assert found.level is Level.BLOCKER
+    assert found.text.startswith("the understanding model is not current: ")
+    assert "stale" in found.text and "python -m bot train" in found.fix
+    model.unlink()
+    found = examine(live, ASSISTANT_DATA_DIR=str(folder))["model"]
+    assert found.level is Level.BLOCKER and "no model file" in found.text
