@@ -6,12 +6,13 @@ Pure Python, no botbuilder. Every sentence about Interact is taken from the cata
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from bot.core.catalogue import Catalogue, Community, Contact, Faq, WorkingGroup
 from bot.core.texts import DEFAULT_LANGUAGE, Texts, listed
-from bot.core.understanding import Intent, Understanding
+from bot.core.understanding import Intent, Reason, Understanding
 
 # The roles offered as quick choices when the bot has to ask who the user is.
 CLARIFY_ROLES = (
@@ -104,6 +105,21 @@ class Answerer:
             self._languages[code] = Answerer(self.catalogue, code)
         return self._languages[code]
 
+    def why(self, reasons: Iterable[Reason]) -> str:
+        """Why a community matched, in this answerer's language (``reason.<kind>``)."""
+        t = self.texts
+        out = []
+        for r in reasons:
+            values: dict[str, object] = {"said": r.said}
+            if r.kind in ("role", "told_role"):
+                values["roles"] = t.get(f"role.{r.about}.plural")
+            elif r.kind == "topic":
+                values["topic"] = t.get(f"topic.{r.about}.label")
+            elif r.kind == "subteam_of":
+                values["parent"] = self.catalogue.community(r.about).name
+            out.append(t.get(f"reason.{r.kind}", **values))
+        return "; ".join(dict.fromkeys(out))
+
     def fact(self, name: str) -> str:
         return self.texts.get(f"fact.{name}")
 
@@ -182,7 +198,7 @@ class Answerer:
     def _recommend(self, u: Understanding, today: dt.date) -> Answer:
         cat, t = self.catalogue, self.texts
         recs = tuple(
-            self.recommendation(cat.community(m.community_id), "; ".join(m.reasons[:2]))
+            self.recommendation(cat.community(m.community_id), self.why(m.reasons[:2]))
             for m in u.matches
         )
         refusals = self._refusals(u)

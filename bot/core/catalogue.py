@@ -497,7 +497,7 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     intent_phrases = _load_intents(docs["intents.yaml"], problems)
     escalation = _load_escalation(docs["escalation.yaml"], problems)
     texts = _load_texts(
-        root / TEXTS_DIR, problems, _stated_texts(meta, roles, faqs) if not problems else {}
+        root / TEXTS_DIR, problems, _stated_texts(meta, roles, faqs, topics) if not problems else {}
     )
     faqs, roles = _asked_in_every_language(faqs, roles, texts)
 
@@ -526,7 +526,7 @@ def load_catalogue(directory: str | Path) -> Catalogue:
 
 
 def _stated_texts(
-    meta: Mapping[str, Any], roles: Iterable[Role], faqs: Iterable[Faq]
+    meta: Mapping[str, Any], roles: Iterable[Role], faqs: Iterable[Faq], topics: Iterable[Topic]
 ) -> dict[str, tuple[str, str]]:
     """The English of the facts the bot states, written in the other data files: text id ->
     (text, where it is written). The other languages translate them under these ids in
@@ -549,6 +549,9 @@ def _stated_texts(
         for name in ("label", "plural"):
             where = f"vocabulary.yaml, role '{role.id}', field '{name}'"
             out[f"role.{role.id}.{name}"] = (getattr(role, name), where)
+    for topic in topics:
+        where = f"vocabulary.yaml, topic '{topic.id}', field 'label'"
+        out[f"topic.{topic.id}.label"] = (topic.label, where)
     return out
 
 

@@ -67,7 +67,6 @@ T_OVERRIDE = 0.999
 CANDIDATE_MIN = 0.15  # a community the model gives this much is offered when the bot asks back
 MIN_COVERAGE = 0.5  # the model has an opinion when it knows this share of a message's n-grams
 ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about it unprompted
-MODEL_REASON = "what you wrote fits the people it is for"
 
 
 class Intent(StrEnum):
@@ -103,10 +102,21 @@ class Context:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """Why a community matched, as values the answer writes in the user's language (the text
+    ``reason.<kind>``): ``kind`` role, topic, description, mentioned, model, told_role or
+    subteam_of; ``said`` the user's words; ``about`` the role, topic or Team it names."""
+
+    kind: str
+    said: str = ""
+    about: str = ""
+
+
+@dataclass(frozen=True)
 class Match:
     community_id: str
     score: float
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
 
 
 @dataclass(frozen=True)
@@ -146,11 +156,13 @@ class _Evidence:
     score: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     qualifier: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
     qualifier_phrases: defaultdict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
-    strong: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
-    weak: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    strong: defaultdict[str, list[Reason]] = field(default_factory=lambda: defaultdict(list))
+    weak: defaultdict[str, list[Reason]] = field(default_factory=lambda: defaultdict(list))
     first_seen: dict[str, int] = field(default_factory=dict)
 
-    def add(self, cid: str, weight: float, reason: str, position: int, *, qualifier: bool) -> None:
+    def add(
+        self, cid: str, weight: float, reason: Reason, position: int, *, qualifier: bool
+    ) -> None:
         if qualifier:
             if position not in self.qualifier_phrases[cid]:  # one phrase qualifies once
                 self.qualifier[cid] += weight
@@ -162,7 +174,7 @@ class _Evidence:
             reasons.append(reason)
         self.first_seen.setdefault(cid, position)
 
-    def reasons(self, cid: str) -> list[str]:
+    def reasons(self, cid: str) -> list[Reason]:
         """Why it matched; a word of the description is named only when nothing else is."""
         return list(self.strong.get(cid) or self.weak.get(cid) or ())
 
@@ -444,17 +456,14 @@ class Understander:
                     return sense.target
         return None
 
-    def _reason(self, sense: Sense, said: str) -> str:
-        cat = self.catalogue
+    def _reason(self, sense: Sense, said: str) -> Reason:
         if sense.via:
-            role = next((r for r in cat.roles if r.id == sense.via), None)
-            if role:
-                return f"it is for {role.plural} (you said “{said}”)"
-            topic = next(t for t in cat.topics if t.id == sense.via)
-            return f"{topic.label} (you said “{said}”)"
+            if any(r.id == sense.via for r in self.catalogue.roles):
+                return Reason("role", said, sense.via)
+            return Reason("topic", said, sense.via)
         if sense.weight == W_WORD:
-            return f"its description mentions “{said}”"
-        return f"you mentioned “{said}”"
+            return Reason("description", said)
+        return Reason("mentioned", said)
 
     def _rank(
         self, ev: _Evidence, roles: tuple[str, ...]
@@ -714,7 +723,7 @@ class Understander:
                 )
             score = round(u.model_confidence, 3)
             return replace(
-                u, intent=Intent.RECOMMEND, matches=(Match(cid, score, (MODEL_REASON,)),)
+                u, intent=Intent.RECOMMEND, matches=(Match(cid, score, (Reason("model"),)),)
             )
         if label.startswith("faq:"):
             return replace(u, intent=Intent.FAQ, faq_id=label[4:])
@@ -731,8 +740,7 @@ class Understander:
         for role_id in roles:
             role = next((r for r in cat.roles if r.id == role_id), None)
             if role and role.communities:
-                article = "an" if role.label[:1].lower() in "aeiou" else "a"
-                reason = f"it is for {role.plural} (you told me you are {article} {role.label})"
+                reason = Reason("told_role", about=role.id)
                 out.append(Match(role.communities[0], W_ROLE, (reason,)))
         return tuple(out[:MAX_RECOMMENDATIONS])
 
@@ -751,7 +759,7 @@ class Understander:
                 refused.append(Refusal(team_id, blocked))
                 continue
             for sub in cat.children(team_id):
-                reason = f"a sub-team of {cat.community(team_id).name}"
+                reason = Reason("subteam_of", about=team_id)
                 out.setdefault(sub.id, Match(sub.id, W_KEYWORD, (reason,)))
         return tuple(out.values()), tuple(refused)
 

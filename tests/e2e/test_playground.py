@@ -35,7 +35,9 @@ MESSAGES = (
     "I can't log in",
     "yes",
     "The activation e-mail never arrives, I tried twice",
+    "Ich bin Kontrolleur, welches Team passt zu mir?",
 )
+GERMAN = ("War das hilfreich?", "So treten Sie bei")  # labels of a German answer card
 TECH_SUPPORT = "tech.support@interact.eu"
 HEALTH_TIMEOUT_S = 30
 RUN_TIMEOUT_S = 900  # the first run may apt-get install chromium and npm install the playground
@@ -132,7 +134,7 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
         bad = [w for w in turn["wire"] if not 200 <= int(w.get("status") or 0) < 300]
         assert not bad, f"{name}: HTTP exchanges that failed: {bad}"
 
-    hi, controllers, login, confirm, described = turns
+    hi, controllers, login, confirm, described, german = turns
 
     # "hi": a greeting the user can read
     assert _turn_text(hi).strip(), "'hi': the reply is empty"
@@ -153,6 +155,12 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     # confirmed, asked for a description, and the request is stored with an id
     assert "describe" in _turn_text(confirm), _turn_text(confirm)
     assert "SUP-0001" in _turn_text(described), _turn_text(described)
+
+    # a German question gets the German card (the screenshot of this turn is in the README)
+    said = _turn_text(german)
+    assert "Controllers network" in said, said
+    assert all(label in said for label in GERMAN), said
+    assert "Was this helpful?" not in said, said
 
 
 @pytest.mark.e2e

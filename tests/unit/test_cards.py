@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from bot.core.answers import CLARIFY_ROLES, Answer, Answerer, Refusal, i_am
 from bot.core.catalogue import Catalogue
-from bot.core.understanding import Intent, Match, Understanding
+from bot.core.understanding import Intent, Match, Reason, Understanding
 from bot.core.understanding import Refusal as URefusal
 from cards.builders import (
     CARD_VERSION,
@@ -77,7 +77,7 @@ def answer(cat: Catalogue, u: Understanding, today: dt.date = DATES[0]) -> Answe
 
 
 def recommend(cat: Catalogue, *ids: str, **kw: Any) -> Answer:
-    matches = tuple(Match(i, 1.0, (f"you mentioned “{i}”",)) for i in ids)
+    matches = tuple(Match(i, 1.0, (Reason("mentioned", i),)) for i in ids)
     return answer(cat, Understanding(text="q", intent=Intent.RECOMMEND, matches=matches, **kw))
 
 
