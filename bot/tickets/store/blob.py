@@ -72,7 +72,12 @@ from azure.core.exceptions import (
     ResourceModifiedError,
     ResourceNotFoundError,
 )
-from azure.storage.blob import BlobServiceClient, ContainerClient, ContentSettings
+from azure.storage.blob import (
+    BlobServiceClient,
+    ContainerClient,
+    ContentSettings,
+    ExponentialRetry,
+)
 
 from bot.tickets.model import Delivery, Status, Ticket, format_id, parse_id
 from bot.tickets.store.config import BlobConfig
@@ -98,6 +103,15 @@ from bot.tickets.store.contract import (
 BUSY_TIMEOUT_SECONDS = 30.0
 MAX_NAME_CHARS = 900  # Blob Storage allows 1,024 characters in a blob name
 PARALLEL_REQUESTS = 8
+# The SDK retries a failed request (throttled, 5xx, connection lost) in the calling thread,
+# sleeping between tries: by default 15, 18 and 24 s (give or take 3), a minute in which a
+# store thread serves nobody. Here twice, after about 1.5 and then 2.25 s (base ** retry).
+STORAGE_RETRY: dict[str, Any] = {
+    "initial_backoff": 0,
+    "increment_base": 1.5,
+    "retry_total": 2,
+    "random_jitter_range": 0.25,
+}
 LAYOUT = 2  # 2: deliveries indexed by due/ and ticket-deliveries/ (counters/layout.json)
 ORPHAN_SECONDS = 600.0  # an index entry whose delivery never became visible is removed after
 _JSON = ContentSettings(content_type="application/json")
@@ -221,12 +235,19 @@ class BlobStore:
 
                 credential = self._credential = DefaultAzureCredential()
             service = BlobServiceClient(
-                config.account_url, credential=credential, connection_timeout=10, read_timeout=30
+                config.account_url,
+                credential=credential,
+                connection_timeout=10,
+                read_timeout=30,
+                retry_policy=ExponentialRetry(**STORAGE_RETRY),
             )
         else:
             try:
                 service = BlobServiceClient.from_connection_string(
-                    config.connection_string, connection_timeout=10, read_timeout=30
+                    config.connection_string,
+                    connection_timeout=10,
+                    read_timeout=30,
+                    retry_policy=ExponentialRetry(**STORAGE_RETRY),
                 )
             except ValueError:  # the message does not hold the secret; the chained one might
                 raise StoreError("the Azure Storage connection string is not valid") from None
