@@ -29,11 +29,15 @@ HARNESS = REPO.parent / "shared" / "tools" / "playground"
 RUN_SH = HARNESS / "run.sh"
 ARTIFACTS = REPO / "artifacts" / "e2e"
 
+RELATED = "Where can I browse the communities?"  # a related question of the register FAQ
 MESSAGES = (
     "hi",
-    "which team for controllers?",
+    "click:Controller",  # a role button of the greeting (plain Action.Submit data)
+    "click:List all teams",  # the welcome card's button
+    "how do I register?",
+    f"click:{RELATED}",
     "I can't log in",
-    "yes",
+    "click:Yes",  # the escalation's confirmation
     "The activation e-mail never arrives, I tried twice",
     "Ich bin Kontrolleur, welches Team passt zu mir?",
 )
@@ -127,17 +131,27 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     assert t["page_errors"] == [], f"playground page errors: {t['page_errors']}"
     for turn in turns:
         name = repr(turn["message"])
-        assert turn["user_message_seen"], f"{name}: the user's bubble never appeared"
+        if turn["message"].startswith("click:"):
+            assert turn.get("clicked"), f"{name}: no such button ({turn.get('click_error')})"
+        else:
+            assert turn["user_message_seen"], f"{name}: the user's bubble never appeared"
         assert not turn["timed_out"], f"{name}: timed out waiting for the reply"
         assert turn["replies"], f"{name}: no reply"
         assert APOLOGY not in _turn_text(turn), f"{name}: the bot failed:\n{_turn_text(turn)}"
         bad = [w for w in turn["wire"] if not 200 <= int(w.get("status") or 0) < 300]
         assert not bad, f"{name}: HTTP exchanges that failed: {bad}"
 
-    hi, controllers, login, confirm, described, german = turns
+    hi, controllers, listed, register, related, login, confirm, described, german = turns
 
     # "hi": a greeting the user can read
     assert _turn_text(hi).strip(), "'hi': the reply is empty"
+
+    # the clicked role button: what was clicked stays visible (the card becomes "You asked")
+    shown = [
+        "\n".join([u.get("text") or "", *(c.get("text") or "" for c in u.get("cards") or [])])
+        for u in controllers.get("updated") or []
+    ]
+    assert any("I'm a controller" in text for text in shown), controllers.get("updated")
 
     # a recommendation card for Controllers network with a Join button (Action.OpenUrl)
     cards = [c for c in controllers["cards"] if "Controllers network" in (c.get("text") or "")]
@@ -148,13 +162,22 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
         assert (join.get("url") or "").startswith("https://"), join
         assert join.get("clicked_opened") == join["url"], f"clicking {join} opened nothing"
 
-    # the escalation names Interact's tech support
+    # "List all teams" clicked: the list of every community
+    assert "Interact's communities" in _turn_text(listed), _turn_text(listed)
+    # a FAQ with related questions, and one of them clicked
+    assert "Related questions" in _turn_text(register), _turn_text(register)
+    assert RELATED in _turn_text(related), _turn_text(related)
+
+    # the escalation names Interact's tech support and asks, with Yes / No buttons
     assert TECH_SUPPORT in _turn_text(login), (
         f"'I can't log in': {TECH_SUPPORT} not named:\n{_turn_text(login)}"
     )
-    # confirmed, asked for a description, and the request is stored with an id
+    # "Yes" clicked: asked for a description, and the request is stored with an id; with no
+    # support channel and no SMTP the receipt promises nothing and asks to send the e-mail
     assert "describe" in _turn_text(confirm), _turn_text(confirm)
-    assert "SUP-0001" in _turn_text(described), _turn_text(described)
+    receipt = _turn_text(described)
+    assert "SUP-0001" in receipt and "send them the e-mail below" in receipt, receipt
+    assert "I will keep trying" not in receipt, receipt
 
     # a German question gets the German card (the screenshot of this turn is in the README)
     said = _turn_text(german)
