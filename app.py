@@ -64,6 +64,7 @@ from bot.teams.connector import EdgeAuthentication, Retrying
 from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage, TurnLeases, save_now
 from bot.teams.support import SupportDesk
+from bot.tickets.model import TicketQuota
 from bot.tickets.store.contract import Store, StoreError
 from bot.tickets.store.factory import open_store
 from dialogs.conversation import Conversation
@@ -201,6 +202,7 @@ def build_bot(
         admins=settings.support_admins,
         agents=settings.support_agents,
         lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
+        quota=TicketQuota(settings.tickets_per_user_per_day, settings.tickets_per_tenant_per_day),
     )
     dialog = MainDialog(
         conversation,

@@ -272,6 +272,9 @@ class Settings:
     # and agents press the ticket cards' buttons there.
     support_admins: frozenset[str] = frozenset()
     support_agents: frozenset[str] = frozenset()
+    # Tickets a day (UTC) one user, one tenant may open (0: no limit).
+    tickets_per_user_per_day: int = 5
+    tickets_per_tenant_per_day: int = 100
     # E-mail of escalation tickets (bot.tickets.mail); no SMTP_HOST: no e-mail is sent.
     smtp_host: str = ""
     smtp_port: int = 587
@@ -410,6 +413,8 @@ class Settings:
             delivery_lease_seconds=_int(merged, "DELIVERY_LEASE_SECONDS", 60, 5, 3600),
             support_admins=_ids(merged, "SUPPORT_ADMINS"),
             support_agents=_ids(merged, "SUPPORT_AGENTS"),
+            tickets_per_user_per_day=_int(merged, "TICKETS_PER_USER_PER_DAY", 5, 0, 100_000),
+            tickets_per_tenant_per_day=_int(merged, "TICKETS_PER_TENANT_PER_DAY", 100, 0, 10**6),
             smtp_host=merged.get("SMTP_HOST", "").strip(),
             smtp_port=_int(merged, "SMTP_PORT", 587, 1, 65535),
             smtp_starttls=_bool(merged, "SMTP_STARTTLS", True),

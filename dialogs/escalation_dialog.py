@@ -25,13 +25,14 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 from botbuilder.dialogs.prompts import PromptCultureModels
+from botbuilder.schema import Activity
 from recognizers_choice import recognize_boolean
 
 from bot.core.answers import choice
 from bot.core.catalogue import Contact
 from bot.core.text import STOPWORDS, fold, tokens
 from bot.core.texts import Texts
-from bot.tickets.model import DESCRIPTION_LIMIT, capped_description
+from bot.tickets.model import DESCRIPTION_LIMIT, QuotaExceeded, capped_description
 from cards.builders import ask, card, text_block
 from cards.tickets import ticket_receipt_card
 from dialogs.ask import Ask
@@ -134,14 +135,29 @@ class EscalationDialog(ComponentDialog):
         contact = self._contact(step.options)
         transcript = await self.conversation.transcript(step.context)
         texts = self.conversation.texts(step.context)
-        ticket, delivered, pending = await self.desk.open_ticket(
-            step.context,
-            contact,
-            description,
-            transcript,
-            texts.language,
-            key=str(step.values.get("key", "")),
-        )
+        try:
+            ticket, delivered, pending = await self.desk.open_ticket(
+                step.context,
+                contact,
+                description,
+                transcript,
+                texts.language,
+                key=str(step.values.get("key", "")),
+            )
+        except QuotaExceeded as exc:  # told plainly; what they wrote comes back to them
+            quota = exc.quota
+            await step.context.send_activity(
+                texts.get(
+                    "dialog.quota_reached",
+                    per_user=quota.per_user,
+                    per_tenant=quota.per_tenant,
+                    email=contact.email,
+                )
+            )
+            await step.context.send_activity(
+                Activity(type="message", text=description, text_format="plain")
+            )
+            return await step.end_dialog()
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)
         automatic = await self.desk.reaches_interact()

@@ -25,7 +25,8 @@ class TicketDesk(Protocol):
     ) -> tuple[Ticket, list[str], list[str]]:
         """Store a ticket and try its deliveries: (ticket, delivered to, still pending);
         ``language``: the user's, for the notices about the ticket. The same ``key`` again
-        gives the ticket it opened, not a new one."""
+        gives the ticket it opened, not a new one. QuotaExceeded: the user or their tenant has
+        opened as many as a day allows; nothing was stored."""
         ...
 
     async def reaches_interact(self) -> bool:

@@ -49,6 +49,7 @@ def settings(tmp_path: Path) -> Settings:
         rate_limit_per_minute=0,  # tests post fast; tests/http/test_guards.py sets a limit
         support_admins=frozenset({"aad-admin"}),  # tests/support/http.py: ADMIN, AGENT
         support_agents=frozenset({"aad-sam"}),
+        tickets_per_user_per_day=0,  # tests open many; tests/dialogs/test_quota.py sets one
     )
 
 

@@ -30,7 +30,7 @@ from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
-from bot.tickets.model import Delivery, Ticket, Turn
+from bot.tickets.model import Delivery, QuotaExceeded, Ticket, TicketQuota, Turn
 from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore, TicketUpdate
 from cards.tickets import TicketAction, ticket_card, ticket_update_text
 from dialogs.conversation import card_activity
@@ -118,6 +118,7 @@ class SupportDesk:
         admins: frozenset[str] = frozenset(),
         agents: frozenset[str] = frozenset(),
         lease: dt.timedelta = dt.timedelta(seconds=60),
+        quota: TicketQuota | None = None,
     ) -> None:
         self.store = store
         self.texts: Texts = texts()  # the support channel's language (staff read English)
@@ -127,6 +128,7 @@ class SupportDesk:
         self.now = now
         self.admins = frozenset(a.lower() for a in admins)
         self.staff = self.admins | {a.lower() for a in agents}
+        self.quota = quota or TicketQuota()
         self.adapter: BotAdapter | None = None  # attached by the composition root
         senders: dict[str, Sender] = {"channel": self.post_to_channel, "notify": self.notify}
         if smtp:
@@ -178,6 +180,18 @@ class SupportDesk:
             deliveries=deliveries,
             key=key,
         )
+        counters = self.quota.counters(
+            (user.aad_object_id or user.id or "") if user else "",
+            place_of(activity).tenant_id,
+            self.now().astimezone(dt.UTC).date(),
+        )
+        if counters and not await asyncio.to_thread(self.store.take_quota, counters):
+            security.warning(
+                "ticket not opened: today's quota is reached (user AAD id %.64r, tenant %.64r)",
+                (user.aad_object_id if user else "") or "",
+                place_of(activity).tenant_id,
+            )
+            raise QuotaExceeded(self.quota)
         ticket = await asyncio.to_thread(self.store.create_ticket, new, self.now())
         log.info("ticket %s opened (route %s)", ticket.id, ticket.route)  # or found by its key
         arrived = await self.worker.deliver_ticket(ticket.id)

@@ -204,6 +204,29 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
+class TicketQuota:
+    """How many tickets may be opened a day (UTC): by one user, by one tenant (0: no limit)."""
+
+    per_user: int = 5
+    per_tenant: int = 100
+
+    def counters(self, user: str, tenant: str, day: dt.date) -> list[tuple[str, int]]:
+        """The store's quota counters (key, limit) a new ticket counts against."""
+        wanted = [("user", user, self.per_user), ("tenant", tenant, self.per_tenant)]
+        return [(f"{kind}:{who}:{day.isoformat()}", n) for kind, who, n in wanted if who and n]
+
+
+class QuotaExceeded(Exception):
+    """No ticket was opened: the user or their tenant is at today's limit (``quota``)."""
+
+    def __init__(self, quota: TicketQuota) -> None:
+        super().__init__(
+            f"ticket quota reached ({quota.per_user} a user, {quota.per_tenant} a tenant a day)"
+        )
+        self.quota = quota
+
+
 def capped_description(text: str, limit: int = DESCRIPTION_LIMIT) -> tuple[str, bool]:
     """The description a ticket keeps: at most ``limit`` characters, the cut marked with an
     ellipsis; and whether it was cut (the user is then told)."""

@@ -523,3 +523,38 @@ def test_claims_can_be_limited_to_one_ticket(store):
     assert [d.ticket_id for d in claimed] == [b.id]
     assert {d.ticket_id for d in store.claim_due(NOW, "worker", LEASE)} == {a.id}
     assert store.claim_due(NOW, "turn", LEASE, ticket_id="nonsense") == []
+
+
+# ------------------------------------------------------------------- quotas
+
+
+def test_a_quota_counts_up_to_its_limit_and_survives_a_reopen(store, open_store) -> None:
+    day = [("user:aad-1:2026-11-24", 3)]
+    assert [store.take_quota(day) for _ in range(4)] == [True, True, True, False]
+    assert open_store().take_quota(day) is False  # kept in the store, seen by another handle
+    assert store.take_quota([("user:aad-1:2026-11-25", 3)]) is True  # another day, a new count
+    assert store.take_quota([("user:aad-2:2026-11-24", 3)]) is True  # another user
+
+
+def test_a_quota_at_its_limit_counts_none_of_the_others(store) -> None:
+    user, tenant = ("user:aad-1:d", 5), ("tenant:t-1:d", 2)
+    assert store.take_quota([user, tenant]) and store.take_quota([user, tenant])
+    assert store.take_quota([user, tenant]) is False  # the tenant's is full
+    # the user's was not counted by the refused take: 3 more fit under its 5
+    assert [store.take_quota([user]) for _ in range(4)] == [True, True, True, False]
+
+
+@pytest.mark.parametrize(
+    "counters",
+    [[("", 1)], [("k", 0)], [("k", True)], [("k", "5")], "k", [("k" * 401, 1)]],
+)
+def test_bad_quota_counters_are_refused(store, counters) -> None:
+    with pytest.raises((TypeError, ValueError)):
+        store.take_quota(counters)
+
+
+def test_racing_takes_of_one_counter_stop_at_its_limit(open_store) -> None:
+    """Several instances at once: one counter is compared and counted in one atomic write."""
+    stores = [open_store() for _ in range(4)]
+    taken = race(*[lambda s=s: s.take_quota([("user:aad-1:d", 3)]) for s in stores * 2])
+    assert sorted(map(repr, taken)) == sorted(["True"] * 3 + ["False"] * 5)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.tickets.model import Turn, backoff, format_id, parse_id, printable
+from bot.tickets.model import TicketQuota, Turn, backoff, format_id, parse_id, printable
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,14 @@ def test_printable_shows_control_characters():
     assert printable("two\nlines", keep_newlines=True) == "two\nlines"
     assert printable("two\nlines") == "two\\x0alines"
     assert printable("Ünïcödé 👍") == "Ünïcödé 👍"
+
+
+def test_the_quota_counters_of_a_user_and_a_tenant_for_a_day() -> None:
+    day = dt.date(2026, 11, 24)
+    quota = TicketQuota(per_user=5, per_tenant=100)
+    assert quota.counters("aad-1", "t-1", day) == [
+        ("user:aad-1:2026-11-24", 5),
+        ("tenant:t-1:2026-11-24", 100),
+    ]
+    assert quota.counters("aad-1", "", day) == [("user:aad-1:2026-11-24", 5)]  # no tenant known
+    assert TicketQuota(per_user=0, per_tenant=0).counters("aad-1", "t-1", day) == []  # no limit

@@ -89,6 +89,7 @@ from bot.tickets.store.contract import (
     checked_claim,
     checked_delivery,
     checked_mapping,
+    checked_quota,
     checked_state,
     checked_text,
     completed,
@@ -775,6 +776,27 @@ class BlobStore:
         checked = checked_mapping(value, "value")
         key = checked_text(key, "key", required=True)
         self._put(_key_name("settings/", key) + ".json", {"key": key, "value": checked})
+
+    def take_quota(self, counters: Sequence[tuple[str, int]]) -> bool:
+        wanted = [
+            (_key_name("quota/", key) + ".json", limit) for key, limit in checked_quota(counters)
+        ]
+        for name, limit in wanted:  # every counter first: at its limit, nothing is counted
+            doc, _ = self._get(name)
+            if doc is not None and int(doc["count"]) >= limit:
+                return False
+        for name, limit in wanted:
+            for _ in self._retrying("a quota counter"):
+                doc, etag = self._get(name)
+                count = int(doc["count"]) if doc is not None else 0
+                if count >= limit:  # another instance took the last one meanwhile
+                    return False
+                try:
+                    self._put(name, {"count": count + 1}, etag=etag, create=etag is None)
+                except _Lost:
+                    continue
+                break
+        return True
 
     # ------------------------------------------------------------------ state (botbuilder)
 

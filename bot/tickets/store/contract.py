@@ -337,7 +337,31 @@ class TicketStore(Protocol):
 
     def set_setting(self, key: str, value: Mapping[str, Any]) -> None: ...
 
+    def take_quota(self, counters: Sequence[tuple[str, int]]) -> bool:
+        """Count one more against each ``(key, limit)`` (``checked_quota``) unless one of them
+        is at its limit already: True when counted, False (nothing counted) when not. SQLite
+        does it in one transaction; Blob Storage reads every counter, then counts each with a
+        conditional write, so two racing takes can pass a limit by one."""
+        ...
+
     def close(self) -> None: ...
+
+
+def checked_quota(counters: object) -> list[tuple[str, int]]:
+    """Quota counters: (key, limit) pairs, a key non-empty text of at most ``MAX_KEY_CHARS``
+    characters, a limit a whole number from 1."""
+    if not isinstance(counters, Sequence) or isinstance(counters, str):
+        raise TypeError("counters must be a sequence of (key, limit) pairs")
+    checked: list[tuple[str, int]] = []
+    for item in counters:
+        key, limit = item
+        checked_text(key, "quota key", required=True)
+        if len(key) > MAX_KEY_CHARS:
+            raise ValueError(f"a quota key must be at most {MAX_KEY_CHARS} characters")
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise ValueError(f"a quota limit is a whole number from 1, not {limit!r}")
+        checked.append((key, limit))
+    return checked
 
 
 @runtime_checkable

@@ -33,6 +33,7 @@ from bot.tickets.store.contract import (
     checked_claim,
     checked_delivery,
     checked_mapping,
+    checked_quota,
     checked_state,
     checked_text,
     completed,
@@ -44,7 +45,7 @@ from bot.tickets.store.contract import (
     timestamp,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUSY_TIMEOUT_SECONDS = 30.0
 
 _SCHEMA: dict[int, tuple[str, ...]] = {
@@ -100,6 +101,13 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
     2: (
         "ALTER TABLE tickets ADD COLUMN idem_key TEXT",
         "CREATE UNIQUE INDEX tickets_by_key ON tickets (idem_key) WHERE idem_key IS NOT NULL",
+    ),
+    # Ticket quotas (take_quota): how many a key (a user's or a tenant's day) has counted.
+    3: (
+        """CREATE TABLE quota (
+            key TEXT PRIMARY KEY,
+            count INTEGER NOT NULL
+        )""",
     ),
 }
 
@@ -509,6 +517,21 @@ class SqliteStore:
                 "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)",
                 (checked_text(key, "key", required=True), text),
             )
+
+    def take_quota(self, counters: Sequence[tuple[str, int]]) -> bool:
+        wanted = checked_quota(counters)
+        with self._write() as conn:
+            for key, limit in wanted:
+                row = conn.execute("SELECT count FROM quota WHERE key = ?", (key,)).fetchone()
+                if row is not None and row["count"] >= limit:
+                    return False
+            for key, _ in wanted:
+                conn.execute(
+                    "INSERT INTO quota (key, count) VALUES (?, 1) "
+                    "ON CONFLICT (key) DO UPDATE SET count = count + 1",
+                    (key,),
+                )
+        return True
 
     # ------------------------------------------------------------------ state (botbuilder)
 
