@@ -185,7 +185,7 @@ class SupportDesk:
             place_of(activity).tenant_id,
             self.now().astimezone(dt.UTC).date(),
         )
-        if counters and not await asyncio.to_thread(self.store.take_quota, counters):
+        if counters and not await asyncio.to_thread(self.store.take_quota, counters, key):
             security.warning(
                 "ticket not opened: today's quota is reached (user AAD id %.64r, tenant %.64r)",
                 (user.aad_object_id if user else "") or "",

@@ -227,6 +227,7 @@ async def chaos(env: dict[str, str], config: StoreConfig, count: int, tmp_path: 
         "MicrosoftAppId": "",
         "LOG_FORMAT": "text",
         "RATE_LIMIT_PER_MINUTE": "0",
+        "TICKETS_PER_TENANT_PER_DAY": "0",  # CHAOS_CONVERSATIONS may be more than a day's
         "SUPPORT_ADMINS": ADMIN["aadObjectId"],
         "SUPPORT_AGENTS": AGENT["aadObjectId"],
         "DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),

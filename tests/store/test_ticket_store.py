@@ -558,3 +558,12 @@ def test_racing_takes_of_one_counter_stop_at_its_limit(open_store) -> None:
     stores = [open_store() for _ in range(4)]
     taken = race(*[lambda s=s: s.take_quota([("user:aad-1:d", 3)]) for s in stores * 2])
     assert sorted(map(repr, taken)) == sorted(["True"] * 3 + ["False"] * 5)
+
+
+def test_a_token_counted_once_is_not_counted_again(store, open_store) -> None:
+    """The same turn run again (its ticket's idempotency key) does not count twice."""
+    day = [("user:aad-1:d", 2)]
+    assert store.take_quota(day, "conv-1/step-3") and store.take_quota(day, "conv-1/step-3")
+    assert open_store().take_quota(day, "conv-1/step-3")  # another instance, the same turn
+    assert store.take_quota(day, "conv-1/step-9") is True  # a second ticket: the limit
+    assert store.take_quota(day, "conv-2/step-1") is False

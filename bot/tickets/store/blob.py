@@ -82,6 +82,7 @@ from azure.storage.blob import (
 from bot.tickets.model import Delivery, Status, Ticket, format_id, parse_id
 from bot.tickets.store.config import BlobConfig
 from bot.tickets.store.contract import (
+    QUOTA_TOKEN,
     ConflictError,
     NewTicket,
     StoreError,
@@ -777,10 +778,13 @@ class BlobStore:
         key = checked_text(key, "key", required=True)
         self._put(_key_name("settings/", key) + ".json", {"key": key, "value": checked})
 
-    def take_quota(self, counters: Sequence[tuple[str, int]]) -> bool:
+    def take_quota(self, counters: Sequence[tuple[str, int]], token: str = "") -> bool:
         wanted = [
             (_key_name("quota/", key) + ".json", limit) for key, limit in checked_quota(counters)
         ]
+        taken = _key_name("quota/", QUOTA_TOKEN + checked_text(token, "token")) + ".json"
+        if token and self._get(taken)[0] is not None:
+            return True  # counted before
         for name, limit in wanted:  # every counter first: at its limit, nothing is counted
             doc, _ = self._get(name)
             if doc is not None and int(doc["count"]) >= limit:
@@ -796,6 +800,9 @@ class BlobStore:
                 except _Lost:
                     continue
                 break
+        if token:
+            with contextlib.suppress(_Lost):  # the same token's other take recorded it first
+                self._put(taken, {"count": 1}, create=True)
         return True
 
     # ------------------------------------------------------------------ state (botbuilder)

@@ -337,14 +337,19 @@ class TicketStore(Protocol):
 
     def set_setting(self, key: str, value: Mapping[str, Any]) -> None: ...
 
-    def take_quota(self, counters: Sequence[tuple[str, int]]) -> bool:
+    def take_quota(self, counters: Sequence[tuple[str, int]], token: str = "") -> bool:
         """Count one more against each ``(key, limit)`` (``checked_quota``) unless one of them
-        is at its limit already: True when counted, False (nothing counted) when not. SQLite
-        does it in one transaction; Blob Storage reads every counter, then counts each with a
-        conditional write, so two racing takes can pass a limit by one."""
+        is at its limit already: True when counted, False (nothing counted) when not. A
+        ``token`` counted before (a ticket's idempotency key: the same turn run again) is True
+        and counts nothing more. SQLite does it in one transaction; Blob Storage reads every
+        counter, then counts each with a conditional write, so two racing takes of two
+        counters can pass a limit by one."""
         ...
 
     def close(self) -> None: ...
+
+
+QUOTA_TOKEN = "taken:"  # the quota key that records a token as counted
 
 
 def checked_quota(counters: object) -> list[tuple[str, int]]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.tickets.model import Delivery, Status, Ticket, Turn, format_id, parse_id
 from bot.tickets.store.contract import (
+    QUOTA_TOKEN,
     ConflictError,
     NewTicket,
     StoreError,
@@ -518,9 +519,12 @@ class SqliteStore:
                 (checked_text(key, "key", required=True), text),
             )
 
-    def take_quota(self, counters: Sequence[tuple[str, int]]) -> bool:
+    def take_quota(self, counters: Sequence[tuple[str, int]], token: str = "") -> bool:
         wanted = checked_quota(counters)
+        taken = QUOTA_TOKEN + checked_text(token, "token") if token else ""
         with self._write() as conn:
+            if taken and conn.execute("SELECT 1 FROM quota WHERE key = ?", (taken,)).fetchone():
+                return True
             for key, limit in wanted:
                 row = conn.execute("SELECT count FROM quota WHERE key = ?", (key,)).fetchone()
                 if row is not None and row["count"] >= limit:
@@ -531,6 +535,8 @@ class SqliteStore:
                     "ON CONFLICT (key) DO UPDATE SET count = count + 1",
                     (key,),
                 )
+            if taken:
+                conn.execute("INSERT INTO quota (key, count) VALUES (?, 1)", (taken,))
         return True
 
     # ------------------------------------------------------------------ state (botbuilder)
