@@ -44,6 +44,7 @@ INTENT_PHRASE_KINDS = (
     "problem",
     "cancel",
     "support_channel",
+    "invisible",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
@@ -814,7 +815,8 @@ def _load_intents(
     out = []
     for kind in INTENT_PHRASE_KINDS:
         reader.entry = kind
-        out.append((kind, reader.terms(kind, required=kind not in SMALL_TALK_KINDS)))
+        optional = kind in SMALL_TALK_KINDS or kind == "invisible"
+        out.append((kind, reader.terms(kind, required=not optional)))
     return tuple(out)
 
 

@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     these those is am are was were be been being do does did doing have has had having will would
     shall should can could may might must of in on at to for from by with about as into onto over
     under than then so and or but if not no yes there here what which who whom whose where when why
-    how please hi hello hey just also very really any some all any each other much many more most
+    how please hi hello hey just also very really any some all any each other much more most
     get got go going want wanted like would need needs let lets tell know thank thanks okay ok
     ich bin der die das ein eine und oder in im mit fur von zu ist wir sie es je suis le la les un
     une et ou de du des en avec pour est nous vous il elle sono il lo gli le un una e o di da con

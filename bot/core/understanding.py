@@ -529,11 +529,23 @@ class Understander:
         if not toks:
             return replace(u, intent=Intent.HELP)
         return (
-            self._decide_join(u, context)
+            self._decide_invisible(u)
+            or self._decide_join(u, context)
             or self._decide_subteams(u, context, known_roles)
             or self._decide_asked(u, toks, wg_span, routes)
             or self._decide_rest(u, context, known_roles)
         )
+
+    def _decide_invisible(self, u: Understanding) -> Understanding | None:
+        """ "I can't see the Core Group channel": sub-teams are private, the FAQ says why."""
+        if "invisible" not in u.cues or not u.faq_id:
+            return None
+        cat = self.catalogue
+        named_subteam = any(cat.community(m.community_id).parent for m in u.matches)
+        # a sub-team's own name takes most of the words: any FAQ overlap will do then
+        if named_subteam or ("subteams" in u.cues and u.faq_score >= FAQ_OK):
+            return replace(u, intent=Intent.FAQ, matches=())
+        return None
 
     def _decide_join(self, u: Understanding, context: Context) -> Understanding | None:
         """Asked "which team should I join?": answer from the roles we know, or ask for them."""
@@ -642,6 +654,8 @@ class Understander:
             return True
         if u.intent == Intent.ESCALATE and "person" in u.cues:
             return True  # asked for support or a person, in so many words
+        if u.intent == Intent.FAQ and "invisible" in u.cues:
+            return True  # cannot see a sub-team: the sub-teams rule
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
 
     def _family(self, label: str) -> str:

@@ -304,3 +304,24 @@ def test_a_word_near_a_support_word_is_no_request_for_a_person(reader: Understan
 )
 def test_problems_in_the_user_s_words_are_escalated(reader: Understander, text: str) -> None:
     assert reader.understand(text).intent == Intent.ESCALATE
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I don't see the IPA Communication channel in Teams", "why can't I see the Core Group?"],
+)
+def test_a_sub_team_the_user_cannot_see_gets_the_sub_teams_answer(
+    reader: Understander, text: str
+) -> None:
+    u = reader.understand(text)
+    assert u.intent == Intent.FAQ and u.faq_id == "subteams", (text, u.intent, u.faq_id)
+
+
+def test_asking_for_tech_support_by_name_reaches_tech_support(reader: Understander) -> None:
+    u = reader.understand("put me through to tech support please")
+    assert u.intent == Intent.ESCALATE and u.contact_id == "tech-support"
+
+
+def test_how_many_counts_when_matching_a_faq(reader: Understander) -> None:
+    u = reader.understand("how many Teams exist at Interact?")
+    assert u.intent == Intent.FAQ and u.faq_id == "platform", (u.intent, u.faq_id)
