@@ -318,7 +318,7 @@ def test_a_sub_team_the_user_cannot_see_gets_the_sub_teams_answer(
 
 
 def test_asking_for_tech_support_by_name_reaches_tech_support(reader: Understander) -> None:
-    u = reader.understand("put me through to tech support please")
+    u = reader.understand("I'd like to contact tech support")
     assert u.intent == Intent.ESCALATE and u.contact_id == "tech-support"
 
 
