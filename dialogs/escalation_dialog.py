@@ -15,6 +15,7 @@ submits) and may be typed, in any language the SDK's recognizers know.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -31,7 +32,7 @@ from recognizers_choice import recognize_boolean
 from bot.core.answers import choice
 from bot.core.catalogue import Contact
 from bot.core.text import STOPWORDS, fold, tokens
-from bot.core.texts import Texts
+from bot.core.texts import LANGUAGES, Texts
 from bot.tickets.model import DESCRIPTION_LIMIT, QuotaExceeded, capped_description
 from cards.builders import ask, card, text_block
 from cards.tickets import ticket_receipt_card
@@ -47,14 +48,14 @@ def describes_problem(text: str) -> bool:
     return sum(1 for t in tokens(text) if t not in STOPWORDS) >= DESCRIBED_WORDS
 
 
-def confirmed(text: str, locale: str = "", texts: Texts | None = None) -> bool | None:
-    """Yes (True), no (False) or neither (None): what the yes / no buttons say in the turn's
-    language (``texts``), else as botbuilder's ConfirmPrompt recognizes it, in the client's
-    language when the recognizers know it, else in English."""
-    if texts is not None:
-        said = fold(text)
+def confirmed(text: str, locale: str = "", texts: Iterable[Texts] = ()) -> bool | None:
+    """Yes (True), no (False) or neither (None): what the yes / no buttons say in any of the
+    bot's languages (``texts``: "ja", "oui", "sì" ...), else as botbuilder's ConfirmPrompt
+    recognizes it, in the client's language when the recognizers know it, else in English."""
+    said = fold(text)
+    for book in texts:
         for name, value in (("confirm_yes", True), ("confirm_no", False)):
-            if said == fold(texts.get(f"choice.{name}.says")):
+            if said == fold(book.get(f"choice.{name}.says")):
                 return value
     cultures = {m.locale for m in PromptCultureModels.get_supported_cultures()}
     nearest = PromptCultureModels.map_to_nearest_language(locale) if locale else ""
@@ -106,7 +107,9 @@ class EscalationDialog(ComponentDialog):
 
     async def describe(self, step: WaterfallStepContext) -> DialogTurnResult:
         texts = self.conversation.texts(step.context)
-        answer = confirmed(str(step.result or ""), turn_input(step.context).locale, texts)
+        catalogue = self.conversation.assistant.catalogue
+        books = [texts, *(catalogue.texts(language) for language in LANGUAGES)]
+        answer = confirmed(str(step.result or ""), turn_input(step.context).locale, books)
         if answer is None:  # neither yes nor no: ask again
             return await step.replace_dialog("escalation.steps", step.options)
         if not answer:

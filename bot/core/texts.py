@@ -109,15 +109,15 @@ class ReplyLanguage:
 def reply_language(detected: str, text: str, locale: str | None) -> ReplyLanguage:
     """Reply in the language of the message: ``detected`` by the language detector (en, de, fr,
     it, es, other; English is also what it says when it found nothing). A message of at most
-    ``SHORT_MESSAGE`` words the detector took for English or another language ("ok", "ja",
-    nothing typed) is too short to tell: Teams' ``locale`` (``fr-FR``) decides, when the bot
-    speaks it."""
-    if detected in LANGUAGES and detected != DEFAULT_LANGUAGE:
-        return ReplyLanguage(detected)
+    ``SHORT_MESSAGE`` words ("ok", "non", "hallo", nothing typed) is too short to tell: Teams'
+    ``locale`` (``fr-FR``) decides, when the bot speaks it."""
     hint = (locale or "").split("-")[0].lower()
-    if len(_WORDS.findall(text)) <= SHORT_MESSAGE:
-        return ReplyLanguage(hint if hint in LANGUAGES else DEFAULT_LANGUAGE)
-    return ReplyLanguage(DEFAULT_LANGUAGE, other=detected == OTHER)
+    if len(_WORDS.findall(text)) <= SHORT_MESSAGE and hint in LANGUAGES:
+        return ReplyLanguage(hint)
+    if detected in LANGUAGES:
+        return ReplyLanguage(detected)
+    long_enough = len(_WORDS.findall(text)) > SHORT_MESSAGE
+    return ReplyLanguage(DEFAULT_LANGUAGE, other=detected == OTHER and long_enough)
 
 
 def listed(items: list[str], texts: Texts) -> str:

@@ -39,9 +39,10 @@ async def test_the_notice_about_a_ticket_is_in_the_users_language(
     client = await start_app(settings, catalogue, detect=french)
     try:
         await choose_channel(client, connector)
-        await say(client, connector, "Je voudrais parler à une personne")
-        await say(client, connector, "oui")
-        await say(client, connector, "Je ne trouve pas le groupe de travail sur les indicateurs")
+        await say(client, connector, "Je voudrais parler à une personne", locale="fr-FR")
+        await say(client, connector, "oui", locale="fr-FR")
+        said = "Je ne trouve pas le groupe de travail sur les indicateurs"
+        await say(client, connector, said, locale="fr-FR")
         receipt = replies_text(connector)
         assert "Votre demande SUP-0001" in receipt, receipt
         card = posted_to(connector, "19:support@thread.tacv2")[-1]["attachments"][0]

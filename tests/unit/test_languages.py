@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from bot.assistant import Assistant
-from bot.cli.main import main
+from bot.cli.main import load_assistant, main
 from bot.core.answers import role_choices
 from bot.core.catalogue import CatalogueError, load_catalogue
 from bot.core.texts import LANGUAGES, ReplyLanguage, reply_language
+from bot.settings import Settings
 from tests.support.catalogues import real_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,6 +50,8 @@ def data(tmp_path: Path) -> Path:
         ("other", "Jestem audytorem, gdzie mam dołączyć?", "pl-PL", ReplyLanguage("en", True)),
         ("other", "ja", "de-DE", ReplyLanguage("de")),  # short: the detector may be wrong
         ("other", "tak", "pl-PL", ReplyLanguage("en")),
+        ("it", "non", "fr-FR", ReplyLanguage("fr")),  # French too
+        ("de", "hallo", "pl-PL", ReplyLanguage("de")),
     ],
 )
 def test_the_reply_language(detected, text, locale, expected) -> None:
@@ -137,3 +140,21 @@ def test_ask_json_carries_the_reply_language(monkeypatch, tmp_path) -> None:
     found = json.loads(out.getvalue())
     assert found["language"] == "fr" and found["other_language"] is False
     assert found["text"] == real_catalogue().texts("fr").get("small_talk.acknowledge")
+
+
+@pytest.mark.parametrize("language", LANGUAGES[1:])
+def test_every_button_and_command_is_answered_in_its_language(language: str) -> None:
+    """What a button or a manifest command sends, typed: detected as its language (a short one
+    by Teams' locale of a user of that language; a click also carries its card's language)."""
+    assistant = load_assistant(Settings())
+    catalogue = assistant.catalogue
+    texts = catalogue.texts(language)
+    said = [texts.get(f"choice.{name}.says") for name in (*CHOICES, "confirm_yes", "confirm_no")]
+    said += [c.text for c in role_choices(catalogue, texts)]
+    said += [texts.get(f"faq.{faq.id}.title") for faq in catalogue.faqs]
+    strings = json.loads((ROOT / "manifest" / f"{language}.json").read_text(encoding="utf-8"))
+    said += [v for k, v in strings.items() if k.startswith("bots[0].") and k.endswith(".title")]
+    for text in said:
+        assert assistant.language(text, f"{language}-XX").code == language, text
+        if len(text.split()) > 2:  # long enough to tell without the locale
+            assert assistant.language(text, "en-US").code == language, text
