@@ -132,7 +132,7 @@ class SupportDesk:
         self.adapter: BotAdapter | None = None  # attached by the composition root
         senders: dict[str, Sender] = {"channel": self.post_to_channel, "notify": self.notify}
         if smtp:
-            senders["email"] = email_sender(smtp)
+            senders["email"] = email_sender(smtp, self.texts)  # to staff: English
         owner = f"desk-{uuid.uuid4().hex[:8]}"
         self.worker = DeliveryWorker(store, senders, owner=owner, now=now, lease=lease)
 
@@ -318,7 +318,9 @@ class SupportDesk:
             aad_id,
         )
         if previous is not None and previous.place.conversation_id != place.conversation_id:
-            await self._tell_replaced(previous, (user.name if user else "") or "a support admin")
+            await self._tell_replaced(
+                previous, (user.name if user else "") or self.texts.get("support.an_admin")
+            )
         waiting = len(await asyncio.to_thread(self.store.pending))
         self.worker.wake()
         done = self.texts.get("support.channel_set")
@@ -372,7 +374,9 @@ class SupportDesk:
             )
             raise PermissionError(self.texts.get("support.refused"))
         user = turn_context.activity.from_property
-        who = (user.name if user else "") or "a support agent"
+        # no name: the assignee stays empty and each reader's card or notice says who in its own
+        # language (ticket.someone, ticket.support_team)
+        who = str(user.name or "") if user else ""
         current = await asyncio.to_thread(self.store.get_ticket, action.ticket_id)
         if current is None:
             raise LookupError(f"unknown ticket: {action.ticket_id}")

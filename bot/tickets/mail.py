@@ -1,14 +1,18 @@
 """E-mail delivery of escalation tickets: the message (pure) and its sending over SMTP.
 
 Plain Python (stdlib ``email`` and ``smtplib``), no botbuilder. ``ticket_email`` builds the message
-for the contact from a ``Ticket``; ``send_email`` sends it with ``smtplib`` in a worker thread
-(the mail's own ``Pool``: a slow SMTP server holds none of the threads the store or the replies
-use) and turns every failure into a ``MailError`` whose message is readable and
+for the contact from a ``Ticket`` and the texts it is written in (the ``mail.*`` texts of
+``data/texts``: the subject's wording, the body's sentences, labels and headings; the caller
+chooses the language, the support desk English); ``send_email`` sends it with ``smtplib`` in a
+worker thread (the mail's own ``Pool``: a slow SMTP server holds none of the threads the store or
+the replies use) and turns every failure into a ``MailError`` whose message is readable and
 never contains the password.
 
 The user's description is plain text: it goes into the body as typed, only control characters
 other than newline and tab are removed. The subject is a one-line summary of it from which every
-line break and control character is removed, so a description cannot add a header.
+line break and control character is removed, so a description cannot add a header. The texts
+(data, not the user's) are also put on one line each where they head or label something, so
+an edited text cannot break the mail's layout or its headers either.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from bot.ops.pools import Pool
 
 if TYPE_CHECKING:
+    from bot.core.texts import Texts
     from bot.tickets.model import Ticket
 
 log = logging.getLogger("interact.mail")
@@ -99,10 +104,9 @@ def _one_line(text: str) -> str:
 
 
 def summary(description: str, width: int = SUBJECT_SUMMARY_CHARS) -> str:
-    """A one-line summary of the description for the subject, cut to ``width`` characters."""
+    """A one-line summary of the description for the subject, cut to ``width`` characters (empty
+    when the description has no visible text)."""
     line = _one_line(description)
-    if not line:
-        return "(no description)"
     if len(line) <= width:
         return line
     cut = line[: width - 1]
@@ -136,8 +140,23 @@ def _indented(text: str, prefix: str = "    ") -> str:
     return "\n".join(prefix + line if line else line for line in text.split("\n"))
 
 
-def ticket_email(ticket: Ticket, sender: str, *, turns: int = TRANSCRIPT_TURNS) -> EmailMessage:
-    """The e-mail that hands ``ticket`` to its contact (pure: no clock, no network).
+def _fields(rows: list[tuple[str, str]]) -> list[str]:
+    """``Label:   value`` lines, the values aligned after the longest label."""
+    labels = [_one_line(label) + ":" for label, _ in rows]
+    width = max(map(len, labels))
+    return [f"{label:<{width}} {value}" for label, (_, value) in zip(labels, rows, strict=True)]
+
+
+def _heading(text: str) -> list[str]:
+    line = _one_line(text)
+    return [line, "-" * len(line)]
+
+
+def ticket_email(
+    ticket: Ticket, sender: str, texts: Texts, *, turns: int = TRANSCRIPT_TURNS
+) -> EmailMessage:
+    """The e-mail that hands ``ticket`` to its contact, written with ``texts`` (pure: no clock,
+    no network, no files).
 
     Raises ``MailError`` when the contact's address or ``sender`` is not a usable address."""
     to = ticket.contact_email.strip()
@@ -146,7 +165,8 @@ def ticket_email(ticket: Ticket, sender: str, *, turns: int = TRANSCRIPT_TURNS) 
             f"ticket {ticket.id}: the contact address {to!r} is not a usable e-mail address"
         )
     sender_addr = sender_address(sender)
-    user_name = _one_line(ticket.user_name) or "(unknown)"
+    unknown = texts.get("mail.unknown")
+    user_name = _one_line(ticket.user_name)
     user_email = _one_line(ticket.user_email)
     created = _utc(ticket.created_at)
 
@@ -154,35 +174,42 @@ def ticket_email(ticket: Ticket, sender: str, *, turns: int = TRANSCRIPT_TURNS) 
     message["From"] = sender
     message["To"] = to
     if looks_like_address(user_email):
-        message["Reply-To"] = Address(display_name=user_name[:100], addr_spec=user_email)
-    message["Subject"] = f"[{ticket.id}] {summary(ticket.description)}"
+        message["Reply-To"] = Address(
+            display_name=(user_name or unknown)[:100], addr_spec=user_email
+        )
+    about = summary(ticket.description) or texts.get("mail.no_description")
+    message["Subject"] = _one_line(texts.get("mail.subject", id=ticket.id, summary=about))
     message["Date"] = format_datetime(created)
     domain = sender_addr.rpartition("@")[2]
     message["Message-ID"] = f"<{ticket.id}.{int(created.timestamp())}@{domain}>"
 
+    description = _without_controls(ticket.description).strip("\n")
     lines = [
-        f"Support ticket {ticket.id} from the Interact Communities assistant in Teams.",
+        texts.get("mail.intro", id=ticket.id),
         "",
-        f"Ticket:        {ticket.id}",
-        f"Status:        {ticket.status}",
-        f"User:          {user_name}",
-        f"E-mail / UPN:  {user_email or '(unknown)'}",
-        f"AAD object id: {_one_line(ticket.user_aad_id) or '(unknown)'}",
-        f"Created (UTC): {created.isoformat(timespec='seconds')}",
+        *_fields(
+            [
+                (texts.get("mail.ticket"), ticket.id),
+                (texts.get("mail.status"), ticket.status),
+                (texts.get("mail.user"), user_name or unknown),
+                (texts.get("mail.email"), user_email or unknown),
+                (texts.get("mail.aad_id"), _one_line(ticket.user_aad_id) or unknown),
+                (texts.get("mail.created"), created.isoformat(timespec="seconds")),
+            ]
+        ),
         "",
-        "Description (as the user wrote it, indented)",
-        "--------------------------------------------",
-        _indented(_without_controls(ticket.description).strip("\n") or "(no description)"),
+        *_heading(texts.get("mail.description")),
+        _indented(description or texts.get("mail.no_description")),
         "",
     ]
     recent = ticket.transcript[-turns:] if turns > 0 else ()
     if recent:
-        skipped = len(ticket.transcript) - len(recent)
-        lines += [
-            "Conversation before the escalation"
-            + (f" (last {len(recent)} of {len(ticket.transcript)} turns)" if skipped else ""),
-            "----------------------------------",
-        ]
+        shown, total = len(recent), len(ticket.transcript)
+        lines += _heading(
+            texts.get("mail.transcript_last", shown=shown, total=total)
+            if shown < total
+            else texts.get("mail.transcript")
+        )
         for turn in recent:
             text = _without_controls(turn.text).strip("\n")
             first, _, rest = text.partition("\n")
@@ -191,9 +218,9 @@ def ticket_email(ticket: Ticket, sender: str, *, turns: int = TRANSCRIPT_TURNS) 
                 lines.append(_indented(rest))
         lines.append("")
     if "Reply-To" in message:
-        lines.append("Replying to this e-mail writes to the user.")
+        lines.append(texts.get("mail.reply_to_user"))
     else:
-        lines.append("The user's e-mail address is not known: answer them in Teams.")
+        lines.append(texts.get("mail.no_reply_address"))
     body = "\n".join(lines) + "\n"
     message.set_content(body, cte=None if body.isascii() else "quoted-printable")
     message.policy = _HEADER_POLICY  # after the body, which keeps its 78-character lines
@@ -360,12 +387,12 @@ async def send_email(config: SmtpConfig, message: EmailMessage, pool: Pool | Non
     log.info("mail %s sent to %s through %s", message["Message-ID"], message["To"], config.server)
 
 
-def email_sender(config: SmtpConfig) -> Callable[[Any, Ticket], Awaitable[None]]:
+def email_sender(config: SmtpConfig, texts: Texts) -> Callable[[Any, Ticket], Awaitable[None]]:
     """A delivery sender (``bot.tickets.delivery.Sender``) that mails the ticket to its contact,
-    in a pool of its own."""
+    written with ``texts``, in a pool of its own."""
     pool = Pool("smtp", MAIL_THREADS)
 
     async def send(_delivery: Any, ticket: Ticket) -> None:
-        await send_email(config, ticket_email(ticket, config.sender), pool)
+        await send_email(config, ticket_email(ticket, config.sender, texts), pool)
 
     return send

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.support.cards import actions
 from tests.support.connector import activity, replies_text
 from tests.support.http import (
+    AGENT,
     assign_invoke,
     choose_channel,
     posted_to,
@@ -54,6 +55,32 @@ async def test_the_notice_about_a_ticket_is_in_the_users_language(
         )
         assert resp.status == 200
         taken = "Votre demande SUP-0001 a été prise en charge par Sam Support."
+        await wait_for(lambda: any(taken in (s.get("text") or "") for s in connector.sent))
+    finally:
+        await client.close()
+
+
+async def test_an_agent_without_a_name_is_named_in_the_users_language(
+    settings, catalogue, connector
+) -> None:
+    """Teams gave no name for the agent who pressed "Assign to me": the user's notice names
+    Interact's support team in the user's language, and the staff's card says "someone"."""
+    client = await start_app(settings, catalogue, detect=french)
+    try:
+        await choose_channel(client, connector)
+        await say(client, connector, "Je voudrais parler à une personne")
+        await say(client, connector, "oui")
+        await say(client, connector, "Je ne trouve pas le groupe de travail sur les indicateurs")
+        card = posted_to(connector, "19:support@thread.tacv2")[-1]["attachments"][0]
+        assign = next(a for a in actions(card["content"]) if a.get("verb") == "ticket.assign")
+        nameless = {k: v for k, v in AGENT.items() if k != "name"}
+        resp = await client.post(
+            "/api/messages",
+            json=assign_invoke(connector, assign["data"], "sent-2", **{"from": nameless}),
+        )
+        assert resp.status == 200
+        assert "Assigned to" in str(await resp.json()) and "someone" in str(await resp.json())
+        taken = "Votre demande SUP-0001 a été prise en charge par l'équipe support d'Interact."
         await wait_for(lambda: any(taken in (s.get("text") or "") for s in connector.sent))
     finally:
         await client.close()

@@ -14,6 +14,7 @@ from bot.tickets.mail import email_sender
 from bot.tickets.model import Turn
 from bot.tickets.store.contract import NewTicket
 from bot.tickets.store.sqlite import SqliteStore
+from tests.support.catalogues import real_catalogue
 from tests.support.smtp import Collector, free_port, start_server
 
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
@@ -51,7 +52,9 @@ async def test_mail_is_retried_while_the_server_is_down_and_arrives_exactly_once
     config = server.config(port=port)
     server.controller.stop()  # the mail server is down
     clock = Clock()
-    worker = DeliveryWorker(store, {"email": email_sender(config)}, owner="w1", now=clock)
+    worker = DeliveryWorker(
+        store, {"email": email_sender(config, real_catalogue().texts())}, owner="w1", now=clock
+    )
     ticket = make_ticket(store)
 
     assert await worker.run_once() == 0

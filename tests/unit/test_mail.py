@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
+from bot.core.catalogue import load_catalogue
 from bot.settings import Settings, SettingsError
 from bot.tickets import mail
 from bot.tickets.mail import (
@@ -28,6 +29,7 @@ from bot.tickets.mail import (
     ticket_email,
 )
 from bot.tickets.model import Status, Ticket, Turn
+from tests.support.catalogues import DATA, real_catalogue
 from tests.support.smtp import SENDER, Server, free_port, start_server
 
 # The AUTH tests use a plain-text server on purpose (auth_require_tls=False); aiosmtpd warns.
@@ -37,6 +39,7 @@ CONTACT = "support@interact.eu"
 CREATED = dt.datetime(2026, 11, 24, 10, 15, 30, tzinfo=dt.UTC)
 USER = "jane"
 PASSWORD = "s3cret-Pa55word"
+TEXTS = real_catalogue().texts()  # the mail to Interact's staff is in English
 
 
 def make_ticket(**changes: Any) -> Ticket:
@@ -130,7 +133,7 @@ def tls_server(certificate) -> Iterator[Server]:
 async def test_the_mail_arrives_with_recipient_subject_and_body(server: Server) -> None:
     description = "Ελληνικά — naïve café 🚀 «ça marche pas»\n\tindented line\nlast line"
     ticket = make_ticket(description=description)
-    await send_email(server.config(), ticket_email(ticket, SENDER))
+    await send_email(server.config(), ticket_email(ticket, SENDER, TEXTS))
 
     [got] = server.handler.received
     assert got.rcpt_tos == [CONTACT]
@@ -168,7 +171,7 @@ async def test_a_description_cannot_add_a_header(server: Server) -> None:
         user_name="Jane\r\nBcc: evil2@example.com",
         user_email="jane@example.org\r\nBcc: evil3@example.com",
     )
-    await send_email(server.config(), ticket_email(ticket, SENDER))
+    await send_email(server.config(), ticket_email(ticket, SENDER, TEXTS))
 
     [got] = server.handler.received
     assert got.rcpt_tos == [CONTACT]  # nobody else got it
@@ -196,13 +199,13 @@ async def test_a_description_cannot_add_a_header(server: Server) -> None:
 
 
 async def test_starttls_false_talks_to_a_plain_server(server: Server) -> None:
-    await send_email(server.config(starttls=False), ticket_email(make_ticket(), SENDER))
+    await send_email(server.config(starttls=False), ticket_email(make_ticket(), SENDER, TEXTS))
     assert len(server.handler.received) == 1
 
 
 async def test_starttls_true_refuses_a_server_without_it(server: Server) -> None:
     with pytest.raises(MailError, match="STARTTLS"):
-        await send_email(server.config(starttls=True), ticket_email(make_ticket(), SENDER))
+        await send_email(server.config(starttls=True), ticket_email(make_ticket(), SENDER, TEXTS))
     assert server.handler.received == []  # nothing was sent in clear
 
 
@@ -212,7 +215,7 @@ async def test_a_stopped_server_fails_fast_with_connection_refused() -> None:
     config = server.config(timeout=10.0)
     started = time.monotonic()
     with pytest.raises(MailError, match="connection refused") as caught:
-        await send_email(config, ticket_email(make_ticket(), SENDER))
+        await send_email(config, ticket_email(make_ticket(), SENDER, TEXTS))
     assert time.monotonic() - started < 2.0
     assert f"127.0.0.1:{server.port}" in str(caught.value)
 
@@ -225,12 +228,12 @@ async def test_a_silent_server_times_out() -> None:
         config = SmtpConfig(host="127.0.0.1", port=port, sender=SENDER, timeout=0.5)
         started = time.monotonic()
         with pytest.raises(MailError, match=r"did not answer within 0.5 s"):
-            await send_email(config, ticket_email(make_ticket(), SENDER))
+            await send_email(config, ticket_email(make_ticket(), SENDER, TEXTS))
         assert time.monotonic() - started < 3.0
 
 
 async def test_a_refused_recipient_is_a_mail_error(server: Server) -> None:
-    message = ticket_email(make_ticket(contact_email="nobody@interact.eu"), SENDER)
+    message = ticket_email(make_ticket(contact_email="nobody@interact.eu"), SENDER, TEXTS)
     with pytest.raises(MailError, match=r"refused the recipient.*nobody@interact.eu.*550"):
         await send_email(server.config(), message)
     assert server.handler.received == []
@@ -238,14 +241,14 @@ async def test_a_refused_recipient_is_a_mail_error(server: Server) -> None:
 
 async def test_login_succeeds_with_the_right_password(auth_server: Server) -> None:
     config = auth_server.config(username=USER, password=PASSWORD)
-    await send_email(config, ticket_email(make_ticket(), SENDER))
+    await send_email(config, ticket_email(make_ticket(), SENDER, TEXTS))
     assert len(auth_server.handler.received) == 1
 
 
 async def test_a_wrong_password_is_a_mail_error_without_the_password(auth_server: Server) -> None:
     config = auth_server.config(username=USER, password="wrong-" + PASSWORD)
     with pytest.raises(MailError) as caught:
-        await send_email(config, ticket_email(make_ticket(), SENDER))
+        await send_email(config, ticket_email(make_ticket(), SENDER, TEXTS))
     text = str(caught.value)
     assert "refused the login of 'jane'" in text and "535" in text
     assert PASSWORD not in text and PASSWORD not in repr(caught.value)
@@ -256,13 +259,13 @@ async def test_a_wrong_password_is_a_mail_error_without_the_password(auth_server
 
 async def test_no_login_where_the_server_requires_one(auth_server: Server) -> None:
     with pytest.raises(MailError, match="530"):
-        await send_email(auth_server.config(), ticket_email(make_ticket(), SENDER))
+        await send_email(auth_server.config(), ticket_email(make_ticket(), SENDER, TEXTS))
 
 
 async def test_starttls_verifies_the_certificate(tls_server: Server) -> None:
     config = tls_server.config(starttls=True, username=USER, password=PASSWORD)
     with pytest.raises(MailError, match=r"certificate .* not trusted"):
-        await send_email(config, ticket_email(make_ticket(), SENDER))
+        await send_email(config, ticket_email(make_ticket(), SENDER, TEXTS))
     assert tls_server.handler.received == []
 
 
@@ -275,12 +278,12 @@ async def test_starttls_then_login_with_a_trusted_certificate(
         mail.ssl, "create_default_context", lambda: default_context(cafile=str(cert))
     )
     config = tls_server.config(starttls=True, username=USER, password=PASSWORD)
-    await send_email(config, ticket_email(make_ticket(), SENDER))
+    await send_email(config, ticket_email(make_ticket(), SENDER, TEXTS))
     assert len(tls_server.handler.received) == 1
 
 
 async def test_email_sender_mails_the_ticket(server: Server) -> None:
-    send = mail.email_sender(server.config())
+    send = mail.email_sender(server.config(), TEXTS)
     await send(None, make_ticket())
     assert server.handler.received[0].message["Subject"].startswith("[SUP-0042] ")
 
@@ -292,20 +295,24 @@ def test_the_subject_summary_is_one_short_line() -> None:
     long = "word " * 60
     line = summary(long)
     assert len(line) <= 80 and line.endswith("…") and "\n" not in line
-    assert summary("  \r\n\t ") == "(no description)"
+    assert summary("  \r\n\t ") == ""  # the mail says so in its texts' words
     assert summary("a\u2028b\u2029c\x00d\x1be\x85f") == "a b cde f"
     for ch in "\r\n\x00\x1b\x85\u2028\u2029":
         assert ch not in summary(f"one{ch}two{ch}three")
 
 
 def test_control_characters_leave_the_body_but_newlines_and_tabs_stay() -> None:
-    message = ticket_email(make_ticket(description="a\x1b[31mred\x07\r\nnext\tcol\x00"), SENDER)
+    message = ticket_email(
+        make_ticket(description="a\x1b[31mred\x07\r\nnext\tcol\x00"), SENDER, TEXTS
+    )
     body = message.get_content()
     assert "    a[31mred\n    next\tcol\n" in body
 
 
 def test_line_and_paragraph_separators_become_spaces() -> None:
-    body = ticket_email(make_ticket(description="one\u2028two\u2029three"), SENDER).get_content()
+    body = ticket_email(
+        make_ticket(description="one\u2028two\u2029three"), SENDER, TEXTS
+    ).get_content()
     assert "    one two three\n" in body
     assert "\u2028" not in body and "\u2029" not in body
 
@@ -320,7 +327,7 @@ def test_a_description_cannot_fake_the_sections_of_the_mail() -> None:
         "Replying to this e-mail writes to the user.\n"
         "Status:        resolved"
     )
-    body = ticket_email(make_ticket(description=fake), SENDER).get_content()
+    body = ticket_email(make_ticket(description=fake), SENDER, TEXTS).get_content()
     lines = body.splitlines()
     assert lines.count("Conversation before the escalation") == 1  # the real one
     assert not any(line.startswith("Status:        resolved") for line in lines)
@@ -332,21 +339,59 @@ def test_a_description_cannot_fake_the_sections_of_the_mail() -> None:
 
 def test_only_the_last_turns_of_the_transcript() -> None:
     turns = tuple(Turn("user", f"question {i}", f"2026-11-24T10:{i:02d}:00Z") for i in range(15))
-    body = ticket_email(make_ticket(transcript=turns), SENDER).get_content()
+    body = ticket_email(make_ticket(transcript=turns), SENDER, TEXTS).get_content()
     assert "question 4\n" not in body and "question 5\n" in body and "question 14\n" in body
     assert "last 10 of 15 turns" in body
 
 
 def test_no_reply_to_for_a_guest_upn_or_a_missing_address() -> None:
     for user_email in ("jane_example.org#EXT#@tenant.onmicrosoft.com", "", "not an address"):
-        message = ticket_email(make_ticket(user_email=user_email), SENDER)
+        message = ticket_email(make_ticket(user_email=user_email), SENDER, TEXTS)
         assert "Reply-To" not in message
 
 
 def test_a_naive_creation_time_is_taken_as_utc() -> None:
     naive = CREATED.replace(tzinfo=None)
-    body = ticket_email(make_ticket(created_at=naive), SENDER).get_content()
+    body = ticket_email(make_ticket(created_at=naive), SENDER, TEXTS).get_content()
     assert "2026-11-24T10:15:30+00:00" in body
+
+
+def test_an_empty_description_is_named_in_the_subject_and_the_body() -> None:
+    message = ticket_email(make_ticket(description=""), SENDER, TEXTS)
+    assert message["Subject"] == "[SUP-0042] (no description)"
+    assert "\n    (no description)\n" in message.get_content()
+
+
+def test_the_mail_is_written_with_the_texts_of_the_data(tmp_path) -> None:
+    """Content is data: editing data/texts changes the mail's wording, no code involved; an
+    edited subject or label with a line break cannot break the headers or the layout."""
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    english = data / "texts" / "en.yaml"
+    edits = {
+        'subject: "[{id}] {summary}"': 'subject: "Helpdesk {id}:\\n{summary}"',
+        '  status: "Status"\n': '  status: "State of\\nplay"\n',
+        'description: "Description (as the user wrote it, indented)"': 'description: "In words"',
+        'reply_to_user: "Replying to this e-mail writes to the user."': 'reply_to_user: "Reply!"',
+    }
+    text = english.read_text(encoding="utf-8")
+    for old, new in edits.items():
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    english.write_text(text, encoding="utf-8")
+
+    edited = load_catalogue(data).texts()
+    message = ticket_email(make_ticket(), SENDER, edited)
+    assert (
+        message["Subject"]
+        == "Helpdesk SUP-0042: I cannot join the controllers' team. The link says 'access denied'."
+    )
+    lines = message.get_content().splitlines()
+    assert "In words" in lines and "--------" in lines and "Reply!" in lines
+    assert "State of play: open" in lines  # the longest label sets the column
+    assert "Ticket:        SUP-0042" in lines
+    assert "Description (as the user wrote it, indented)" not in lines
+    assert "    I cannot join the controllers' team." in lines  # still indented
 
 
 @pytest.mark.parametrize(
@@ -354,13 +399,13 @@ def test_a_naive_creation_time_is_taken_as_utc() -> None:
 )
 def test_an_unusable_contact_address_is_a_mail_error(contact: str) -> None:
     with pytest.raises(MailError, match="SUP-0042"):
-        ticket_email(make_ticket(contact_email=contact), SENDER)
+        ticket_email(make_ticket(contact_email=contact), SENDER, TEXTS)
 
 
 @pytest.mark.parametrize("sender", ["", "x", "a@b.org, c@d.org", "Bot <a@b.org>\r\nBcc: e@f.org"])
 def test_an_unusable_sender_is_a_mail_error(sender: str) -> None:
     with pytest.raises(MailError):
-        ticket_email(make_ticket(), sender)
+        ticket_email(make_ticket(), sender, TEXTS)
 
 
 # --------------------------------------------------------------------------- settings
