@@ -46,6 +46,7 @@ TECH_SUPPORT = "tech.support@interact.eu"
 HEALTH_TIMEOUT_S = 30
 RUN_TIMEOUT_S = 900  # the first run may apt-get install chromium and npm install the playground
 APOLOGY = "Sorry, something went wrong on my side"
+NO_REPLY_ON_SCREEN = 6  # run.sh's exit code when a turn shows no reply (PG_REQUIRE_REPLY=1)
 
 
 def _free_port() -> int:
@@ -186,15 +187,9 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     assert "Was this helpful?" not in said, said
 
 
-@pytest.mark.e2e
-def test_playground_conversation(tmp_path: Path) -> None:
-    if not HARNESS.is_dir():
-        pytest.skip(f"Agents Playground harness not found at {HARNESS}")
-    if shutil.which("node") is None:
-        pytest.skip("node is not installed (the Agents Playground harness needs Node >= 18)")
-    assert RUN_SH.is_file(), f"{RUN_SH} is missing from the harness folder"
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+def _converse(store_dir: Path) -> tuple[int, str, Path]:
+    """One conversation: the bot on a fresh store, driven by the harness; the bot's log."""
+    store_dir.mkdir(parents=True, exist_ok=True)
     bot_log = ARTIFACTS / "bot.log"
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
@@ -205,8 +200,8 @@ def test_playground_conversation(tmp_path: Path) -> None:
         "MicrosoftAppId": "",
         "MicrosoftAppPassword": "",
         "ASSISTANT_TODAY": "2026-11-24",
-        "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
-        "ASSISTANT_DB": str(tmp_path / "assistant.sqlite3"),
+        "FEEDBACK_LOG": str(store_dir / "feedback.jsonl"),
+        "ASSISTANT_DB": str(store_dir / "assistant.sqlite3"),
     }
     with bot_log.open("w", encoding="utf-8") as log:
         bot = subprocess.Popen(
@@ -224,9 +219,42 @@ def test_playground_conversation(tmp_path: Path) -> None:
         assert bot.poll() is None, f"the bot died during the run:\n{_tail(bot_log)}"
     finally:
         _stop(bot)
+    return rc, out, bot_log
+
+
+def _bot_answered_every_turn(transcript: Path) -> bool:
+    """True when the playground recorded a bot activity in every turn (its wire log), so a
+    turn without a reply on screen is the client's drawing order, not a silent bot."""
+    try:
+        turns = json.loads(transcript.read_text(encoding="utf-8"))["turns"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return all(
+        any(w.get("direction") == "bot->playground" for w in turn.get("wire") or [])
+        for turn in turns
+    )
+
+
+@pytest.mark.e2e
+def test_playground_conversation(tmp_path: Path) -> None:
+    if not HARNESS.is_dir():
+        pytest.skip(f"Agents Playground harness not found at {HARNESS}")
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed (the Agents Playground harness needs Node >= 18)")
+    assert RUN_SH.is_file(), f"{RUN_SH} is missing from the harness folder"
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    transcript = ARTIFACTS / "transcript.json"
+    rc, out, bot_log = _converse(tmp_path / "first")
+    if rc == NO_REPLY_ON_SCREEN and _bot_answered_every_turn(transcript):
+        # Under load the playground sometimes draws a fast reply above the user's own bubble,
+        # and the harness then reads no reply for that turn although the bot answered (its
+        # wire log has it). Once, and only for that signature: the whole conversation again,
+        # on a fresh store.
+        print(f"harness saw no reply on screen although the bot answered; once more:\n{out}")
+        rc, out, bot_log = _converse(tmp_path / "second")
 
     assert rc == 0, f"run.sh exited {rc}:\n{out}\nbot log:\n{_tail(bot_log)}"
-    transcript = ARTIFACTS / "transcript.json"
     assert transcript.is_file(), f"run.sh wrote no transcript:\n{out}"
     _check_transcript(json.loads(transcript.read_text(encoding="utf-8")), out)
     log_text = bot_log.read_text(encoding="utf-8", errors="replace")
