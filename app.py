@@ -24,7 +24,13 @@ from typing import Any, NoReturn
 
 import jwt
 from aiohttp import web
-from botbuilder.core import ConversationState, Storage, TurnContext, UserState
+from botbuilder.core import (
+    ConversationState,
+    PrivateConversationState,
+    Storage,
+    TurnContext,
+    UserState,
+)
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
@@ -184,11 +190,13 @@ def build_bot(
     leases = TurnLeases(store) if storage is None and settings.store_backend == "blob" else None
     storage = storage or SqliteStorage(store)
     conversation_state = ConversationState(storage)
-    user_state = UserState(storage)
+    user_state = UserState(storage)  # only whether the user was welcomed
+    # What a user told the bot stays in the conversation where it was told (issue 11, 4).
+    private_state = PrivateConversationState(storage)
     conversation = Conversation(
         assistant=assistant,
-        profile=user_state.create_property("profile"),
-        history=conversation_state.create_property("history"),
+        memory=private_state.create_property("memory"),
+        history=private_state.create_property("history"),
         feedback=FeedbackLog(settings.feedback_path),
         today=settings.date_today,
         now=now,
@@ -209,7 +217,9 @@ def build_bot(
         RoleDialog(conversation),
         EscalationDialog(conversation, desk, partial(save_now, conversation_state, storage)),
     )
-    bot = InteractBot(conversation, conversation_state, user_state, dialog, desk, leases)
+    bot = InteractBot(
+        conversation, conversation_state, user_state, private_state, dialog, desk, leases
+    )
     return Components(
         assistant,
         conversation_state,

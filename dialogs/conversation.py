@@ -54,18 +54,31 @@ def card_activity(card: dict[str, Any]) -> Activity:
     return to_activity(message(card))
 
 
+def is_private(turn_context: TurnContext) -> bool:
+    """Whether this turn is in a one-to-one chat with the bot (not a team channel or a group
+    chat, where colleagues read every reply)."""
+    conversation = turn_context.activity.conversation
+    kind = conversation.conversation_type if conversation else None
+    return (kind or "personal") == "personal"
+
+
 class Conversation:
+    """What the bot remembers of a user lives in the conversation where it was told (``memory``
+    and ``history``: private conversation state, one per user and conversation): a role told in
+    one chat is never used, nor repeated, in another. In a team channel or a group chat no role
+    is kept from one message to the next, so that none is repeated in front of colleagues."""
+
     def __init__(
         self,
         assistant: Assistant,
-        profile: StatePropertyAccessor,
+        memory: StatePropertyAccessor,
         history: StatePropertyAccessor,
         feedback: FeedbackLog,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
     ) -> None:
         self.assistant = assistant
-        self.profile = profile
+        self.memory = memory
         self.history = history
         self.feedback = feedback
         self.today = today
@@ -84,14 +97,29 @@ class Conversation:
         return self.assistant.catalogue.texts(self.language(turn_context).code)
 
     async def load_profile(self, turn_context: TurnContext) -> dict[str, Any]:
-        profile = await self.profile.get(turn_context, dict)
+        """What this user told the bot in this conversation (roles, the last communities)."""
+        profile = await self.memory.get(turn_context, dict)
         profile.setdefault("roles", [])
         profile.setdefault("last", [])
+        if not is_private(turn_context):
+            profile["roles"] = []  # told in front of colleagues: never carried to a next reply
         return profile
 
-    async def forget(self, turn_context: TurnContext) -> None:
+    async def forget(self, turn_context: TurnContext) -> bool:
+        """Forget the roles and communities of this conversation ("start over"); whether there
+        was anything to forget."""
         profile = await self.load_profile(turn_context)
+        known = bool(profile["roles"] or profile["last"])
         profile["roles"], profile["last"] = [], []
+        return known
+
+    async def start_over(self, turn_context: TurnContext) -> None:
+        """ "cancel" / "start over": forget this conversation's roles, and say what was done."""
+        forgot = await self.forget(turn_context)
+        texts = self.texts(turn_context)
+        await turn_context.send_activity(
+            texts.get("dialog.started_over" if forgot else "dialog.cancelled")
+        )
 
     async def reply(self, turn_context: TurnContext, text: str) -> Reply:
         """Understand ``text`` with what we know of the user, and remember what it told us."""
@@ -108,7 +136,7 @@ class Conversation:
             profile["fallbacks"] = int(profile.get("fallbacks", 0)) + 1 if fell_back else 0
         await self.remember(turn_context, "user", text)
         await self.remember(turn_context, "bot", answer.text)
-        if answer.roles:
+        if answer.roles and is_private(turn_context):
             roles = list(dict.fromkeys([*answer.roles, *profile["roles"]]))
             profile["roles"] = roles[:MAX_REMEMBERED]
         if answer.recommendations:

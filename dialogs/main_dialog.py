@@ -43,9 +43,7 @@ class MainDialog(ComponentDialog):
         command = turn_input(inner_dc.context).command
         if command == "cancel":
             await inner_dc.cancel_all_dialogs()
-            await inner_dc.context.send_activity(
-                self.conversation.texts(inner_dc.context).get("dialog.cancelled")
-            )
+            await self.conversation.start_over(inner_dc.context)
             return DialogTurnResult(DialogTurnStatus.Cancelled)
         if command == "help":
             reply = await self.conversation.reply(inner_dc.context, "help")
@@ -65,11 +63,8 @@ class MainDialog(ComponentDialog):
     async def route(self, step: WaterfallStepContext) -> DialogTurnResult:
         turn = turn_input(step.context)
         if turn.command == "cancel":
-            # Nothing to stop: "start over" forgets what the user told us before.
-            await self.conversation.forget(step.context)
-            await step.context.send_activity(
-                self.conversation.texts(step.context).get("dialog.cancelled")
-            )
+            # "start over" forgets what the user told us before (and says so).
+            await self.conversation.start_over(step.context)
             return await step.end_dialog()
         reply = await self.conversation.reply(step.context, turn.text)
         if reply.answer.intent == Intent.CLARIFY:

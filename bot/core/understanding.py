@@ -94,7 +94,7 @@ class Sense:
 
 @dataclass(frozen=True)
 class Context:
-    """What the conversation already knows (kept by the bot layer in user state)."""
+    """What the conversation already knows (kept by the bot layer per user and conversation)."""
 
     roles: tuple[str, ...] = ()
     last_communities: tuple[str, ...] = ()

@@ -20,6 +20,7 @@ import botbuilder.schema.teams as teams_schema
 from botbuilder.core import (
     ConversationState,
     InvokeResponse,
+    PrivateConversationState,
     StatePropertyAccessor,
     TurnContext,
     UserState,
@@ -68,6 +69,7 @@ class InteractBot(TeamsActivityHandler):
         conversation: Conversation,
         conversation_state: ConversationState,
         user_state: UserState,
+        private_state: PrivateConversationState,
         dialog: Dialog,
         desk: SupportDesk,
         leases: TurnLeases | None = None,
@@ -76,6 +78,8 @@ class InteractBot(TeamsActivityHandler):
         self.desk = desk
         self.conversation_state = conversation_state
         self.user_state = user_state
+        self.private_state = private_state
+        self.welcomed: StatePropertyAccessor = user_state.create_property("profile")
         self.dialog_state: StatePropertyAccessor = conversation_state.create_property("dialogs")
         self.dialogs = DialogSet(self.dialog_state)
         self.dialogs.add(dialog)
@@ -119,6 +123,7 @@ class InteractBot(TeamsActivityHandler):
             log.warning("conversation state changed by another instance: keeping that state")
             await self.conversation_state.load(turn_context, force=True)
         await self.user_state.save_changes(turn_context)
+        await self.private_state.save_changes(turn_context)
 
     # ------------------------------------------------------------------ messages
 
@@ -313,7 +318,7 @@ class InteractBot(TeamsActivityHandler):
         the mark happen under a lock, on freshly loaded state, saved before the card goes out."""
         async with self._welcome_lock:
             await self.user_state.load(turn_context, force=True)
-            profile = await self.conversation.load_profile(turn_context)
+            profile = await self.welcomed.get(turn_context, dict)
             if profile.get("welcomed"):
                 return
             profile["welcomed"] = True

@@ -40,16 +40,30 @@ def all_text(activity: Activity) -> str:
 class Chat:
     """A Teams conversation with the bot on botbuilder's TestAdapter (channel msteams)."""
 
-    def __init__(self, components: Components, conversation_type: str = "personal") -> None:
+    def __init__(
+        self,
+        components: Components,
+        conversation_type: str = "personal",
+        conversation_id: str = "conv-1",
+    ) -> None:
         self.components = components
         self.reference = ConversationReference(
             channel_id="msteams",
             service_url="https://smba.example.test/",
-            conversation=ConversationAccount(id="conv-1", conversation_type=conversation_type),
+            conversation=ConversationAccount(
+                id=conversation_id, conversation_type=conversation_type
+            ),
             user=ChannelAccount(id="user-1", name="Ana Example", aad_object_id="aad-1"),
             bot=ChannelAccount(id="bot-1", name="Interact"),
         )
         self.adapter = TestAdapter(components.bot.on_turn, self.reference)
+        # TestAdapter takes only the channel of a reference and puts its own conversation and
+        # user on every activity: this chat's are the reference's.
+        template = self.adapter.template
+        template.conversation = self.reference.conversation
+        template.from_property = self.reference.user
+        template.recipient = self.reference.bot
+        template.service_url = self.reference.service_url
         self.adapter.on_turn_error = components.on_error
         components.desk.attach(self.adapter)
 
