@@ -281,7 +281,11 @@ class InteractBot(TeamsActivityHandler):
     ) -> MessagingExtensionResponse:
         text = ""
         for parameter in (query.parameters if query else None) or []:
-            if parameter.name == "query" and isinstance(parameter.value, str):
+            if (
+                parameter is not None
+                and parameter.name == "query"
+                and isinstance(parameter.value, str)
+            ):
                 text = parameter.value
         assistant = self.conversation.assistant
         language = assistant.language(text, turn_context.activity.locale)
