@@ -151,7 +151,9 @@ def utc_now() -> dt.datetime:
 def load_content(settings: Settings) -> Catalogue:
     """The catalogue of ``settings.data_dir``, with the portal's links configuration sets."""
     return load_catalogue(settings.data_dir).with_portal(
-        register_url=settings.register_url, all_communities_url=settings.all_communities_url
+        register_url=settings.register_url,
+        all_communities_url=settings.all_communities_url,
+        privacy_url=settings.privacy_url,  # "help" links to it, as the Teams app does
     )
 
 

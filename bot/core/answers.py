@@ -143,6 +143,8 @@ class Answerer:
             return Link(t.get("link.register"), cat.portal.register_url)
         if name == "all_communities":
             return Link(t.get("link.all_communities"), cat.portal.all_communities_url)
+        if name == "privacy":
+            return Link(t.get("link.privacy"), cat.portal.privacy_url)
         contact = cat.contact(name)
         return Link(t.get("link.email", email=contact.email), contact.mailto)
 
@@ -330,6 +332,7 @@ class Answerer:
                 choice(self.texts, name)
                 for name in ("list_all", "working_groups", "register", "support")
             ),
+            links=(self.link("privacy"),) if self.catalogue.portal.privacy_url else (),
             roles=u.roles,
         )
 

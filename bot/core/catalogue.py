@@ -72,6 +72,7 @@ class Portal:
     register_url: str
     all_communities_url: str
     confirmed: bool = False  # Interact has confirmed both addresses (python -m bot doctor)
+    privacy_url: str = ""  # the privacy note that "help" links to (configuration: PRIVACY_URL)
 
 
 @dataclass(frozen=True)
@@ -224,13 +225,17 @@ class Catalogue:
         return dict(self.intent_phrases).get(kind, ())
 
     def with_portal(
-        self, register_url: str | None = None, all_communities_url: str | None = None
+        self,
+        register_url: str | None = None,
+        all_communities_url: str | None = None,
+        privacy_url: str | None = None,
     ) -> Catalogue:
         """A copy with the portal's links replaced (configuration overrides the data)."""
         portal = dataclasses.replace(
             self.portal,
             register_url=register_url or self.portal.register_url,
             all_communities_url=all_communities_url or self.portal.all_communities_url,
+            privacy_url=privacy_url or self.portal.privacy_url,
         )
         return dataclasses.replace(self, portal=portal)
 

@@ -5,10 +5,12 @@ it and says so."""
 from __future__ import annotations
 
 import pytest
+from botbuilder.core import MemoryStorage
 from botbuilder.schema import Activity
 
-from app import Components
-from tests.support.chat import Chat, all_text
+from app import Components, build_bot
+from tests.support.cards import actions
+from tests.support.chat import Chat, all_text, card_of
 
 ASKS_ROLE = "describes your work best"
 TOLD = "you told me"
@@ -63,3 +65,23 @@ async def test_start_over_in_the_middle_of_a_question_forgets_too(chat: Chat) ->
     await chat.say("I can't log in")  # asks whether to pass it on
     replies = await chat.say("start over")
     assert "I forgot the roles" in texts(replies)
+
+
+async def test_help_links_to_the_privacy_note(settings, catalogue) -> None:
+    privacy = "https://privacy.example.test/assistant"
+    chat = Chat(
+        build_bot(settings, MemoryStorage(), catalogue=catalogue.with_portal(privacy_url=privacy))
+    )
+    replies = await chat.say("help")
+    urls = [a.get("url") for r in replies for a in actions(card_of(r) or {})]
+    assert privacy in urls
+    assert "How this bot handles your data" in texts(replies)
+
+
+async def test_help_in_german_links_to_the_privacy_note_in_german(settings, catalogue) -> None:
+    privacy = "https://privacy.example.test/assistant"
+    chat = Chat(
+        build_bot(settings, MemoryStorage(), catalogue=catalogue.with_portal(privacy_url=privacy))
+    )
+    replies = await chat.send(chat.message("Hilfe", locale="de-DE"))
+    assert "Wie dieser Bot mit Ihren Daten umgeht" in texts(replies)
