@@ -20,6 +20,7 @@ from urllib.parse import quote
 from bot.core.answers import Answer, Choice, Kind, Link, Recommendation, choice, role_choices
 from bot.core.catalogue import Catalogue, Community, Contact, Portal
 from bot.core.texts import Texts
+from bot.core.understanding import Intent
 
 CARD_VERSION = "1.4"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -28,6 +29,8 @@ ROW = 6  # Teams shows at most 6 buttons in an ActionSet
 ROW_WIDTH = 62  # characters of button titles (plus BUTTON_WIDTH each) that fit in one row
 BUTTON_WIDTH = 5  # a button's padding and gap, in characters
 OUTCOME_LIMIT = 300  # characters of user text an outcome card repeats
+# Cards that ask or explain rather than answer: no "Was this helpful?" on them.
+NO_FEEDBACK = frozenset({Intent.GREETING, Intent.HELP, Intent.CLARIFY, Intent.FALLBACK})
 
 Card = dict[str, Any]
 Element = dict[str, Any]
@@ -197,8 +200,9 @@ def contact_mailto(contact: Contact, texts: Texts) -> str:
 
 
 def feedback(answer_id: str, texts: Texts, query: str = "") -> list[Element]:
-    """The "Was this helpful?" row that every answer card carries. The question rides along, so
-    that the card can be shown again, with the vote instead of the buttons, once clicked."""
+    """The "Was this helpful?" row that every answer card carries (not a question or help).
+    The question rides along, so that the card can be shown again, with the vote instead of
+    the buttons, once clicked."""
 
     def vote(title: str, value: str) -> Element:
         data = {"action": FEEDBACK_VERB, "vote": value, "answer": answer_id}
@@ -267,27 +271,26 @@ def _where(url: str, portal: Portal, texts: Texts) -> str:
 
 
 def how_to_join(rec: Recommendation, portal: Portal, texts: Texts) -> str:
-    """What happens after the join button: nothing is promised that one click does."""
+    """How to join, in one short line (the long explanation is the "How do I join?" FAQ)."""
     c = rec.community
     if rec.parent:
         same = rec.parent_join_url in (None, rec.join_url)
         where = _where(rec.join_url, portal, texts) if same else texts.get("card.where_portal")
         return texts.get("card.join_subteam", parent=rec.parent.name, name=c.name, where=where)
-    return texts.get("card.join_team", where=_where(rec.join_url, portal, texts), name=c.name)
+    return texts.get("card.join_team", where=_where(rec.join_url, portal, texts))
 
 
-def _join_actions(rec: Recommendation, texts: Texts) -> list[Element]:
+def _join_actions(rec: Recommendation, texts: Texts, *, parent_button: bool) -> list[Element]:
+    """The join buttons: a sub-team's parent first (unless the card already offers it)."""
     c = rec.community
     if rec.parent:
-        parent_url = rec.parent_join_url or rec.join_url
-        return [
-            open_url(
-                texts.get("card.join_parent_button", name=rec.parent.name),
-                parent_url,
-                primary=True,
-            ),
-            open_url(texts.get("card.join_subteam_button", name=c.name), rec.join_url),
-        ]
+        parent = []
+        if parent_button:
+            parent_url = rec.parent_join_url or rec.join_url
+            title = texts.get("card.join_parent_button", name=rec.parent.name)
+            parent = [open_url(title, parent_url, primary=True)]
+        title = texts.get("card.join_subteam_button", name=c.name)
+        return [*parent, open_url(title, rec.join_url, primary=not parent)]
     return [open_url(texts.get("card.join_button"), rec.join_url, primary=True)]
 
 
@@ -297,14 +300,31 @@ def _teams_action(rec: Recommendation, texts: Texts) -> list[Element]:
     return [open_url(texts.get("card.open_in_teams"), rec.teams_url)]
 
 
+JOIN_FAQ = "browse"  # the FAQ that explains joining at length
+
+
+def join_question(texts: Texts) -> Element:
+    """The "How do I join?" button: it asks the joining FAQ by its title (as a related-question
+    button does), so the FAQ answers it in every language."""
+    return ask(texts.get("choice.join.title"), texts.get(f"faq.{JOIN_FAQ}.title"), texts.language)
+
+
 def recommendation_section(
-    rec: Recommendation, portal: Portal, texts: Texts, *, standalone: bool = True
+    rec: Recommendation,
+    portal: Portal,
+    texts: Texts,
+    *,
+    standalone: bool = True,
+    parent_button: bool = True,
+    ask_join: bool = False,
 ) -> list[Element]:
     """One community: name, who should join, why it matched, how to join, then its buttons.
 
-    A sub-team says it is private and offers its parent's button first. ``standalone``: the
-    section explains how to join and offers registration itself; in a card with several
-    recommendations ``recommendations_footer`` does that once for all of them.
+    A sub-team says it is private and offers its parent's button first (``parent_button``:
+    False when the card already offers that parent). ``standalone``: the section says how to
+    join and offers registration itself; in a card with several recommendations
+    ``recommendations_footer`` does that once for all of them. ``ask_join``: a "How do I join?"
+    question button (in a conversation with the bot, not on a shared card).
     """
     c = rec.community
     body: list[Element] = [heading(c.name)]
@@ -316,10 +336,12 @@ def recommendation_section(
     if standalone:
         how = how_to_join(rec, portal, texts)
         body.append(labelled(texts.get("card.how_to_join"), how, spacing="None"))
-    actions = _join_actions(rec, texts)
+    actions = _join_actions(rec, texts, parent_button=parent_button)
     if standalone:
         actions.append(open_url(texts.get("card.no_account"), portal.register_url))
     actions.extend(_teams_action(rec, texts))
+    if standalone and ask_join:
+        actions.append(join_question(texts))
     body.extend(action_rows(actions))
     return body
 
@@ -332,7 +354,9 @@ def recommendations_footer(
         how += " " + texts.get("card.how_to_join_subteams")
     return [
         labelled(texts.get("card.how_to_join"), how, spacing="Medium", separator=True),
-        action_set([open_url(texts.get("card.no_account"), portal.register_url)]),
+        *action_rows(
+            [open_url(texts.get("card.no_account"), portal.register_url), join_question(texts)]
+        ),
     ]
 
 
@@ -346,14 +370,16 @@ def _recommendations(answer: Answer, catalogue: Catalogue, texts: Texts) -> list
         body.append(text_block(intro, spacing="Medium"))
     elif not standalone:
         body.append(text_block(intro))
+    offered = {r.community.id for r in recs}  # a parent's button is shown once per card
     for i, rec in enumerate(recs):
+        parent_button = rec.parent is None or rec.parent.id not in offered
+        if rec.parent:
+            offered.add(rec.parent.id)
+        section = recommendation_section(
+            rec, portal, texts, standalone=standalone, parent_button=parent_button, ask_join=True
+        )
         body.append(
-            {
-                "type": "Container",
-                "separator": i > 0,
-                "spacing": "Medium",
-                "items": recommendation_section(rec, portal, texts, standalone=standalone),
-            }
+            {"type": "Container", "separator": i > 0, "spacing": "Medium", "items": section}
         )
     if not standalone:
         body.extend(recommendations_footer(recs, portal, texts))
@@ -432,7 +458,8 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
             subtle(texts.get(label or "card.choices_other"), spacing="Medium", size="Small")
         )
         body.extend(action_rows(_choices(answer.choices), spacing="Small"))
-    body.extend(feedback(answer_id, texts, answer.query))
+    if answer.intent not in NO_FEEDBACK:
+        body.extend(feedback(answer_id, texts, answer.query))
     return card(body)
 
 

@@ -106,19 +106,20 @@ class Answerer:
         return self._languages[code]
 
     def why(self, reasons: Iterable[Reason]) -> str:
-        """Why a community matched, in this answerer's language (``reason.<kind>``)."""
+        """Why a community matched, in this answerer's language (``reason.<kind>``): the first,
+        strongest reason only, one per community."""
+        r = next(iter(reasons), None)
+        if r is None:
+            return ""
         t = self.texts
-        out = []
-        for r in reasons:
-            values: dict[str, object] = {"said": r.said}
-            if r.kind in ("role", "told_role"):
-                values["roles"] = t.get(f"role.{r.about}.plural")
-            elif r.kind == "topic":
-                values["topic"] = t.get(f"topic.{r.about}.label")
-            elif r.kind == "subteam_of":
-                values["parent"] = self.catalogue.community(r.about).name
-            out.append(t.get(f"reason.{r.kind}", **values))
-        return "; ".join(dict.fromkeys(out))
+        values: dict[str, object] = {"said": r.said}
+        if r.kind in ("role", "told_role"):
+            values["roles"] = t.get(f"role.{r.about}.plural")
+        elif r.kind == "topic":
+            values["topic"] = t.get(f"topic.{r.about}.label")
+        elif r.kind == "subteam_of":
+            values["parent"] = self.catalogue.community(r.about).name
+        return t.get(f"reason.{r.kind}", **values)
 
     def fact(self, name: str) -> str:
         return self.texts.get(f"fact.{name}")
@@ -200,7 +201,7 @@ class Answerer:
     def _recommend(self, u: Understanding, today: dt.date) -> Answer:
         cat, t = self.catalogue, self.texts
         recs = tuple(
-            self.recommendation(cat.community(m.community_id), self.why(m.reasons[:2]))
+            self.recommendation(cat.community(m.community_id), self.why(m.reasons))
             for m in u.matches
         )
         refusals = self._refusals(u)

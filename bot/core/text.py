@@ -59,6 +59,31 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(stem(t) for t in _NON_WORD.split(folded) if t)
 
 
+_CHUNK = re.compile(r"\S+")
+_EDGE = "\"'“”‘’„«»()[]{}<>.,;:!?¡¿*_~`"
+
+
+def typed(text: str) -> tuple[str, ...]:
+    """For each of ``tokens(text)``, the word the user typed it in, as typed (case, accents,
+    inner punctuation kept; quotes and punctuation around it dropped): "Comm-Officer!" ->
+    ("Comm-Officer", "Comm-Officer"). The tokens themselves when the two do not line up."""
+    out: list[str] = []
+    for m in _CHUNK.finditer(text):
+        word = m.group().strip(_EDGE) or m.group()
+        out.extend(word for _ in tokens(m.group()))
+    toks = tokens(text)
+    return tuple(out) if len(out) == len(toks) else toks
+
+
+def typed_span(words: tuple[str, ...], start: int, length: int) -> str:
+    """What the user typed for the tokens ``start`` .. ``start + length``: each word once."""
+    out: list[str] = []
+    for word in words[start : start + length]:
+        if not out or out[-1] != word:
+            out.append(word)
+    return " ".join(out)
+
+
 def spreadsheet_cell(value: object) -> str:
     """``value`` as a CSV cell that a spreadsheet will not run as a formula (a leading
     = + - @, tab or carriage return gets a ' prefix)."""

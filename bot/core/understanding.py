@@ -26,7 +26,7 @@ from rapidfuzz.distance import OSA
 from bot.core.catalogue import Catalogue
 from bot.core.language import detect
 from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
-from bot.core.text import STOPWORDS, tokens
+from bot.core.text import STOPWORDS, tokens, typed, typed_span
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 # Where a message may hold a second question: after "?" or ";", or before "and"/"also" (and their
@@ -386,6 +386,7 @@ class Understander:
     def _understand(self, text: str, context: Context | None = None) -> Understanding:
         context = context or Context()
         raw = tokens(text[:20_000])[:MAX_TOKENS]
+        words = typed(text[:20_000])[:MAX_TOKENS]
         toks = tuple(self.correct(t) for t in raw)
         corrections = tuple((a, b) for a, b in zip(raw, toks, strict=True) if a != b)
 
@@ -397,7 +398,7 @@ class Understander:
         routes: list[str] = []
         wg_span: set[int] = set()
         for position, key in self._segment(toks):
-            said = " ".join(raw[position : position + len(key)])
+            said = typed_span(words, position, len(key))
             for sense in self._index[key]:
                 if sense.kind in ("community", "qualifier"):
                     evidence.add(
