@@ -24,13 +24,12 @@ ENV PATH=/opt/venv/bin:$PATH \
     HOST=0.0.0.0 \
     PORT=3978 \
     ASSISTANT_DATA_DIR=/app/data \
-    ASSISTANT_DB=/app/var/assistant.sqlite3 \
-    FEEDBACK_LOG=/app/var/feedback.jsonl
+    ASSISTANT_DB=/app/var/assistant.sqlite3
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home --shell /usr/sbin/nologin bot
 COPY --from=build /opt/venv /opt/venv
 WORKDIR /app
 # The code runs from the installed package; /app holds the entry point, the catalogue (read
-# only) and var/ (the store and the feedback log: the only place the bot writes).
+# only) and var/ (the store: the only place the bot writes).
 COPY app.py ./
 COPY data/ data/
 RUN mkdir var && chown bot:bot var

@@ -47,7 +47,7 @@ from bot.assistant import Assistant
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.core.learning import Loaded, load_understanding
 from bot.exits import ExitCode, data_error_line
-from bot.ops.feedback import FeedbackLog
+from bot.ops.feedback import Analytics
 from bot.ops.guards import (
     RATE_LIMITED_TEXT,
     Rate,
@@ -199,7 +199,7 @@ def build_bot(
         assistant=assistant,
         memory=private_state.create_property("memory"),
         history=private_state.create_property("history"),
-        feedback=FeedbackLog(settings.feedback_path),
+        analytics=Analytics(store, dt.timedelta(days=settings.fallback_retention_days)),
         today=settings.date_today,
         now=now,
     )

@@ -6,7 +6,7 @@ botbuilder echo bot on the same stack, measured in the same run, alternately.
     .venv/bin/python bench/load.py --conversations 200 --seconds 30 --questions my.txt
 
 For each level of concurrency N, two fresh processes are started: the assistant (``python app.py``
-with HOST=127.0.0.1, a free PORT, no MicrosoftAppId, ASSISTANT_DB and FEEDBACK_LOG in a temporary
+with HOST=127.0.0.1, a free PORT, no MicrosoftAppId, ASSISTANT_DB in a temporary
 folder, and RATE_LIMIT_PER_MINUTE high enough never to fire: load-test conversations talk faster
 than people) and ``bench/echo_bot.py`` (a stock botbuilder echo bot). A connector stub runs in
 this process: it plays the Bot Connector service, records every reply per conversation and per
@@ -203,7 +203,6 @@ def start_bots(tmp: Path) -> tuple[Bot, Bot]:
             "MicrosoftAppId": "",
             "MicrosoftAppPassword": "",
             "ASSISTANT_DB": str(tmp / "assistant.sqlite3"),
-            "FEEDBACK_LOG": str(tmp / "feedback.jsonl"),
             # a load test's conversations talk faster than people: the limiter runs, never fires
             "RATE_LIMIT_PER_MINUTE": "100000",
             "PYTHONUNBUFFERED": "1",

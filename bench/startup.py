@@ -27,7 +27,7 @@ from botbuilder.core import MemoryStorage
 from app import build_bot
 from bot.settings import Settings
 tmp = Path(tempfile.mkdtemp())
-settings = Settings(feedback_path=tmp / "f.jsonl", store_path=tmp / "s.sqlite3")
+settings = Settings(store_path=tmp / "s.sqlite3")
 components = build_bot(settings, MemoryStorage())
 started = time.perf_counter() - t0
 import datetime as dt

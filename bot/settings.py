@@ -255,7 +255,7 @@ class Settings:
     host: str = "0.0.0.0"
     port: int = 3978
     max_body_bytes: int = 256 * 1024
-    feedback_path: Path = ROOT / "var" / "feedback.jsonl"
+    fallback_retention_days: int = 90  # questions that fell back are kept this long (analytics)
     store_path: Path = ROOT / "var" / "assistant.sqlite3"  # tickets and bot state (SQLite)
     # "sqlite" (store_path) or "blob": Azure Blob Storage, shared by several instances.
     store_backend: str = "sqlite"
@@ -395,9 +395,7 @@ class Settings:
             host=merged.get("HOST", "").strip() or "0.0.0.0",
             port=_int(merged, "PORT", 3978, 0, 65535),  # 0: any free port (logged)
             max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
-            feedback_path=Path(
-                merged.get("FEEDBACK_LOG", "").strip() or ROOT / "var" / "feedback.jsonl"
-            ),
+            fallback_retention_days=_int(merged, "FALLBACK_RETENTION_DAYS", 90, 1, 3650),
             store_path=Path(
                 merged.get("ASSISTANT_DB", "").strip() or ROOT / "var" / "assistant.sqlite3"
             ),

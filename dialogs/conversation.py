@@ -6,6 +6,7 @@ and the core stays free of the SDK.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -18,7 +19,7 @@ from bot.core.plain_json import is_plain_json
 from bot.core.texts import ReplyLanguage, Texts
 from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
-from bot.ops.feedback import FeedbackLog
+from bot.ops.feedback import Analytics
 from bot.tickets.model import Turn
 from cards.render import message
 
@@ -73,14 +74,14 @@ class Conversation:
         assistant: Assistant,
         memory: StatePropertyAccessor,
         history: StatePropertyAccessor,
-        feedback: FeedbackLog,
+        analytics: Analytics,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
     ) -> None:
         self.assistant = assistant
         self.memory = memory
         self.history = history
-        self.feedback = feedback
+        self.analytics = analytics
         self.today = today
         self.now = now
 
@@ -141,8 +142,14 @@ class Conversation:
             profile["roles"] = roles[:MAX_REMEMBERED]
         if answer.recommendations:
             profile["last"] = [r.community.id for r in answer.recommendations]
-        if answer.intent == Intent.FALLBACK and text:
-            self.feedback.record_fallback(text, self.now())
+        await asyncio.to_thread(
+            self.analytics.record_turn,
+            self.now(),
+            intent=str(answer.intent),
+            language=reply.language.code,
+            communities=[r.community.id for r in answer.recommendations],
+            question=text if fell_back else "",
+        )
         return reply
 
     async def answer_card(self, turn_context: TurnContext, text: str) -> dict[str, Any] | None:

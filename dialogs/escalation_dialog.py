@@ -14,6 +14,7 @@ submits) and may be typed, in any language the SDK's recognizers know.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -161,6 +162,9 @@ class EscalationDialog(ComponentDialog):
                 Activity(type="message", text=description, text_format="plain")
             )
             return await step.end_dialog()
+        await asyncio.to_thread(
+            self.conversation.analytics.record_route, contact.id, self.conversation.now()
+        )
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)
         automatic = await self.desk.reaches_interact()

@@ -44,7 +44,6 @@ def understander(assistant: Assistant) -> Understander:
 def settings(tmp_path: Path) -> Settings:
     return Settings(
         today=TODAY,
-        feedback_path=tmp_path / "feedback.jsonl",
         store_path=tmp_path / "assistant.sqlite3",
         rate_limit_per_minute=0,  # tests post fast; tests/http/test_guards.py sets a limit
         support_admins=frozenset({"aad-admin"}),  # tests/support/http.py: ADMIN, AGENT

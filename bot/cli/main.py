@@ -38,7 +38,7 @@ from bot.core.model import (
 )
 from bot.core.training import TrainingError
 from bot.exits import ExitCode, data_error_line
-from bot.ops.feedback import FeedbackLog
+from bot.ops import feedback
 from bot.packaging import package as teams_package
 from bot.settings import Settings, SettingsError
 from bot.tickets.model import (
@@ -51,7 +51,7 @@ from bot.tickets.model import (
     write_csv,
     write_json,
 )
-from bot.tickets.store.contract import StoreError, TicketStore
+from bot.tickets.store.contract import Store, StoreError
 from bot.tickets.store.factory import open_store
 from bot.tickets.store.sqlite import SqliteStore
 
@@ -153,22 +153,40 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
-    log = FeedbackLog(Path(args.log) if args.log else _settings().feedback_path)
-    report = log.report(top=args.top)
-    out.write(f"Questions that fell back most often ({log.path}):\n")
-    for question, count in report.fallbacks:
-        out.write(f"  {count:5d}  {question}\n")
-    if not report.fallbacks:
-        out.write("  (none)\n")
-    out.write("\nVotes per answer (👍 up, 👎 down):\n")
-    for key, up, down in report.votes:
-        out.write(f"  {up:5d} 👍 {down:5d} 👎  {key}\n")
-    if not report.votes:
-        out.write("  (none)\n")
-    if args.csv:
-        with open(args.csv, "w", encoding="utf-8", newline="") as f:
-            n = log.export_csv(f)
-        out.write(f"\nexported {n} events to {args.csv}\n")
+    """Content editors and operators: what every instance recorded since a day (the store)."""
+    try:
+        since = dt.date.fromisoformat(args.since) if args.since else None
+    except ValueError:
+        print(f"report: --since must be a date (YYYY-MM-DD), not {args.since!r}", file=sys.stderr)
+        return 2
+    opened = _open_store("report", args.db)
+    if opened is None:
+        return 1
+    store, where = opened
+    if since is None:
+        since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=30)
+    with contextlib.closing(store):
+        found = feedback.report(store, since, args.by, top=args.top)
+        out.write(f"Since {since.isoformat()}, every instance ({where}):\n\n")
+        out.write(f"Turns by {args.by}:\n")
+        for value, count in found.counts:
+            out.write(f"  {count:5d}  {printable(value)}\n")
+        if not found.counts:
+            out.write("  (none)\n")
+        out.write("\nQuestions that fell back most often:\n")
+        for question, count in found.fallbacks:
+            out.write(f"  {count:5d}  {printable(question)}\n")
+        if not found.fallbacks:
+            out.write("  (none)\n")
+        out.write("\nVotes per answer (👍 up, 👎 down):\n")
+        for key, up, down in found.votes:
+            out.write(f"  {up:5d} 👍 {down:5d} 👎  {printable(key)}\n")
+        if not found.votes:
+            out.write("  (none)\n")
+        if args.csv:
+            with open(args.csv, "w", encoding="utf-8", newline="") as f:
+                n = feedback.export_csv(store, since, args.by, f)
+            out.write(f"\nexported {n} row(s) to {args.csv}\n")
     return 0
 
 
@@ -244,34 +262,38 @@ def _ticket_arguments_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _open_store(command: str, db: str | None) -> tuple[Store, Path | str] | None:
+    """The store of the settings (SQLite or Blob), or the SQLite file ``db``, and where it is;
+    None (the reason printed) when it cannot be opened."""
+    settings = None if db else _settings()
+    if settings is not None and settings.store_backend == "blob":  # ASSISTANT_STORE=blob
+        where = f"Azure Blob Storage container {settings.azure_storage_container}"
+        try:
+            return open_store(settings.store_config()), where
+        except Exception as exc:  # the SDK's errors name the account, never the key
+            print(f"{command}: cannot open {where}: {exc}", file=sys.stderr)
+            return None
+    path = settings.store_path if settings else Path(str(db))
+    if not path.is_file():
+        print(f"{command}: no store at {path} (set ASSISTANT_DB or pass --db)", file=sys.stderr)
+        return None
+    try:
+        return SqliteStore(path), path
+    except (StoreError, sqlite3.Error) as exc:
+        print(f"{command}: cannot open {path}: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_tickets(args: argparse.Namespace, out: TextIO) -> int:
     """Support staff: list, show and export the escalation tickets."""
     problem = _ticket_arguments_problem(args)
     if problem:
         print(f"tickets: {problem}", file=sys.stderr)
         return 2
-    settings = None if args.db else _settings()
-    store: TicketStore
-    if settings is not None and settings.store_backend == "blob":  # ASSISTANT_STORE=blob
-        path: Path | str = f"Azure Blob Storage container {settings.azure_storage_container}"
-        try:
-            store = open_store(settings.store_config())
-        except Exception as exc:  # the SDK's errors name the account, never the key
-            print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
-            return 1
-    else:
-        path = settings.store_path if settings else Path(args.db)
-        if not path.is_file():
-            print(
-                f"tickets: no ticket store at {path} (set ASSISTANT_DB or pass --db)",
-                file=sys.stderr,
-            )
-            return 1
-        try:
-            store = SqliteStore(path)
-        except (StoreError, sqlite3.Error) as exc:
-            print(f"tickets: cannot open {path}: {exc}", file=sys.stderr)
-            return 1
+    opened = _open_store("tickets", args.db)
+    if opened is None:
+        return 1
+    store, path = opened
     with contextlib.closing(store):
         status = Status(args.status) if args.status else None
         if args.action == "show":
@@ -337,9 +359,13 @@ def build_parser() -> argparse.ArgumentParser:
     teams_package.add_arguments(package)
     package.set_defaults(func=cmd_package)
     report = sub.add_parser("report", help="fallback questions and votes, for content editors")
+    report.add_argument("--since", help="first day, YYYY-MM-DD (default: 30 days ago)")
+    report.add_argument(
+        "--by", choices=feedback.DIMENSIONS, default="intent", help="count turns by this"
+    )
     report.add_argument("--top", type=int, default=20, help="how many fallback questions")
-    report.add_argument("--csv", help="also export every event to this CSV file")
-    report.add_argument("--log", help="feedback log (default: FEEDBACK_LOG or var/feedback.jsonl)")
+    report.add_argument("--csv", help="also export the counts per day, votes and questions")
+    report.add_argument("--db", help="a SQLite store file (default: the settings' store)")
     report.set_defaults(func=cmd_report)
     tickets = sub.add_parser("tickets", help="list, show and export support tickets")
     tickets.add_argument("action", nargs="?", choices=("list", "show", "export"), default="list")

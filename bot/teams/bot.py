@@ -196,7 +196,9 @@ class InteractBot(TeamsActivityHandler):
         if vote not in ("up", "down"):
             await turn_context.send_activity(texts.get("dialog.unknown_button"))
             return
-        self.conversation.feedback.record_vote(answer, vote, self.conversation.now())
+        await asyncio.to_thread(
+            self.conversation.analytics.record_vote, answer, vote, self.conversation.now()
+        )
         # The answer stays on screen; only its feedback row turns into thanks (no second vote).
         shown = await self.conversation.answer_card(turn_context, query) if query else None
         if shown is not None:

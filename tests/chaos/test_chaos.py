@@ -231,7 +231,6 @@ async def chaos(env: dict[str, str], config: StoreConfig, count: int, tmp_path: 
         "SUPPORT_ADMINS": ADMIN["aadObjectId"],
         "SUPPORT_AGENTS": AGENT["aadObjectId"],
         "DELIVERY_LEASE_SECONDS": str(LEASE_SECONDS),
-        "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
         **env,
     }
     async with instances(base, count, tmp_path) as (run, connector):

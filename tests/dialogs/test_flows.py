@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 
 from botbuilder.schema import Activity, ChannelAccount
 
+from bot.settings import Settings
+from bot.tickets.store.sqlite import SqliteStore
 from tests.support.cards import actions
 from tests.support.chat import Chat, all_text, card_of
 
@@ -176,8 +179,19 @@ async def test_plain_submit_without_text_uses_the_data(chat: Chat) -> None:
     assert "State aid" in texts(replies)
 
 
+def recorded(settings: Settings) -> tuple[dict[str, int], list[str]]:
+    """Every counter and fallback question the store holds (the analytics of every instance)."""
+    with SqliteStore(settings.store_path) as store:
+        counts: dict[str, int] = {}
+        for day in store.read_counts(dt.date(2000, 1, 1)).values():
+            counts.update(day)
+        dumped = json.dumps([counts, store.read_fallbacks(dt.date(2000, 1, 1))], default=str)
+        assert "Ana" not in dumped and "user-1" not in dumped  # never the user
+        return counts, [q for _, q in store.read_fallbacks(dt.date(2000, 1, 1))]
+
+
 async def test_feedback_is_recorded_without_the_user_and_card_replaced(
-    chat: Chat, settings
+    chat: Chat, settings: Settings
 ) -> None:
     data = {
         "action": "feedback",
@@ -190,16 +204,31 @@ async def test_feedback_is_recorded_without_the_user_and_card_replaced(
     kept = all_text(chat.adapter.updated_activities[0])
     assert "register for an account" in kept and "Was this helpful?" not in kept  # answer stays
     assert "Thanks for your feedback" in all_text(chat.adapter.updated_activities[0])
-    events = [json.loads(x) for x in settings.feedback_path.read_text().splitlines()]
-    assert events[0]["event"] == "vote" and events[0]["vote"] == "down"
-    assert "Ana" not in settings.feedback_path.read_text()
-    assert "user-1" not in settings.feedback_path.read_text()
+    counts, _ = recorded(settings)
+    assert counts == {"vote:down:faq:register": 1}
 
 
-async def test_fallback_questions_are_recorded(chat: Chat, settings) -> None:
+async def test_fallback_questions_are_recorded(chat: Chat, settings: Settings) -> None:
     await chat.say("write me a poem about the sea")
-    events = [json.loads(x) for x in settings.feedback_path.read_text().splitlines()]
-    assert events == [events[0]] and events[0]["event"] == "fallback"
+    counts, questions = recorded(settings)
+    assert questions == ["write me a poem about the sea"]
+    assert counts == {"intent:fallback": 1, "language:en": 1}
+
+
+async def test_recommendations_and_escalation_routes_are_counted(
+    chat: Chat, settings: Settings
+) -> None:
+    await chat.say("I am a financial controller")
+    counts, questions = recorded(settings)
+    assert counts["intent:recommend"] == 1 and questions == []
+    communities = [k for k in counts if k.startswith("community:")]
+    assert communities and all(counts[k] == 1 for k in communities)
+    await chat.say("I can't log in")
+    await chat.say("yes")
+    await chat.say("The activation e-mail never arrived, I checked the spam folder")
+    counts, _ = recorded(settings)
+    assert counts["route:tech-support"] == 1
+    assert all(counts[k] == 1 for k in communities)  # counted once, when recommended
 
 
 async def test_welcome_once_per_user(chat: Chat) -> None:

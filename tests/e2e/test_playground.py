@@ -200,7 +200,6 @@ def _converse(store_dir: Path) -> tuple[int, str, Path]:
         "MicrosoftAppId": "",
         "MicrosoftAppPassword": "",
         "ASSISTANT_TODAY": "2026-11-24",
-        "FEEDBACK_LOG": str(store_dir / "feedback.jsonl"),
         "ASSISTANT_DB": str(store_dir / "assistant.sqlite3"),
     }
     with bot_log.open("w", encoding="utf-8") as log:

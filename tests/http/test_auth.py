@@ -593,7 +593,6 @@ async def test_no_secret_or_token_reaches_a_log_line_or_an_answer(
         "SMTP_PASSWORD": SMTP_PASSWORD,
         "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": issuer.metadata_url,
         "ASSISTANT_DB": str(tmp_path / "assistant.sqlite3"),
-        "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
         "ASSISTANT_TODAY": "2026-11-24",
         "LOG_LEVEL": "DEBUG",
         "HOST": "127.0.0.1",

@@ -129,7 +129,6 @@ async def test_running_out_of_file_descriptors_does_not_flood_the_log(tmp_path: 
         "PORT": str(port),
         "HOST": "127.0.0.1",
         "ASSISTANT_DB": str(tmp_path / "db.sqlite3"),
-        "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
         "LOG_LEVEL": "INFO",
     }
     env.pop("MicrosoftAppId", None)

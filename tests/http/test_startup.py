@@ -36,7 +36,6 @@ def start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         "HOST": "127.0.0.1",
         "PORT": "0",
         "ASSISTANT_DB": str(tmp_path / "assistant.sqlite3"),
-        "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
         "LOG_FORMAT": "text",
     }
 
@@ -149,7 +148,6 @@ def test_the_real_process_says_a_port_is_in_use_in_one_line(tmp_path: Path) -> N
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "ASSISTANT_DB": str(tmp_path / "assistant.sqlite3"),
-            "FEEDBACK_LOG": str(tmp_path / "feedback.jsonl"),
         }
         run = subprocess.run(
             [sys.executable, str(ROOT / "app.py")],

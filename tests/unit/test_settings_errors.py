@@ -30,6 +30,8 @@ def refusal(env: dict[str, str], dotenv: Path | None = None) -> str:
         ({"MicrosoftAppId": APP_ID[:-1], "MicrosoftAppPassword": "x"}, "MicrosoftAppId"),
         ({"ASSISTANT_STORE": "mongo"}, "ASSISTANT_STORE"),
         ({"PORT": "-1"}, "PORT"),
+        ({"FALLBACK_RETENTION_DAYS": "0"}, "FALLBACK_RETENTION_DAYS"),
+        ({"FALLBACK_RETENTION_DAYS": "a month"}, "FALLBACK_RETENTION_DAYS"),
     ],
 )
 def test_a_bad_setting_is_refused_naming_it(env: dict[str, str], names: str) -> None:
@@ -42,6 +44,11 @@ def test_a_bad_setting_is_refused_naming_it(env: dict[str, str], names: str) -> 
 )
 def test_log_levels(raw: str, level: str) -> None:
     assert Settings.from_env({"LOG_LEVEL": raw}).log_level == level
+
+
+def test_fallback_retention() -> None:
+    assert Settings.from_env({}).fallback_retention_days == 90
+    assert Settings.from_env({"FALLBACK_RETENTION_DAYS": "30"}).fallback_retention_days == 30
 
 
 def test_an_app_id_is_a_guid() -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -15,7 +16,7 @@ from tests.support.tickets import new_ticket
 def test_the_store_creates_its_file_and_folder(tmp_path):
     path = tmp_path / "deep" / "er" / "assistant.sqlite3"
     with SqliteStore(path) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
     assert path.is_file()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -49,7 +50,11 @@ def test_a_version_1_file_is_migrated_and_keeps_its_tickets(tmp_path):
             '2026-11-24T10:00:00.000000+00:00', 'open', '', '{}', NULL, 1)"""
         )
     with SqliteStore(path) as store:
-        assert store.schema_version() == 3
+        assert store.schema_version() == 4
         assert store.get_ticket("SUP-0001").description == "old"
+        store.add_counts(dt.date(2026, 11, 24), {"intent:faq": 1})  # the analytics tables
+        assert store.read_counts(dt.date(2026, 11, 24)) == {
+            dt.date(2026, 11, 24): {"intent:faq": 1}
+        }
         keyed = new_ticket(store, key="conv|step")
         assert keyed.id == "SUP-0002" and new_ticket(store, key="conv|step") == keyed

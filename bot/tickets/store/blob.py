@@ -79,6 +79,7 @@ from azure.storage.blob import (
     ExponentialRetry,
 )
 
+from bot.ops.feedback import checked_counts, checked_day, cut_question
 from bot.tickets.model import Delivery, Status, Ticket, format_id, parse_id
 from bot.tickets.store.config import BlobConfig
 from bot.tickets.store.contract import (
@@ -100,6 +101,7 @@ from bot.tickets.store.contract import (
     new_delivery,
     opened_ticket,
     timestamp,
+    utc,
 )
 
 BUSY_TIMEOUT_SECONDS = 30.0
@@ -874,3 +876,81 @@ class BlobStore:
                 self._container().get_blob_client(_key_name("state/", key)).delete_blob()
 
         self._map(delete, list(dict.fromkeys(keys)))
+
+    # ------------------------------------------------------------------ analytics
+    # A blob of counters per day (analytics/counts/<day>.json), incremented by compare-and-swap
+    # on its ETag; a blob per fallback question (analytics/fallbacks/<day>/<time>-<random>.json),
+    # only ever created or deleted: no writer waits for another, and a day is purged as a whole.
+
+    def add_counts(self, day: dt.date, counts: Mapping[str, int]) -> None:
+        text = checked_day(day).isoformat()
+        increments = checked_counts(counts)
+        if not increments:
+            return
+        name = f"analytics/counts/{text}.json"
+        for _ in self._retrying(f"the counters of {text}"):
+            doc, etag = self._get(name)
+            current: dict[str, int] = dict(doc["counts"]) if doc is not None else {}
+            for key, n in increments.items():
+                current[key] = int(current.get(key, 0)) + n
+            try:
+                self._put(name, {"day": text, "counts": current}, etag=etag, create=etag is None)
+            except _Lost:
+                continue
+            return
+
+    def _days(self, prefix: str) -> list[tuple[dt.date, str]]:
+        """The days under ``prefix`` (names ``<prefix><day>.json`` or ``<prefix><day>/``)."""
+        found = []
+        for item in self._container().walk_blobs(name_starts_with=prefix, delimiter="/"):
+            day = item.name[len(prefix) :].removesuffix("/").removesuffix(".json")
+            with contextlib.suppress(ValueError):
+                found.append((dt.date.fromisoformat(day), item.name))
+        return sorted(found)
+
+    def read_counts(self, since: dt.date) -> dict[dt.date, dict[str, int]]:
+        checked_day(since, "since")
+        wanted = [(day, name) for day, name in self._days("analytics/counts/") if day >= since]
+        docs = self._map(lambda item: self._get(item[1])[0], wanted)
+        return {
+            day: {str(k): int(v) for k, v in doc["counts"].items()}
+            for (day, _), doc in zip(wanted, docs, strict=True)
+            if doc is not None
+        }
+
+    def add_fallback(self, question: str, now: dt.datetime) -> None:
+        at = timestamp(now)
+        text = cut_question(checked_text(question, "question"))
+        stamp = utc(now).strftime("%H%M%S%f")
+        name = f"analytics/fallbacks/{at[:10]}/{stamp}-{uuid.uuid4().hex}.json"
+        self._put(name, {"at": at, "question": text}, create=True)
+
+    def read_fallbacks(self, since: dt.date) -> list[tuple[dt.datetime, str]]:
+        checked_day(since, "since")
+        names = [
+            name
+            for day, prefix in self._days("analytics/fallbacks/")
+            if day >= since
+            for name, _ in self._list(prefix)
+        ]
+        docs = [d for d in self._map(lambda name: self._get(name)[0], names) if d is not None]
+        found = [(dt.datetime.fromisoformat(d["at"]), str(d["question"])) for d in docs]
+        return sorted(found, key=lambda item: item[0])
+
+    def purge_fallbacks(self, before: dt.date) -> int:
+        checked_day(before, "before")
+        names = [
+            name
+            for day, prefix in self._days("analytics/fallbacks/")
+            if day < before
+            for name, _ in self._list(prefix)
+        ]
+
+        def delete(name: str) -> int:
+            try:
+                self._container().get_blob_client(name).delete_blob()
+            except ResourceNotFoundError:
+                return 0  # another instance purged it first
+            return 1
+
+        return sum(self._map(delete, names))

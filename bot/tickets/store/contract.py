@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from bot.ops.feedback import AnalyticsStore
 from bot.tickets.model import KINDS, Delivery, Status, Ticket, Turn, backoff, format_id
 
 MAX_ERROR_CHARS = 2000
@@ -406,8 +407,9 @@ def checked_state(
 
 
 @runtime_checkable
-class Store(TicketStore, StateStore, Protocol):
-    """Both: what ``factory.open_store`` returns (closed at the end of a ``with`` block)."""
+class Store(TicketStore, StateStore, AnalyticsStore, Protocol):
+    """All three (analytics: ``bot.ops.feedback.AnalyticsStore``): what
+    ``factory.open_store`` returns (closed at the end of a ``with`` block)."""
 
     def __enter__(self) -> Store: ...
 

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.ops.feedback import checked_counts, checked_day, cut_question
 from bot.tickets.model import Delivery, Status, Ticket, Turn, format_id, parse_id
 from bot.tickets.store.contract import (
     QUOTA_TOKEN,
@@ -46,7 +47,7 @@ from bot.tickets.store.contract import (
     timestamp,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 BUSY_TIMEOUT_SECONDS = 30.0
 
 _SCHEMA: dict[int, tuple[str, ...]] = {
@@ -109,6 +110,22 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
             key TEXT PRIMARY KEY,
             count INTEGER NOT NULL
         )""",
+    ),
+    # Analytics shared by every instance (bot.ops.feedback): counters per day, fallback questions.
+    4: (
+        """CREATE TABLE analytics_counts (
+            day TEXT NOT NULL,
+            key TEXT NOT NULL,
+            n INTEGER NOT NULL,
+            PRIMARY KEY (day, key)
+        )""",
+        """CREATE TABLE fallback_questions (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            day TEXT NOT NULL,
+            at TEXT NOT NULL,
+            question TEXT NOT NULL
+        )""",
+        "CREATE INDEX fallback_questions_by_day ON fallback_questions (day, id)",
     ),
 }
 
@@ -583,3 +600,49 @@ class SqliteStore:
             return
         with self._write() as conn:
             conn.executemany("DELETE FROM state WHERE key = ?", [(k,) for k in keys])
+
+    # ------------------------------------------------------------------ analytics
+
+    def add_counts(self, day: dt.date, counts: Mapping[str, int]) -> None:
+        text = checked_day(day).isoformat()
+        rows = [(text, key, n) for key, n in checked_counts(counts).items()]
+        if not rows:
+            return
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO analytics_counts (day, key, n) VALUES (?, ?, ?) "
+                "ON CONFLICT (day, key) DO UPDATE SET n = n + excluded.n",
+                rows,
+            )
+
+    def read_counts(self, since: dt.date) -> dict[dt.date, dict[str, int]]:
+        found: dict[dt.date, dict[str, int]] = {}
+        for row in self._read(
+            "SELECT day, key, n FROM analytics_counts WHERE day >= ? ORDER BY day, key",
+            (checked_day(since, "since").isoformat(),),
+        ):
+            found.setdefault(dt.date.fromisoformat(row["day"]), {})[row["key"]] = row["n"]
+        return found
+
+    def add_fallback(self, question: str, now: dt.datetime) -> None:
+        at = timestamp(now)
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO fallback_questions (day, at, question) VALUES (?, ?, ?)",
+                (at[:10], at, cut_question(checked_text(question, "question"))),
+            )
+
+    def read_fallbacks(self, since: dt.date) -> list[tuple[dt.datetime, str]]:
+        rows = self._read(
+            "SELECT at, question FROM fallback_questions WHERE day >= ? ORDER BY at, id",
+            (checked_day(since, "since").isoformat(),),
+        )
+        return [(dt.datetime.fromisoformat(row["at"]), row["question"]) for row in rows]
+
+    def purge_fallbacks(self, before: dt.date) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "DELETE FROM fallback_questions WHERE day < ?",
+                (checked_day(before, "before").isoformat(),),
+            )
+            return cursor.rowcount
