@@ -141,7 +141,7 @@ def test_export_json_is_the_full_list(db):
 def test_a_missing_store_is_reported_not_created(tmp_path, capsys):
     path = tmp_path / "nope" / "assistant.sqlite3"
     assert run_tickets("list", "--db", str(path))[0] == 1
-    assert "no ticket store at" in capsys.readouterr().err
+    assert "no store at" in capsys.readouterr().err
     assert not path.exists()
 
 
