@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import errno
 import json
 import logging
 import os
 import re
+import signal
 import socket
 import sqlite3
 import sys
@@ -43,7 +45,7 @@ from botframework.connector.auth import (
     ClaimsIdentity,
 )
 
-from bot.assistant import Assistant
+from bot.assistant import Assistant, AssistantHolder, ReloadError
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.core.learning import Loaded, load_understanding
 from bot.exits import ExitCode, data_error_line
@@ -80,11 +82,12 @@ from dialogs.role_dialog import RoleDialog
 
 log = logging.getLogger("interact.app")
 
-ASSISTANT = web.AppKey("assistant", Assistant)
+CONTENT = web.AppKey("content", AssistantHolder)  # the assistant in force (reloadable)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsActivityHandler)
 DESK = web.AppKey("desk", SupportDesk)
 WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
+RELOADS: web.AppKey[set[asyncio.Task[None]]] = web.AppKey("reloads", set)
 ALLOWED_TENANTS: web.AppKey[frozenset[str]] = web.AppKey("allowed_tenants", frozenset)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
@@ -96,6 +99,28 @@ CORRELATION_HEADER = "X-Correlation-Id"
 READY_TIMEOUT_SECONDS = 5.0
 BODY_TIMEOUT_SECONDS = 10.0  # to receive a request's body, once its headers are in
 STORE_THREADS = 8  # the store's calls (asyncio.to_thread): the loop's default executor
+
+
+async def _reload_on_sighup(app: web.Application) -> None:
+    """SIGHUP reloads the content (where the platform and the thread allow a handler)."""
+    app[RELOADS] = set()
+
+    def reload() -> None:
+        task = asyncio.ensure_future(app[RELOAD].quietly())
+        app[RELOADS].add(task)  # kept until done (the loop holds tasks weakly)
+        task.add_done_callback(app[RELOADS].discard)
+
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, reload)
+    except (AttributeError, NotImplementedError, RuntimeError, ValueError):
+        log.info("no SIGHUP here: content reloads by the chat command only")
+
+
+async def _stop_reload_on_sighup(app: web.Application) -> None:
+    with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
+        asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
+    for task in list(app.get(RELOADS, ())):
+        await task
 
 
 async def _throttle_loop_errors(app: web.Application) -> None:
@@ -133,12 +158,17 @@ async def _stop_worker(app: web.Application) -> None:
 
 @dataclass(frozen=True)
 class Components:
-    assistant: Assistant
+    content: AssistantHolder
+    reload: Reloader
     conversation_state: ConversationState
     user_state: UserState
     bot: InteractBot
     desk: SupportDesk
     on_error: Callable[[TurnContext, Exception], Awaitable[None]]
+
+    @property
+    def assistant(self) -> Assistant:
+        return self.content.current
 
 
 Clock = Callable[[], dt.datetime]
@@ -155,6 +185,66 @@ def load_content(settings: Settings) -> Catalogue:
         all_communities_url=settings.all_communities_url,
         privacy_url=settings.privacy_url,  # "help" links to it, as the Teams app does
     )
+
+
+def load_assistant(
+    settings: Settings,
+    detect: Callable[[str], str] | None = None,
+    understanding: Loaded | None = None,
+) -> Assistant:
+    """The assistant of ``settings.data_dir``: the catalogue checked as ``bot check`` does
+    (CatalogueError, TrainingError), the saved understanding model if it matches the data,
+    else one trained now (a stale model is never served)."""
+    catalogue = load_content(settings)
+    understanding = understanding or load_understanding(settings.data_dir, catalogue)
+    if understanding.retrained:
+        log.warning("understanding model: %s; trained a fresh one", understanding.retrained)
+    return Assistant(
+        catalogue, detect, model=understanding.model, languages=understanding.languages
+    )
+
+
+class Reloader:
+    """Takes up edited content (SIGHUP, or a support admin's "reload catalogue"): loads and
+    checks the data folder in a thread, retrains if needed, and swaps the new assistant in;
+    on any error the old one keeps serving and the error is logged and raised (ReloadError).
+    One reload at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        content: AssistantHolder,
+        detect: Callable[[str], str] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.content = content
+        self.detect = detect
+        self._lock = asyncio.Lock()
+
+    async def __call__(self) -> str:
+        """Reload; the version now in force."""
+        async with self._lock:
+            old = self.content.current.catalogue.version
+            try:
+                new = await asyncio.to_thread(load_assistant, self.settings, self.detect)
+            except CatalogueError as exc:
+                problem = data_error_line(exc, self.settings.data_dir)
+            except Exception as exc:  # a training file, an unreadable folder ...
+                problem = f"{self.settings.data_dir}: {type(exc).__name__}: {exc}"
+            else:
+                self.content.swap(new)
+                log.info("catalogue reloaded: version %s (was %s)", new.catalogue.version, old)
+                return new.catalogue.version
+            log.error("catalogue reload refused, version %s keeps serving: %s", old, problem)
+            raise ReloadError(problem)
+
+    async def quietly(self) -> None:
+        """Reload, the outcome only logged (SIGHUP: nobody to tell)."""
+        with contextlib.suppress(ReloadError):
+            await self()
+
+
+RELOAD = web.AppKey("reload", Reloader)
 
 
 def build_bot(
@@ -177,16 +267,15 @@ def build_bot(
     catalogue of ``settings``; with a catalogue given and no ``understanding``, the exact rules
     alone understand messages. ``detect`` (text -> language) defaults to the understanding's."""
     if catalogue is None:
-        catalogue = load_content(settings)
-        understanding = understanding or load_understanding(settings.data_dir, catalogue)
-        if understanding.retrained:  # a stale or missing model is never served
-            log.warning("understanding model: %s; trained a fresh one", understanding.retrained)
-    if understanding is None:
+        assistant = load_assistant(settings, detect, understanding)
+    elif understanding is None:
         assistant = Assistant(catalogue, detect)
     else:
         assistant = Assistant(
             catalogue, detect, model=understanding.model, languages=understanding.languages
         )
+    content = AssistantHolder(assistant)
+    reload = Reloader(settings, content, detect)
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     # Several instances share the Blob container: a conversation's turns take a lease there.
     leases = TurnLeases(store) if storage is None and settings.store_backend == "blob" else None
@@ -196,7 +285,7 @@ def build_bot(
     # What a user told the bot stays in the conversation where it was told (issue 11, 4).
     private_state = PrivateConversationState(storage)
     conversation = Conversation(
-        assistant=assistant,
+        content=content,
         memory=private_state.create_property("memory"),
         history=private_state.create_property("history"),
         analytics=Analytics(store, dt.timedelta(days=settings.fallback_retention_days)),
@@ -208,7 +297,7 @@ def build_bot(
         settings.smtp_config(),
         settings.app_id,
         now,
-        catalogue.texts,
+        assistant.catalogue.texts,  # the support desk's texts are those it started with
         admins=settings.support_admins,
         agents=settings.support_agents,
         lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
@@ -220,10 +309,11 @@ def build_bot(
         EscalationDialog(conversation, desk, partial(save_now, conversation_state, storage)),
     )
     bot = InteractBot(
-        conversation, conversation_state, user_state, private_state, dialog, desk, leases
+        conversation, conversation_state, user_state, private_state, dialog, desk, leases, reload
     )
     return Components(
-        assistant,
+        content,
+        reload,
         conversation_state,
         user_state,
         bot,
@@ -296,7 +386,10 @@ def create_app(
     )
     app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stopping)
-    app[ASSISTANT] = parts.assistant
+    app[CONTENT] = parts.content
+    app[RELOAD] = parts.reload
+    app.on_startup.append(_reload_on_sighup)
+    app.on_cleanup.append(_stop_reload_on_sighup)
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
     app.on_startup.append(_throttle_loop_errors)
@@ -537,7 +630,7 @@ async def _rate_limited(turn_context: TurnContext) -> None:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    catalogue = request.app[ASSISTANT].catalogue
+    catalogue = request.app[CONTENT].current.catalogue  # the version in force
     return web.json_response(
         {"status": "ok", "catalogue": {"version": catalogue.version, **catalogue.counts()}}
     )
@@ -559,7 +652,7 @@ async def readyz(request: web.Request) -> web.Response:
     worker = request.app.get(WORKER_TASK)
     if worker is not None and worker.done():  # deliveries would wait forever
         return _not_ready("the delivery worker has stopped")
-    catalogue = request.app[ASSISTANT].catalogue
+    catalogue = request.app[CONTENT].current.catalogue
     if not catalogue.counts().get("teams"):
         return _not_ready("the catalogue has no communities")
     store = request.app[DESK].store

@@ -106,3 +106,25 @@ class Assistant:
         clarify = Understanding(text=query, intent=Intent.CLARIFY)
         answer = self.answerer.in_language(language).answer(clarify, today)
         return render(answer, self.catalogue)
+
+
+class ReloadError(RuntimeError):
+    """A new catalogue was refused (its first problem, one line): the old one keeps serving."""
+
+
+class AssistantHolder:
+    """The assistant in force, swapped whole when the content is reloaded: whoever needs the
+    catalogue or the understanding reads ``current`` when it starts its work, so what is in
+    flight finishes on the assistant it took."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self._current = assistant
+
+    @property
+    def current(self) -> Assistant:
+        return self._current
+
+    def swap(self, assistant: Assistant) -> Assistant:
+        """Put ``assistant`` in force (one reference assignment: atomic); return the old one."""
+        old, self._current = self._current, assistant
+        return old

@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.core import StatePropertyAccessor, TurnContext
 from botbuilder.schema import Activity
 
-from bot.assistant import Assistant, Reply
+from bot.assistant import Assistant, AssistantHolder, Reply
 from bot.core.plain_json import is_plain_json
 from bot.core.texts import ReplyLanguage, Texts
 from bot.core.turn import TurnInput
@@ -71,19 +71,24 @@ class Conversation:
 
     def __init__(
         self,
-        assistant: Assistant,
+        content: AssistantHolder,
         memory: StatePropertyAccessor,
         history: StatePropertyAccessor,
         analytics: Analytics,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
     ) -> None:
-        self.assistant = assistant
+        self.content = content
         self.memory = memory
         self.history = history
         self.analytics = analytics
         self.today = today
         self.now = now
+
+    @property
+    def assistant(self) -> Assistant:
+        """The assistant in force (``AssistantHolder``: swapped whole by a content reload)."""
+        return self.content.current
 
     def language(self, turn_context: TurnContext) -> ReplyLanguage:
         """The turn's reply language (chosen once, by the edge, in the ``TurnInput``); for a turn

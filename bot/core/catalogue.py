@@ -45,6 +45,7 @@ INTENT_PHRASE_KINDS = (
     "cancel",
     "support_channel",
     "invisible",
+    "reload_catalogue",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
@@ -820,7 +821,7 @@ def _load_intents(
     out = []
     for kind in INTENT_PHRASE_KINDS:
         reader.entry = kind
-        optional = kind in SMALL_TALK_KINDS or kind == "invisible"
+        optional = kind in SMALL_TALK_KINDS or kind in ("invisible", "reload_catalogue")
         out.append((kind, reader.terms(kind, required=not optional)))
     return tuple(out)
 

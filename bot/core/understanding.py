@@ -41,7 +41,7 @@ _CLAUSES = re.compile(
     r"(?:also\s+)?(?=(?:" + _QUESTION_WORDS + r")\b)",
     re.IGNORECASE,
 )
-COMMANDS = ("cancel", "help", "support_channel")
+COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue")
 SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer

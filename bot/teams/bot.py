@@ -73,7 +73,11 @@ class InteractBot(TeamsActivityHandler):
         dialog: Dialog,
         desk: SupportDesk,
         leases: TurnLeases | None = None,
+        reload: Callable[[], Awaitable[str]] | None = None,
     ) -> None:
+        """``reload``: takes up edited content and returns the version in force (raises
+        ReloadError and keeps the old content on an error): the "reload catalogue" command."""
+        self.reload = reload
         self.conversation = conversation
         self.desk = desk
         self.conversation_state = conversation_state
@@ -139,6 +143,11 @@ class InteractBot(TeamsActivityHandler):
         turn = self.turn_input(activity)
         if turn.command == "support_channel":
             await turn_context.send_activity(await self.desk.use_channel(turn_context))
+            return
+        if turn.command == "reload_catalogue" and self.reload is not None:
+            await turn_context.send_activity(
+                await self.desk.reload_content(turn_context, self.reload)
+            )
             return
         turn_context.turn_state[TURN_INPUT] = turn
         if turn.clicked and activity.reply_to_id:

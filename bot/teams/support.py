@@ -26,6 +26,7 @@ from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ConversationReference
 
+from bot.assistant import ReloadError
 from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
 from bot.tickets.delivery import DeliveryWorker, Sender
@@ -278,6 +279,26 @@ class SupportDesk:
             )
 
         await self._proactive(ticket.conversation_reference, say)
+
+    # ------------------------------------------------------------------ content
+
+    async def reload_content(
+        self, turn_context: TurnContext, reload: Callable[[], Awaitable[str]]
+    ) -> str:
+        """A support admin's "reload catalogue": take up the edited content (``reload``) and
+        say which version is in force, or why the edit was refused (the old one serves on)."""
+        user = turn_context.activity.from_property
+        aad_id = ((user.aad_object_id if user else "") or "").lower()
+        if aad_id not in self.admins:
+            security.warning(
+                "catalogue not reloaded: the caller (AAD id %.64r) is not a support admin", aad_id
+            )
+            return self.texts.get("support.reload_admins_only")
+        try:
+            version = await reload()
+        except ReloadError as exc:
+            return self.texts.get("support.reload_failed", error=str(exc))
+        return self.texts.get("support.reload_done", version=version)
 
     # ------------------------------------------------------------------ the support channel
 

@@ -103,12 +103,12 @@ async def test_body_over_the_limit_is_413(client, connector) -> None:
 
 
 async def test_failing_turn_apologises_and_hides_the_stack(client, connector) -> None:
-    from app import ASSISTANT
+    from app import CONTENT
 
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    client.server.app[ASSISTANT].respond = boom
+    client.server.app[CONTENT].current.respond = boom
     resp = await client.post("/api/messages", json=activity(connector, "auditors"))
     assert resp.status in (200, 201)
     body = await resp.text()

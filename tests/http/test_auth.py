@@ -615,12 +615,12 @@ async def test_no_secret_or_token_reaches_a_log_line_or_an_answer(
             )
             answers.append(await resp.text())
         # a failing turn (its stack trace is logged) with a valid token
-        from app import ASSISTANT
+        from app import CONTENT
 
         def boom(*args: Any, **kwargs: Any) -> None:
             raise RuntimeError(f"failed while holding {good} and {APP_PASSWORD}")
 
-        monkeypatch.setattr(client.server.app[ASSISTANT], "respond", boom)
+        monkeypatch.setattr(client.server.app[CONTENT].current, "respond", boom)
         resp = await post(client, activity(connector, "auditors", id="boom"), good)
         answers.append(await resp.text())
         # a secret sent as the Authorization header itself

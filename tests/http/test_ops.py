@@ -14,7 +14,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
-from app import ASSISTANT, DESK, STOPPING, WORKER_TASK, create_app
+from app import CONTENT, DESK, STOPPING, WORKER_TASK, create_app
 from bot.ops.logs import JsonFormatter, correlation_id, new_correlation_id, setup_logging
 from tests.support.connector import activity, replies_text
 
@@ -49,7 +49,7 @@ async def test_a_failing_turn_logs_json_with_its_correlation_and_error_ids(
     def boom(*args, **kwargs):
         raise RuntimeError("secret internals")
 
-    client.server.app[ASSISTANT].respond = boom
+    client.server.app[CONTENT].current.respond = boom
     resp = await client.post(
         "/api/messages",
         json=activity(connector, "auditors"),
