@@ -17,7 +17,6 @@ import sqlite3
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -64,6 +63,7 @@ from bot.ops.logs import (
     new_correlation_id,
     setup_logging,
 )
+from bot.ops.pools import Pool
 from bot.ops.redaction import install_log_redaction
 from bot.settings import Settings, SettingsError
 from bot.teams import signing_keys
@@ -98,7 +98,7 @@ CHANNEL_ISSUER = AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER
 CORRELATION_HEADER = "X-Correlation-Id"
 READY_TIMEOUT_SECONDS = 5.0
 BODY_TIMEOUT_SECONDS = 10.0  # to receive a request's body, once its headers are in
-STORE_THREADS = 8  # the store's calls (asyncio.to_thread): the loop's default executor
+STORE_THREADS = 8  # the store's own pool: every store call, and nothing else (build_bot)
 
 
 async def _reload_on_sighup(app: web.Application) -> None:
@@ -129,14 +129,6 @@ async def _throttle_loop_errors(app: web.Application) -> None:
     asyncio.get_running_loop().set_exception_handler(ThrottledLoopErrors())
 
 
-async def _store_executor(app: web.Application) -> None:
-    """The loop's default executor (``asyncio.to_thread``) is the store's, sized here: outgoing
-    HTTP (bot/teams/connector.py) and SMTP (bot/tickets/mail.py) have pools of their own, the
-    signing keys need none, and no thread sleeps for a retry (bot/ops/pools.py)."""
-    executor = ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="store")
-    asyncio.get_running_loop().set_default_executor(executor)
-
-
 async def _start_worker(app: web.Application) -> None:
     """Deliveries (support channel, e-mail, notifications) run in the background, retried.
     Without a support channel and without SMTP no ticket reaches Interact by itself: say so."""
@@ -154,6 +146,7 @@ async def _stop_worker(app: web.Application) -> None:
     app[DESK].worker.stop()
     await app[WORKER_TASK]
     app[DESK].store.close()
+    app[DESK].pool.close()
 
 
 @dataclass(frozen=True)
@@ -277,9 +270,13 @@ def build_bot(
     content = AssistantHolder(assistant)
     reload = Reloader(settings, content, detect)
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
+    # Every store call runs in this pool and nothing else does (bot/ops/pools.py): the store
+    # neither waits for nor holds up other blocking work (outgoing HTTP, SMTP: pools of their own).
+    pool = Pool("store", STORE_THREADS)
     # Several instances share the Blob container: a conversation's turns take a lease there.
-    leases = TurnLeases(store) if storage is None and settings.store_backend == "blob" else None
-    storage = storage or SqliteStorage(store)
+    blob = storage is None and settings.store_backend == "blob"
+    leases = TurnLeases(store, pool) if blob else None
+    storage = storage or SqliteStorage(store, pool)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)  # only whether the user was welcomed
     # What a user told the bot stays in the conversation where it was told (issue 11, 4).
@@ -302,6 +299,7 @@ def build_bot(
         agents=settings.support_agents,
         lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
         quota=TicketQuota(settings.tickets_per_user_per_day, settings.tickets_per_tenant_per_day),
+        pool=pool,
     )
     dialog = MainDialog(
         conversation,
@@ -393,7 +391,6 @@ def create_app(
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
     app.on_startup.append(_throttle_loop_errors)
-    app.on_startup.append(_store_executor)
     app.on_startup.append(_start_worker)
     app.on_cleanup.append(_stop_worker)
     app.on_cleanup.append(lambda _app: _close(edge))
@@ -655,10 +652,10 @@ async def readyz(request: web.Request) -> web.Response:
     catalogue = request.app[CONTENT].current.catalogue
     if not catalogue.counts().get("teams"):
         return _not_ready("the catalogue has no communities")
-    store = request.app[DESK].store
+    desk = request.app[DESK]
     try:
         await asyncio.wait_for(
-            asyncio.to_thread(store.get_setting, "readyz"), timeout=READY_TIMEOUT_SECONDS
+            desk.pool.run(desk.store.get_setting, "readyz"), timeout=READY_TIMEOUT_SECONDS
         )
     except TimeoutError:
         return _not_ready(f"the store did not answer within {READY_TIMEOUT_SECONDS:g} s")

@@ -4,7 +4,7 @@ asyncio's default executor has ``min(32, cores + 4)`` threads: 6 on two cores. W
 replies, SMTP and the store all ran there, eight throttled conversations (their HTTP retries
 sleeping in those threads) made an unrelated question wait two minutes and ``/readyz`` fail.
 Now outgoing HTTP (bot/teams/connector.py) and SMTP (bot/tickets/mail.py) each run in a ``Pool``
-of their own, and the store keeps the loop's default executor to itself (``app.py`` sizes it).
+of their own, and so does the store (made in ``app.py``, passed to every caller of the store).
 A pool's threads never sleep for a retry: waiting is done by the event loop.
 """
 

@@ -30,6 +30,7 @@ from botbuilder.core import BotState, Storage, TurnContext
 from jsonpickle.pickler import Pickler
 from jsonpickle.unpickler import Unpickler
 
+from bot.ops.pools import Pool
 from bot.tickets.store.contract import ConflictError, StateStore
 
 log = logging.getLogger("interact.storage")
@@ -56,17 +57,18 @@ def restore(value: Mapping[str, Any], etag: str) -> Any:
 
 class SqliteStorage(Storage):
     """botbuilder ``Storage`` on a ``StateStore`` (``SqliteStore`` by default; any backend
-    implementing the protocol works). The store's calls run in a worker thread."""
+    implementing the protocol works). The store's calls run in ``pool``, the store's own."""
 
-    def __init__(self, store: StateStore) -> None:
+    def __init__(self, store: StateStore, pool: Pool) -> None:
         super().__init__()
         self.store = store
+        self.pool = pool
 
     async def read(self, keys: Iterable[str] | None) -> dict[str, Any]:
         if not keys:
             return {}
         wanted = [str(k) for k in keys]
-        rows = await asyncio.to_thread(self.store.read_state, wanted)
+        rows = await self.pool.run(self.store.read_state, wanted)
         return {key: restore(value, etag) for key, (value, etag) in rows.items()}
 
     async def write(self, changes: Mapping[str, Any] | None) -> None:
@@ -80,12 +82,12 @@ class SqliteStorage(Storage):
             if etag == "":
                 raise Exception(f"SqliteStorage.write(): etag missing for {key!r}")
             batch[str(key)] = (value, etag)
-        await asyncio.to_thread(self.store.write_state, batch)
+        await self.pool.run(self.store.write_state, batch)
 
     async def delete(self, keys: Iterable[str] | None) -> None:
         if not keys:
             return
-        await asyncio.to_thread(self.store.delete_state, [str(k) for k in keys])
+        await self.pool.run(self.store.delete_state, [str(k) for k in keys])
 
 
 async def save_now(state: BotState, storage: Storage, turn_context: TurnContext) -> None:
@@ -110,10 +112,13 @@ class TurnLeases:
 
     A lease ends by itself after ``seconds`` (an instance that died holding it); a turn that has
     waited ``wait`` seconds goes on without it (its save is then still checked by eTag). Hosts'
-    clocks must agree (NTP) to well under ``seconds``."""
+    clocks must agree (NTP) to well under ``seconds``. The store's calls run in ``pool``."""
 
-    def __init__(self, store: StateStore, *, seconds: float = 15.0, wait: float = 15.0) -> None:
+    def __init__(
+        self, store: StateStore, pool: Pool, *, seconds: float = 15.0, wait: float = 15.0
+    ) -> None:
         self.store = store
+        self.pool = pool
         self.seconds = seconds
         self.wait = wait
 
@@ -123,7 +128,7 @@ class TurnLeases:
         deadline = time.monotonic() + self.wait
         etag: str | None = None
         while etag is None:
-            etag = await asyncio.to_thread(self._take, key)
+            etag = await self.pool.run(self._take, key)
             if etag is None:
                 if time.monotonic() > deadline:
                     log.warning("turn of a conversation held elsewhere: going on without lease")
@@ -133,7 +138,7 @@ class TurnLeases:
             yield
         finally:
             if etag is not None:
-                await asyncio.to_thread(self._give_back, key, etag)
+                await self.pool.run(self._give_back, key, etag)
 
     def _take(self, key: str) -> str | None:
         """The lease's eTag if it was free and is now ours, else None."""

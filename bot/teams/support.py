@@ -29,6 +29,7 @@ from botbuilder.schema import Activity, ConversationReference
 from bot.assistant import ReloadError
 from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
+from bot.ops.pools import Pool
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, QuotaExceeded, Ticket, TicketQuota, Turn
@@ -120,8 +121,11 @@ class SupportDesk:
         agents: frozenset[str] = frozenset(),
         lease: dt.timedelta = dt.timedelta(seconds=60),
         quota: TicketQuota | None = None,
+        *,
+        pool: Pool,
     ) -> None:
         self.store = store
+        self.pool = pool  # the store's calls run there (and nothing else does)
         self.texts: Texts = texts()  # the support channel's language (staff read English)
         self.book = texts  # the user's notices are in the user's language (``user_texts``)
         self.smtp = smtp
@@ -135,7 +139,7 @@ class SupportDesk:
         if smtp:
             senders["email"] = email_sender(smtp, self.texts)  # to staff: English
         owner = f"desk-{uuid.uuid4().hex[:8]}"
-        self.worker = DeliveryWorker(store, senders, owner=owner, now=now, lease=lease)
+        self.worker = DeliveryWorker(store, senders, owner=owner, now=now, pool=pool, lease=lease)
 
     def attach(self, adapter: BotAdapter) -> None:
         self.adapter = adapter
@@ -186,14 +190,14 @@ class SupportDesk:
             place_of(activity).tenant_id,
             self.now().astimezone(dt.UTC).date(),
         )
-        if counters and not await asyncio.to_thread(self.store.take_quota, counters, key):
+        if counters and not await self.pool.run(self.store.take_quota, counters, key):
             security.warning(
                 "ticket not opened: today's quota is reached (user AAD id %.64r, tenant %.64r)",
                 (user.aad_object_id if user else "") or "",
                 place_of(activity).tenant_id,
             )
             raise QuotaExceeded(self.quota)
-        ticket = await asyncio.to_thread(self.store.create_ticket, new, self.now())
+        ticket = await self.pool.run(self.store.create_ticket, new, self.now())
         log.info("ticket %s opened (route %s)", ticket.id, ticket.route)  # or found by its key
         arrived = await self.worker.deliver_ticket(ticket.id)
         where = {k: self.texts.get(WHERE[k], email=contact.email) for k in arrived}
@@ -240,7 +244,7 @@ class SupportDesk:
         return self.smtp is not None or await self._channel() is not None
 
     async def _channel(self) -> SupportChannel | None:
-        return read_channel(await asyncio.to_thread(self.store.get_setting, SUPPORT_CHANNEL))
+        return read_channel(await self.pool.run(self.store.get_setting, SUPPORT_CHANNEL))
 
     async def post_to_channel(self, delivery: Delivery, ticket: Ticket) -> None:
         channel = await self._channel()
@@ -261,7 +265,7 @@ class SupportDesk:
 
         await self._proactive(channel.reference, post)
         if posted and posted[0]:
-            await asyncio.to_thread(
+            await self.pool.run(
                 lambda: self.store.update_ticket(
                     ticket.id, now=self.now(), channel_activity_id=posted[0]
                 )
@@ -330,7 +334,7 @@ class SupportDesk:
         reference.pop("activityId", None)
         previous = await self._channel()
         setting = {"reference": reference, "team_id": place.team_id, "tenant_id": place.tenant_id}
-        await asyncio.to_thread(self.store.set_setting, SUPPORT_CHANNEL, setting)
+        await self.pool.run(self.store.set_setting, SUPPORT_CHANNEL, setting)
         security.info(
             "support channel set to %.200r (team %.200r, tenant %.64r) by AAD id %.64r",
             place.conversation_id,
@@ -342,7 +346,7 @@ class SupportDesk:
             await self._tell_replaced(
                 previous, (user.name if user else "") or self.texts.get("support.an_admin")
             )
-        waiting = len(await asyncio.to_thread(self.store.pending))
+        waiting = len(await self.pool.run(self.store.pending))
         self.worker.wake()
         done = self.texts.get("support.channel_set")
         if not waiting:
@@ -398,7 +402,7 @@ class SupportDesk:
         # no name: the assignee stays empty and each reader's card or notice says who in its own
         # language (ticket.someone, ticket.support_team)
         who = str(user.name or "") if user else ""
-        current = await asyncio.to_thread(self.store.get_ticket, action.ticket_id)
+        current = await self.pool.run(self.store.get_ticket, action.ticket_id)
         if current is None:
             raise LookupError(f"unknown ticket: {action.ticket_id}")
         now = self.now()
@@ -406,7 +410,7 @@ class SupportDesk:
         changed = TicketUpdate(status=action.status, assignee=who).apply(current, now=now)
         notice = ("notify", {"text": ticket_update_text(changed, self.user_texts(changed))})
         try:
-            ticket = await asyncio.to_thread(
+            ticket = await self.pool.run(
                 lambda: self.store.update_ticket(
                     action.ticket_id,
                     now=now,

@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
 
+from bot.ops.pools import Pool
 from bot.tickets.model import Delivery, Ticket
 from bot.tickets.store.contract import TicketStore
 
@@ -37,10 +38,12 @@ class DeliveryWorker:
         owner: str,
         now: Clock,
         *,
+        pool: Pool,
         lease: dt.timedelta = dt.timedelta(seconds=60),
         poll_seconds: float = 1.0,
     ) -> None:
         self.store = store
+        self.pool = pool  # the store's calls run there
         self.senders = senders
         self.owner = owner
         self.now = now
@@ -56,8 +59,8 @@ class DeliveryWorker:
 
     async def run_once(self, ticket_id: str | None = None) -> int:
         """Deliver what is due (of one ticket, or of all); return how many succeeded."""
-        due = await asyncio.to_thread(
-            lambda: self.store.claim_due(self.now(), self.owner, self.lease, ticket_id=ticket_id)
+        due = await self.pool.run(
+            self.store.claim_due, self.now(), self.owner, self.lease, ticket_id=ticket_id
         )
         done = 0
         for delivery in due:
@@ -72,12 +75,12 @@ class DeliveryWorker:
         self._inflight.add(task)
         task.add_done_callback(self._inflight.discard)
         await asyncio.wait({task}, timeout=timeout)
-        pending = {d.kind for d in await asyncio.to_thread(self.store.pending, ticket_id)}
-        kinds = {d.kind for d in await asyncio.to_thread(self.store.deliveries, ticket_id)}
+        pending = {d.kind for d in await self.pool.run(self.store.pending, ticket_id)}
+        kinds = {d.kind for d in await self.pool.run(self.store.deliveries, ticket_id)}
         return {kind: kind not in pending for kind in sorted(kinds)}
 
     async def _deliver(self, delivery: Delivery) -> int:
-        ticket = await asyncio.to_thread(self.store.get_ticket, delivery.ticket_id)
+        ticket = await self.pool.run(self.store.get_ticket, delivery.ticket_id)
         sender = self.senders.get(delivery.kind)
         try:
             if ticket is None:
@@ -94,9 +97,9 @@ class DeliveryWorker:
                 delivery.attempts + 1,
                 exc,
             )
-            await asyncio.to_thread(self.store.fail, delivery.id, str(exc)[:500], self.now())
+            await self.pool.run(self.store.fail, delivery.id, str(exc)[:500], self.now())
             return 0
-        await asyncio.to_thread(self.store.complete, delivery.id, self.now())
+        await self.pool.run(self.store.complete, delivery.id, self.now())
         log.info("delivery %s (%s of %s) done", delivery.id, delivery.kind, delivery.ticket_id)
         return 1
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from bot.ops.pools import Pool
 from bot.teams.storage import SqliteStorage
 from bot.tickets.store.blob import BlobStore
 from bot.tickets.store.config import BlobConfig
@@ -33,4 +34,4 @@ def store(open_store: Callable[[], BlobStore]) -> BlobStore:
 
 @pytest.fixture
 def storage(store: BlobStore) -> SqliteStorage:
-    return SqliteStorage(store)
+    return SqliteStorage(store, Pool("store", 2))

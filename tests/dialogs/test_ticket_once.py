@@ -15,6 +15,7 @@ from botbuilder.core.adapters import TestAdapter
 
 from app import Components, build_bot
 from bot.core.catalogue import Catalogue
+from bot.ops.pools import Pool
 from bot.settings import Settings
 from bot.teams.storage import SqliteStorage
 from bot.tickets.store.sqlite import SqliteStore
@@ -34,7 +35,9 @@ def restart(settings: Settings, catalogue: Catalogue, tmp_path: Path) -> Iterato
     def start() -> Components:
         opened.append(SqliteStore(tmp_path / "shared.sqlite3"))
         store = opened[-1]
-        return build_bot(settings, SqliteStorage(store), catalogue=catalogue, store=store)
+        return build_bot(
+            settings, SqliteStorage(store, Pool("store", 2)), catalogue=catalogue, store=store
+        )
 
     yield start
     for store in opened:

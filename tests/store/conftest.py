@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.ops.pools import Pool
 from bot.teams.storage import SqliteStorage
 from bot.tickets.store.config import BlobConfig, SqliteConfig, StoreConfig
 from bot.tickets.store.contract import Store
@@ -50,4 +51,4 @@ def store(open_store: Callable[[], Store]) -> Store:
 
 @pytest.fixture
 def storage(store: Store) -> SqliteStorage:
-    return SqliteStorage(store)
+    return SqliteStorage(store, Pool("store", 2))

@@ -25,6 +25,7 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 
+from bot.ops.pools import Pool
 from bot.teams.storage import SqliteStorage
 from bot.tickets.store.contract import ConflictError, Store
 
@@ -185,7 +186,7 @@ async def test_conversation_and_user_state_survive_a_restart(open_store):
     seen: list = []
     for text in ("controller", "auditor"):  # each turn on a freshly opened store (a restart)
         with open_store() as store:
-            storage = SqliteStorage(store)
+            storage = SqliteStorage(store, Pool("store", 2))
 
             async def logic(tc: TurnContext, storage: SqliteStorage = storage) -> None:
                 await remember(tc, storage, seen)
@@ -202,7 +203,7 @@ async def test_a_waterfall_with_a_prompt_continues_after_a_restart(open_store):
 
     def bot() -> tuple[TestAdapter, Store]:
         store = open_store()
-        conversation_state = ConversationState(SqliteStorage(store))
+        conversation_state = ConversationState(SqliteStorage(store, Pool("store", 2)))
         dialogs = DialogSet(conversation_state.create_property("dialogs"))
 
         async def ask_name(step: WaterfallStepContext) -> DialogTurnStatus:
@@ -254,7 +255,10 @@ async def test_two_instances_saving_the_same_conversation_conflict(open_store):
         return context
 
     with open_store() as one, open_store() as two:
-        first, second = ConversationState(SqliteStorage(one)), ConversationState(SqliteStorage(two))
+        first, second = (
+            ConversationState(SqliteStorage(one, Pool("store", 2))),
+            ConversationState(SqliteStorage(two, Pool("store", 2))),
+        )
         await first.save_changes(await set_n(first, 0))
         contexts = [await set_n(first, 1), await set_n(second, 2)]
         await first.save_changes(contexts[0])

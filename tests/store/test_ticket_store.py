@@ -12,6 +12,7 @@ from collections import Counter
 
 import pytest
 
+from bot.ops.pools import Pool
 from bot.tickets.delivery import DeliveryWorker
 from bot.tickets.model import Delivery, Status, Ticket, Turn, backoff
 from bot.tickets.store.contract import ConflictError, StateStore, StoreError, TicketStore
@@ -351,7 +352,9 @@ async def test_two_workers_deliver_each_delivery_exactly_once(open_store):
 
     def worker(store: TicketStore, owner: str) -> DeliveryWorker:
         senders = {"channel": send, "notify": send}
-        return DeliveryWorker(store, senders, owner, lambda: dt.datetime.now(dt.UTC))
+        return DeliveryWorker(
+            store, senders, owner, lambda: dt.datetime.now(dt.UTC), pool=Pool("store", 2)
+        )
 
     workers = [worker(one, "instance-a"), worker(two, "instance-b")]
     for _ in range(20):

@@ -9,6 +9,7 @@ import time
 
 from aiosmtpd.controller import Controller
 
+from bot.ops.pools import Pool
 from bot.tickets.delivery import DeliveryWorker
 from bot.tickets.mail import email_sender
 from bot.tickets.model import Turn
@@ -53,7 +54,11 @@ async def test_mail_is_retried_while_the_server_is_down_and_arrives_exactly_once
     server.controller.stop()  # the mail server is down
     clock = Clock()
     worker = DeliveryWorker(
-        store, {"email": email_sender(config, real_catalogue().texts())}, owner="w1", now=clock
+        store,
+        {"email": email_sender(config, real_catalogue().texts())},
+        owner="w1",
+        now=clock,
+        pool=Pool("store", 2),
     )
     ticket = make_ticket(store)
 
@@ -90,9 +95,11 @@ async def test_two_workers_never_deliver_the_same_ticket_twice(tmp_path):
         delivered.append(ticket.id)
 
     clock = Clock()
-    one = DeliveryWorker(store, {"email": record}, owner="one", now=clock)
+    one = DeliveryWorker(store, {"email": record}, owner="one", now=clock, pool=Pool("store", 2))
     other_instance = SqliteStore(tmp_path / "db.sqlite3")
-    two = DeliveryWorker(other_instance, {"email": record}, owner="two", now=clock)
+    two = DeliveryWorker(
+        other_instance, {"email": record}, owner="two", now=clock, pool=Pool("store", 2)
+    )
     for _ in range(5):
         make_ticket(store)
     await asyncio.gather(one.run_once(), two.run_once(), one.run_once(), two.run_once())
@@ -102,7 +109,7 @@ async def test_two_workers_never_deliver_the_same_ticket_twice(tmp_path):
 async def test_a_missing_sender_keeps_the_delivery(tmp_path):
     store = SqliteStore(tmp_path / "db.sqlite3")
     ticket = make_ticket(store, kinds=("channel",))
-    worker = DeliveryWorker(store, {}, owner="w", now=Clock())
+    worker = DeliveryWorker(store, {}, owner="w", now=Clock(), pool=Pool("store", 2))
     assert await worker.run_once() == 0
     assert "no sender" in store.pending(ticket.id)[0].last_error
 
@@ -125,7 +132,9 @@ class HeldStore:
 async def worker_in_its_first_round() -> tuple[DeliveryWorker, HeldStore, asyncio.Task]:
     store = HeldStore()
     store.loop = asyncio.get_running_loop()
-    worker = DeliveryWorker(store, {}, owner="w1", now=Clock(), poll_seconds=30)
+    worker = DeliveryWorker(
+        store, {}, owner="w1", now=Clock(), pool=Pool("store", 2), poll_seconds=30
+    )
     task = asyncio.create_task(worker.run())
     await asyncio.wait_for(store.entered.wait(), 5)
     return worker, store, task
@@ -161,7 +170,9 @@ async def test_a_slow_send_is_not_cancelled_and_is_sent_once(tmp_path):
         sent.append(ticket.id)
 
     clock = Clock()
-    worker = DeliveryWorker(store, {"email": slow_mail}, owner="w1", now=clock)
+    worker = DeliveryWorker(
+        store, {"email": slow_mail}, owner="w1", now=clock, pool=Pool("store", 2)
+    )
     ticket = make_ticket(store)
     assert await worker.deliver_ticket(ticket.id, timeout=0.05) == {"email": False}
     await worker.settle()
@@ -180,7 +191,7 @@ async def test_a_turn_delivers_only_its_own_ticket(tmp_path):
     async def mail(delivery, ticket) -> None:
         sent.append(ticket.id)
 
-    worker = DeliveryWorker(store, {"email": mail}, owner="w1", now=Clock())
+    worker = DeliveryWorker(store, {"email": mail}, owner="w1", now=Clock(), pool=Pool("store", 2))
     waiting = make_ticket(store)  # another user's ticket, due: the worker's job, not this turn's
     mine = make_ticket(store)
     assert await worker.deliver_ticket(mine.id) == {"email": True}

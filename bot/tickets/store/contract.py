@@ -1,7 +1,7 @@
 """The storage contract: what every store of tickets, deliveries and bot state promises.
 
 - ``TicketStore`` and ``StateStore``: the interface (plain values in and out, synchronous: callers
-  run them in a thread, e.g. ``asyncio.to_thread``);
+  run them in the store's own thread pool, ``bot.ops.pools.Pool``);
 - the public checks of what goes in: ``NewTicket`` (a new ticket's fields, checked once, when it
   is made), ``TicketUpdate``, ``checked_delivery``, ``checked_claim``, ``timestamp``;
 - the pure rules of what happens to a ticket or a delivery: ``opened_ticket`` (a new ticket),
