@@ -4,7 +4,8 @@ on TestAdapter, the connector stub. Their helpers live in tests/support/."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+import hashlib
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,27 @@ from tests.support.chat import Chat
 from tests.support.connector import ConnectorStub, serving
 
 TODAY = dt.date(2026, 11, 24)
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def data_hashes(folder: Path = DATA) -> dict[str, str]:
+    """Every file under the folder, by relative path, with a hash of its bytes."""
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_data_is_never_written() -> Iterator[None]:
+    """No test writes into the real data/ (a test that edits or trains works on a copy), so the
+    committed model is checked as committed and a stale one fails the test command."""
+    before = data_hashes()
+    yield
+    after = data_hashes()
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"the test run changed data/: {changed}"
 
 
 @pytest.fixture(scope="session")

@@ -83,10 +83,13 @@ def test_a_stale_model_fails_the_check_and_is_never_served(data_copy: Path, caps
 
 
 def test_train_writes_a_fresh_model_that_the_check_accepts(data_copy: Path) -> None:
+    real = (DATA / MODEL_FILE).read_bytes()
+    before = (data_copy / MODEL_FILE).read_bytes()
     _add_task(data_copy, "I read through every receipt a partner sends in")
     code, out = run("train", str(data_copy))
     assert code == 0, out
-    assert (data_copy / MODEL_FILE).is_file()
+    assert (data_copy / MODEL_FILE).read_bytes() != before  # the copy's model was retrained
+    assert (DATA / MODEL_FILE).read_bytes() == real  # and the real one left alone
     code, out = run("check", str(data_copy))
     assert code == 0 and "up to date" in out
 
