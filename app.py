@@ -288,6 +288,7 @@ def build_bot(
         analytics=Analytics(store, dt.timedelta(days=settings.fallback_retention_days)),
         today=settings.date_today,
         now=now,
+        pool=pool,
     )
     desk = SupportDesk(
         store,

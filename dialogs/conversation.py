@@ -6,7 +6,6 @@ and the core stays free of the SDK.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -20,6 +19,7 @@ from bot.core.texts import ReplyLanguage, Texts
 from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import Analytics
+from bot.ops.pools import Pool
 from bot.tickets.model import Turn
 from cards.render import message
 
@@ -77,8 +77,10 @@ class Conversation:
         analytics: Analytics,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
+        pool: Pool,
     ) -> None:
         self.content = content
+        self.pool = pool  # the store's: analytics are written there
         self.memory = memory
         self.history = history
         self.analytics = analytics
@@ -147,7 +149,7 @@ class Conversation:
             profile["roles"] = roles[:MAX_REMEMBERED]
         if answer.recommendations:
             profile["last"] = [r.community.id for r in answer.recommendations]
-        await asyncio.to_thread(
+        await self.pool.run(
             self.analytics.record_turn,
             self.now(),
             intent=str(answer.intent),

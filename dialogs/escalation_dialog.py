@@ -14,7 +14,6 @@ submits) and may be typed, in any language the SDK's recognizers know.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -162,7 +161,7 @@ class EscalationDialog(ComponentDialog):
                 Activity(type="message", text=description, text_format="plain")
             )
             return await step.end_dialog()
-        await asyncio.to_thread(
+        await self.conversation.pool.run(
             self.conversation.analytics.record_route, contact.id, self.conversation.now()
         )
         opened = texts.get("dialog.request_opened", id=ticket.id)

@@ -205,7 +205,7 @@ class InteractBot(TeamsActivityHandler):
         if vote not in ("up", "down"):
             await turn_context.send_activity(texts.get("dialog.unknown_button"))
             return
-        await asyncio.to_thread(
+        await self.conversation.pool.run(
             self.conversation.analytics.record_vote, answer, vote, self.conversation.now()
         )
         # The answer stays on screen; only its feedback row turns into thanks (no second vote).

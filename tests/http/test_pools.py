@@ -15,10 +15,7 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestClient
 from aiosmtpd.controller import Controller
-from botbuilder.core import MemoryStorage
 
-import app as app_module
-from app import DESK, STORE_THREADS
 from bot.settings import Settings
 from tests.support.connector import ConnectorStub
 from tests.support.http import say, start_app
@@ -56,33 +53,6 @@ async def test_the_store_answers_while_the_default_executor_is_saturated(
     await answered_at_once(client, connector, "a:while-default-busy")
     release.set()
     await asyncio.gather(*busy)
-
-
-async def test_a_hung_store_does_not_hold_up_outgoing_replies(
-    settings, catalogue, connector, release, monkeypatch
-) -> None:
-    """Every thread of the store's pool waits for a store that hangs (readiness checks that gave
-    up on it): a turn that needs no store (state in memory) still gets its reply out, since
-    outgoing HTTP has a pool of its own."""
-    monkeypatch.setattr(app_module, "READY_TIMEOUT_SECONDS", 0.1)
-    client = await start_app(settings, catalogue, storage=MemoryStorage())
-    try:
-        desk = client.server.app[DESK]
-        hung: list[str] = []
-        hang = lambda key: hung.append(key) or release.wait()  # noqa: E731
-        monkeypatch.setattr(desk.store, "get_setting", hang)
-        for _ in range(STORE_THREADS):
-            assert (await client.get("/readyz")).status == 503
-        assert len(hung) == STORE_THREADS  # the store's pool is full
-
-        started = time.monotonic()
-        conversation = {"id": "a:store-hung", "conversationType": "personal", "tenantId": "t-1"}
-        await asyncio.wait_for(say(client, connector, "controllers", conversation=conversation), 10)
-        assert time.monotonic() - started < QUICK
-        assert "Controllers network" in str(connector.sent)
-    finally:
-        release.set()
-        await client.close()
 
 
 class SlowCollector(Collector):
