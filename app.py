@@ -295,7 +295,7 @@ def build_bot(
         settings.smtp_config(),
         settings.app_id,
         now,
-        assistant.catalogue.texts,  # the support desk's texts are those it started with
+        content,  # the desk's texts come from the assistant in force, as the dialogs' do
         admins=settings.support_admins,
         agents=settings.support_agents,
         lease=dt.timedelta(seconds=settings.delivery_lease_seconds),

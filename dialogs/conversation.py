@@ -24,6 +24,7 @@ from bot.tickets.model import Turn
 from cards.render import message
 
 TURN_INPUT = "interact.turn"  # turn_state key: the turn's TurnInput, built once by the edge
+ASSISTANT = "interact.assistant"  # turn_state key: the assistant this turn took (turn_assistant)
 MAX_REMEMBERED = 5
 MAX_HISTORY = 8  # turns kept for the context of a support request
 
@@ -32,6 +33,18 @@ def turn_input(turn_context: TurnContext) -> TurnInput:
     """The input of this turn (an empty one when the edge built none: not a message)."""
     found = turn_context.turn_state.get(TURN_INPUT)
     return found if isinstance(found, TurnInput) else TurnInput("")
+
+
+def turn_assistant(turn_context: TurnContext, content: AssistantHolder) -> Assistant:
+    """The assistant of this turn: the one in force when the turn first asked (the edge asks
+    first), then that same one for the rest of the turn, so that a content reload in the
+    middle of a turn never mixes two catalogues in it (the next turn takes the new one)."""
+    found = turn_context.turn_state.get(ASSISTANT)
+    if isinstance(found, Assistant):
+        return found
+    assistant = content.current
+    turn_context.turn_state[ASSISTANT] = assistant
+    return assistant
 
 
 def to_activity(data: dict[str, Any]) -> Activity:
@@ -87,10 +100,9 @@ class Conversation:
         self.today = today
         self.now = now
 
-    @property
-    def assistant(self) -> Assistant:
-        """The assistant in force (``AssistantHolder``: swapped whole by a content reload)."""
-        return self.content.current
+    def assistant(self, turn_context: TurnContext) -> Assistant:
+        """This turn's assistant (``turn_assistant``: one per turn, whatever a reload swaps)."""
+        return turn_assistant(turn_context, self.content)
 
     def language(self, turn_context: TurnContext) -> ReplyLanguage:
         """The turn's reply language (chosen once, by the edge, in the ``TurnInput``); for a turn
@@ -98,11 +110,11 @@ class Conversation:
         found = turn_context.turn_state.get(TURN_INPUT)
         if isinstance(found, TurnInput):
             return found.language
-        return self.assistant.language("", turn_context.activity.locale)
+        return self.assistant(turn_context).language("", turn_context.activity.locale)
 
     def texts(self, turn_context: TurnContext) -> Texts:
         """Every sentence of this turn's replies, in the turn's language."""
-        return self.assistant.catalogue.texts(self.language(turn_context).code)
+        return self.assistant(turn_context).catalogue.texts(self.language(turn_context).code)
 
     async def load_profile(self, turn_context: TurnContext) -> dict[str, Any]:
         """What this user told the bot in this conversation (roles, the last communities)."""
@@ -137,7 +149,8 @@ class Conversation:
             last_communities=tuple(profile["last"]),
             fallbacks=int(profile.get("fallbacks", 0)),
         )
-        reply = self.assistant.respond(text, self.today(), context, self.language(turn_context))
+        assistant = self.assistant(turn_context)
+        reply = assistant.respond(text, self.today(), context, self.language(turn_context))
         answer = reply.answer
         fell_back = answer.intent == Intent.FALLBACK
         if answer.intent != Intent.SMALL_TALK:  # "thanks" neither counts nor resets
@@ -163,8 +176,9 @@ class Conversation:
         """The card this question's answer shows (again), without remembering anything."""
         profile = await self.load_profile(turn_context)
         context = Context(roles=tuple(profile["roles"]), last_communities=tuple(profile["last"]))
-        language = self.assistant.language(text, turn_context.activity.locale)
-        reply = self.assistant.respond(text, self.today(), context, language)
+        assistant = self.assistant(turn_context)
+        language = assistant.language(text, turn_context.activity.locale)
+        reply = assistant.respond(text, self.today(), context, language)
         for activity in reply.activities:
             for attachment in activity.get("attachments") or []:
                 return attachment.get("content")
@@ -182,6 +196,3 @@ class Conversation:
 
     async def send(self, turn_context: TurnContext, activities: list[dict[str, Any]]) -> None:
         await turn_context.send_activities([to_activity(a) for a in activities])
-
-    def command(self, text: str) -> str | None:
-        return self.assistant.understander.command(text)

@@ -86,12 +86,14 @@ class EscalationDialog(ComponentDialog):
         )
         self.initial_dialog_id = "escalation.steps"
 
-    def _contact(self, options: dict[str, Any]) -> Contact:
-        return self.conversation.assistant.catalogue.contact(options["contact"])
+    def _contact(self, turn_context: TurnContext, options: dict[str, Any]) -> Contact:
+        return self.conversation.assistant(turn_context).catalogue.contact(options["contact"])
 
     async def _show_confirm(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         texts = self.conversation.texts(turn_context)
-        question = texts.get("dialog.confirm_escalation", email=self._contact(options).email)
+        question = texts.get(
+            "dialog.confirm_escalation", email=self._contact(turn_context, options).email
+        )
         yes, no = choice(texts, "confirm_yes"), choice(texts, "confirm_no")
         buttons = [ask(yes.title, yes.text, yes.language), ask(no.title, no.text, no.language)]
         await turn_context.send_activity(card_activity(card([text_block(question)], buttons)))
@@ -107,13 +109,13 @@ class EscalationDialog(ComponentDialog):
 
     async def describe(self, step: WaterfallStepContext) -> DialogTurnResult:
         texts = self.conversation.texts(step.context)
-        catalogue = self.conversation.assistant.catalogue
+        catalogue = self.conversation.assistant(step.context).catalogue
         books = [texts, *(catalogue.texts(language) for language in LANGUAGES)]
         answer = confirmed(str(step.result or ""), turn_input(step.context).locale, books)
         if answer is None:  # neither yes nor no: ask again
             return await step.replace_dialog("escalation.steps", step.options)
         if not answer:
-            email = self._contact(step.options).email
+            email = self._contact(step.context, step.options).email
             await step.context.send_activity(texts.get("dialog.escalation_declined", email=email))
             return await step.end_dialog()
         first = step.options.get("text", "")
@@ -135,7 +137,7 @@ class EscalationDialog(ComponentDialog):
         # (Run again after a crash, ``step.result`` is the user's next message: not used.)
         description = str(step.values.get("description") or "")
         cut = bool(step.values.get("description_cut"))
-        contact = self._contact(step.options)
+        contact = self._contact(step.context, step.options)
         transcript = await self.conversation.transcript(step.context)
         texts = self.conversation.texts(step.context)
         try:

@@ -38,7 +38,8 @@ class RoleDialog(ComponentDialog):
         conversation = self.conversation
         query = str(options.get("query", ""))
         language = conversation.language(turn_context).code
-        activities = conversation.assistant.ask_role(query, conversation.today(), language)
+        assistant = conversation.assistant(turn_context)
+        activities = assistant.ask_role(query, conversation.today(), language)
         await conversation.send(turn_context, activities)
 
     async def ask(self, step: WaterfallStepContext) -> DialogTurnResult:

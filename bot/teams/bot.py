@@ -99,6 +99,7 @@ class InteractBot(TeamsActivityHandler):
         # One turn at a time per conversation (fast clicks, Teams' twin install events): the
         # state's eTags would otherwise make the second turn's save fail.
         key = activity.conversation.id if activity.conversation else ""
+        self.conversation.assistant(turn_context)  # the turn's assistant, taken once: at its start
         lock, users = self._turn_locks.get(key, (asyncio.Lock(), 0))
         self._turn_locks[key] = (lock, users + 1)
         try:
@@ -140,7 +141,7 @@ class InteractBot(TeamsActivityHandler):
         if value.get("action") == TICKET_ACTION:  # a ticket card's Action.Submit fallback
             await self._ticket_action(turn_context, value)
             return
-        turn = self.turn_input(activity)
+        turn = self.turn_input(turn_context)
         if turn.command == "support_channel":
             await turn_context.send_activity(await self.desk.use_channel(turn_context))
             return
@@ -157,9 +158,11 @@ class InteractBot(TeamsActivityHandler):
             await self._replace(turn_context, card)
         await self._run_dialog(turn_context)
 
-    def turn_input(self, activity: Activity) -> TurnInput:
+    def turn_input(self, turn_context: TurnContext) -> TurnInput:
         """The turn's input, built once: the typed text, or the clicked button's (``ask``)."""
+        activity = turn_context.activity
         value = activity.value if isinstance(activity.value, dict) else {}
+        assistant = self.conversation.assistant(turn_context)
         clicked = clean_text(str(value.get("ask") or ""))  # a button that asks something
         text = clean_text(activity.text) or clicked  # (Teams' messageBack sends both)
         locale = activity.locale or ""
@@ -167,10 +170,10 @@ class InteractBot(TeamsActivityHandler):
         if card_language in LANGUAGES:  # a click answers in the language of its card
             language = ReplyLanguage(card_language)
         else:
-            language = self.conversation.assistant.language(text, locale)
+            language = assistant.language(text, locale)
         return TurnInput(
             text=text,
-            command=self.conversation.command(text),
+            command=assistant.understander.command(text),
             clicked=bool(clicked),
             locale=locale,
             language=language,
@@ -199,7 +202,7 @@ class InteractBot(TeamsActivityHandler):
         vote = value.get("vote")
         answer = str(value.get("answer") or "unknown")
         query = str(value.get("q") or "")
-        assistant = self.conversation.assistant
+        assistant = self.conversation.assistant(turn_context)
         language = assistant.language(query, turn_context.activity.locale)  # the answer's
         texts = assistant.catalogue.texts(language.code)
         if vote not in ("up", "down"):
@@ -298,7 +301,7 @@ class InteractBot(TeamsActivityHandler):
                 and isinstance(parameter.value, str)
             ):
                 text = parameter.value
-        assistant = self.conversation.assistant
+        assistant = self.conversation.assistant(turn_context)
         language = assistant.language(text, turn_context.activity.locale)
         texts = assistant.catalogue.texts(language.code)
         body = search_response(assistant.understander, text, texts)
@@ -339,7 +342,7 @@ class InteractBot(TeamsActivityHandler):
             profile["welcomed"] = True
             await self.user_state.save_changes(turn_context, force=True)
         texts = self.conversation.texts(turn_context)  # Teams' locale: nothing typed yet
-        card = welcome_card(self.conversation.assistant.catalogue, texts)
+        card = welcome_card(self.conversation.assistant(turn_context).catalogue, texts)
         await turn_context.send_activity(card_activity(card))
 
 

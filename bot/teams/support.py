@@ -26,7 +26,7 @@ from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ConversationReference
 
-from bot.assistant import ReloadError
+from bot.assistant import AssistantHolder, ReloadError
 from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
 from bot.ops.pools import Pool
@@ -35,7 +35,7 @@ from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, QuotaExceeded, Ticket, TicketQuota, Turn
 from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore, TicketUpdate
 from cards.tickets import TicketAction, ticket_card, ticket_update_text
-from dialogs.conversation import card_activity
+from dialogs.conversation import card_activity, turn_assistant
 
 log = logging.getLogger("interact.support")
 security = logging.getLogger("interact.security")  # refusals an operator should look at
@@ -116,7 +116,7 @@ class SupportDesk:
         smtp: SmtpConfig | None,
         app_id: str,
         now: Callable[[], dt.datetime],
-        texts: TextBook,
+        content: AssistantHolder,
         admins: frozenset[str] = frozenset(),
         agents: frozenset[str] = frozenset(),
         lease: dt.timedelta = dt.timedelta(seconds=60),
@@ -126,8 +126,7 @@ class SupportDesk:
     ) -> None:
         self.store = store
         self.pool = pool  # the store's calls run there (and nothing else does)
-        self.texts: Texts = texts()  # the support channel's language (staff read English)
-        self.book = texts  # the user's notices are in the user's language (``user_texts``)
+        self.content = content  # its texts: reloaded with the content (``book``)
         self.smtp = smtp
         self.app_id = app_id
         self.now = now
@@ -137,17 +136,29 @@ class SupportDesk:
         self.adapter: BotAdapter | None = None  # attached by the composition root
         senders: dict[str, Sender] = {"channel": self.post_to_channel, "notify": self.notify}
         if smtp:
-            senders["email"] = email_sender(smtp, self.texts)  # to staff: English
+            senders["email"] = email_sender(smtp, self.staff_texts)
         owner = f"desk-{uuid.uuid4().hex[:8]}"
         self.worker = DeliveryWorker(store, senders, owner=owner, now=now, pool=pool, lease=lease)
 
     def attach(self, adapter: BotAdapter) -> None:
         self.adapter = adapter
 
-    def user_texts(self, ticket: Ticket) -> Texts:
+    def book(self, turn_context: TurnContext | None = None) -> TextBook:
+        """The desk's texts: in a turn, those of the turn's assistant (``turn_assistant``, the
+        same the dialogs use); outside one (the delivery worker), those in force now. A content
+        reload changes them as it changes the answers."""
+        if turn_context is None:
+            return self.content.current.catalogue.texts
+        return turn_assistant(turn_context, self.content).catalogue.texts
+
+    def staff_texts(self, turn_context: TurnContext | None = None) -> Texts:
+        """The support channel's and e-mails' language (staff read English)."""
+        return self.book(turn_context)()
+
+    def user_texts(self, ticket: Ticket, book: TextBook) -> Texts:
         """The texts of the notices to a ticket's user: in the language the bot spoke to them
         when they asked (``open_ticket`` keeps it as the locale of the conversation reference)."""
-        return self.book(str(ticket.conversation_reference.get("locale") or ""))
+        return book(str(ticket.conversation_reference.get("locale") or ""))
 
     # ------------------------------------------------------------------ tickets
 
@@ -200,7 +211,8 @@ class SupportDesk:
         ticket = await self.pool.run(self.store.create_ticket, new, self.now())
         log.info("ticket %s opened (route %s)", ticket.id, ticket.route)  # or found by its key
         arrived = await self.worker.deliver_ticket(ticket.id)
-        where = {k: self.texts.get(WHERE[k], email=contact.email) for k in arrived}
+        texts = self.staff_texts(turn_context)
+        where = {k: texts.get(WHERE[k], email=contact.email) for k in arrived}
         delivered = [where[k] for k, ok in arrived.items() if ok]
         pending = [where[k] for k, ok in arrived.items() if not ok]
         return ticket, delivered, pending
@@ -253,9 +265,10 @@ class SupportDesk:
                 "no support channel yet: type “use this channel for support” in a team channel"
             )
         posted: list[str] = []
+        texts = self.staff_texts()  # taken once: the card is written with one catalogue
 
         async def post(turn_context: TurnContext) -> None:
-            card = card_activity(ticket_card(ticket, self.texts))
+            card = card_activity(ticket_card(ticket, texts))
             if ticket.channel_activity_id:  # posted before, its delivery not marked: update it
                 card.id = ticket.channel_activity_id
                 await turn_context.update_activity(card)
@@ -273,7 +286,8 @@ class SupportDesk:
 
     async def notify(self, delivery: Delivery, ticket: Ticket) -> None:
         text = str(
-            delivery.payload.get("text") or ticket_update_text(ticket, self.user_texts(ticket))
+            delivery.payload.get("text")
+            or ticket_update_text(ticket, self.user_texts(ticket, self.book()))
         )
 
         async def say(turn_context: TurnContext) -> None:
@@ -291,18 +305,19 @@ class SupportDesk:
     ) -> str:
         """A support admin's "reload catalogue": take up the edited content (``reload``) and
         say which version is in force, or why the edit was refused (the old one serves on)."""
+        texts = self.staff_texts(turn_context)
         user = turn_context.activity.from_property
         aad_id = ((user.aad_object_id if user else "") or "").lower()
         if aad_id not in self.admins:
             security.warning(
                 "catalogue not reloaded: the caller (AAD id %.64r) is not a support admin", aad_id
             )
-            return self.texts.get("support.reload_admins_only")
+            return texts.get("support.reload_admins_only")
         try:
             version = await reload()
         except ReloadError as exc:
-            return self.texts.get("support.reload_failed", error=str(exc))
-        return self.texts.get("support.reload_done", version=version)
+            return texts.get("support.reload_failed", error=str(exc))
+        return texts.get("support.reload_done", version=version)
 
     # ------------------------------------------------------------------ the support channel
 
@@ -310,22 +325,23 @@ class SupportDesk:
         """A support admin's "use this channel for support": remember this channel, its team
         and tenant, for new tickets and their buttons; tell the channel it replaces."""
         activity = turn_context.activity
+        texts = self.staff_texts(turn_context)
         if (activity.conversation.conversation_type or "") != "channel":
-            return self.texts.get("support.channel_only")
+            return texts.get("support.channel_only")
         user = activity.from_property
         aad_id = ((user.aad_object_id if user else "") or "").lower()
         if not self.admins:
             security.warning("support channel not changed: SUPPORT_ADMINS is empty")
-            return self.texts.get("support.no_admins")
+            return texts.get("support.no_admins")
         if aad_id not in self.admins:
             security.warning(
                 "support channel not changed: the caller (AAD id %.64r) is not a support admin",
                 aad_id,
             )
-            return self.texts.get("support.admins_only")
+            return texts.get("support.admins_only")
         place = place_of(activity)
         if not place.team_id or not place.tenant_id:
-            return self.texts.get("support.no_team")
+            return texts.get("support.no_team")
         reference = TurnContext.get_conversation_reference(activity).serialize()
         # Post new tickets as new messages in the channel, not as replies in this thread.
         conversation = dict(reference.get("conversation") or {})
@@ -343,19 +359,16 @@ class SupportDesk:
             aad_id,
         )
         if previous is not None and previous.place.conversation_id != place.conversation_id:
-            await self._tell_replaced(
-                previous, (user.name if user else "") or self.texts.get("support.an_admin")
-            )
+            name = (user.name if user else "") or texts.get("support.an_admin")
+            await self._tell_replaced(previous, texts.get("support.replaced", name=name))
         waiting = len(await self.pool.run(self.store.pending))
         self.worker.wake()
-        done = self.texts.get("support.channel_set")
+        done = texts.get("support.channel_set")
         if not waiting:
             return done
-        return f"{done} {self.texts.get('support.channel_waiting', count=waiting)}"
+        return f"{done} {texts.get('support.channel_waiting', count=waiting)}"
 
-    async def _tell_replaced(self, previous: SupportChannel, who: str) -> None:
-        text = self.texts.get("support.replaced", name=who)
-
+    async def _tell_replaced(self, previous: SupportChannel, text: str) -> None:
         async def say(turn_context: TurnContext) -> None:
             await turn_context.send_activity(
                 Activity(type="message", text=text, text_format="plain")
@@ -387,6 +400,7 @@ class SupportDesk:
         """Assign or resolve; return the ticket's card as it is now (for everyone).
         PermissionError: the caller may not (nothing of the ticket is shown); LookupError: no
         such ticket."""
+        book = self.book(turn_context)
         refusal = await self._refusal(turn_context)
         if refusal is not None:
             user = turn_context.activity.from_property
@@ -397,7 +411,7 @@ class SupportDesk:
                 (user.aad_object_id if user else "") or "",
                 refusal,
             )
-            raise PermissionError(self.texts.get("support.refused"))
+            raise PermissionError(book().get("support.refused"))
         user = turn_context.activity.from_property
         # no name: the assignee stays empty and each reader's card or notice says who in its own
         # language (ticket.someone, ticket.support_team)
@@ -408,7 +422,7 @@ class SupportDesk:
         now = self.now()
         # The user's notice is queued in the same write as the change: both or neither.
         changed = TicketUpdate(status=action.status, assignee=who).apply(current, now=now)
-        notice = ("notify", {"text": ticket_update_text(changed, self.user_texts(changed))})
+        notice = ("notify", {"text": ticket_update_text(changed, self.user_texts(changed, book))})
         try:
             ticket = await self.pool.run(
                 lambda: self.store.update_ticket(
@@ -425,7 +439,7 @@ class SupportDesk:
             ticket = current
         else:
             self.worker.wake()
-        card = ticket_card(ticket, self.texts)
+        card = ticket_card(ticket, book())
         reply_to = turn_context.activity.reply_to_id
         if reply_to:  # the invoke response updates the presser's view; this updates everyone's
             update = card_activity(card)

@@ -387,12 +387,14 @@ async def send_email(config: SmtpConfig, message: EmailMessage, pool: Pool | Non
     log.info("mail %s sent to %s through %s", message["Message-ID"], message["To"], config.server)
 
 
-def email_sender(config: SmtpConfig, texts: Texts) -> Callable[[Any, Ticket], Awaitable[None]]:
+def email_sender(
+    config: SmtpConfig, texts: Callable[[], Texts]
+) -> Callable[[Any, Ticket], Awaitable[None]]:
     """A delivery sender (``bot.tickets.delivery.Sender``) that mails the ticket to its contact,
-    written with ``texts``, in a pool of its own."""
+    written with the texts in force when it is sent (``texts()``), in a pool of its own."""
     pool = Pool("smtp", MAIL_THREADS)
 
     async def send(_delivery: Any, ticket: Ticket) -> None:
-        await send_email(config, ticket_email(ticket, config.sender, texts), pool)
+        await send_email(config, ticket_email(ticket, config.sender, texts()), pool)
 
     return send

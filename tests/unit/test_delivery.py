@@ -55,7 +55,7 @@ async def test_mail_is_retried_while_the_server_is_down_and_arrives_exactly_once
     clock = Clock()
     worker = DeliveryWorker(
         store,
-        {"email": email_sender(config, real_catalogue().texts())},
+        {"email": email_sender(config, real_catalogue().texts)},
         owner="w1",
         now=clock,
         pool=Pool("store", 2),

@@ -283,7 +283,7 @@ async def test_starttls_then_login_with_a_trusted_certificate(
 
 
 async def test_email_sender_mails_the_ticket(server: Server) -> None:
-    send = mail.email_sender(server.config(), TEXTS)
+    send = mail.email_sender(server.config(), lambda: TEXTS)
     await send(None, make_ticket())
     assert server.handler.received[0].message["Subject"].startswith("[SUP-0042] ")
 
