@@ -1,5 +1,6 @@
 """The held-out question sets (tests/heldout, own sentences never trained or tuned on), scored
-with the evaluation's own scorer, one line per language.
+with the evaluation's own scorer, one line per language; then the fresh set (tests/heldout/fresh,
+written later and never looked at while tuning) the same way.
 
     .venv/bin/python bench/heldout.py
 
@@ -20,7 +21,10 @@ def main() -> int:
     if not SCORE.is_file():
         print(f"no scorer at {SCORE}")
         return 2
-    for path in sorted((ROOT / "tests" / "heldout").glob("*.yaml")):
+    heldout = ROOT / "tests" / "heldout"
+    paths = sorted(heldout.glob("*.yaml")) + sorted((heldout / "fresh").glob("*.yaml"))
+    for path in paths:
+        name = path.stem if path.parent == heldout else f"fresh/{path.stem}"
         out = subprocess.run(
             [sys.executable, str(SCORE), "--set", str(path)],
             cwd=ROOT,
@@ -28,7 +32,7 @@ def main() -> int:
             text=True,
             check=False,
         ).stdout
-        print(f"{path.stem:6s} {out.strip().splitlines()[-1]}")
+        print(f"{name:12s} {out.strip().splitlines()[-1]}")
     return 0
 
 

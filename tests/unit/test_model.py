@@ -132,7 +132,7 @@ def test_no_evaluation_or_held_out_question_is_written_into_the_training_data(
     training = load_training(DATA, catalogue)
     written = {tokens(t) for _, per in training.questions for _, texts in per for t in texts}
     written |= {tokens(t) for m in training.materials for _, texts in m.tasks for t in texts}
-    sets = sorted((ROOT / "tests" / "heldout").glob("*.yaml"))
+    sets = sorted((ROOT / "tests" / "heldout").glob("**/*.yaml"))
     shared = ROOT.parent / "shared" / "eval"
     sets += sorted(shared.glob("*.yaml")) if shared.is_dir() else []
     assert sets
