@@ -15,7 +15,7 @@ COPY dialogs/ dialogs/
 COPY cards/ cards/
 # The package and its dependencies (with the Azure Blob Storage backend) in a venv of their own,
 # at the tested versions (requirements.lock as constraints).
-RUN python -m venv /opt/venv && /opt/venv/bin/pip install -c requirements.lock ".[azure]"
+RUN python -m venv /opt/venv && /opt/venv/bin/pip install -c requirements.lock ".[azure,telemetry]"
 
 FROM python:3.11-slim
 ENV PATH=/opt/venv/bin:$PATH \

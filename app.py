@@ -65,6 +65,7 @@ from bot.ops.logs import (
 )
 from bot.ops.pools import Pool
 from bot.ops.redaction import install_log_redaction
+from bot.ops.telemetry import SERVER, Telemetry
 from bot.settings import Settings, SettingsError
 from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
@@ -82,6 +83,7 @@ from dialogs.role_dialog import RoleDialog
 
 log = logging.getLogger("interact.app")
 
+TELEMETRY = web.AppKey("telemetry", Telemetry)  # off (does nothing) unless configured
 CONTENT = web.AppKey("content", AssistantHolder)  # the assistant in force (reloadable)
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsActivityHandler)
@@ -249,6 +251,7 @@ def build_bot(
     now: Clock = utc_now,
     detect: Callable[[str], str] | None = None,
     understanding: Loaded | None = None,
+    telemetry: Telemetry | None = None,
 ) -> Components:
     """Configuration -> catalogue -> core -> store and state -> dialogs -> bot (no web server).
 
@@ -258,7 +261,9 @@ def build_bot(
     bot's conversation, user and dialog state too, and the clock. The understanding model
     (``load_understanding``: the saved model, or a fresh one when it is stale) comes with the
     catalogue of ``settings``; with a catalogue given and no ``understanding``, the exact rules
-    alone understand messages. ``detect`` (text -> language) defaults to the understanding's."""
+    alone understand messages. ``detect`` (text -> language) defaults to the understanding's.
+    ``telemetry`` (off unless given) gets the store's and SMTP's spans and the turn events."""
+    telemetry = telemetry or Telemetry()
     if catalogue is None:
         assistant = load_assistant(settings, detect, understanding)
     elif understanding is None:
@@ -272,7 +277,7 @@ def build_bot(
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     # Every store call runs in this pool and nothing else does (bot/ops/pools.py): the store
     # neither waits for nor holds up other blocking work (outgoing HTTP, SMTP: pools of their own).
-    pool = Pool("store", STORE_THREADS)
+    pool = Pool("store", STORE_THREADS, telemetry)
     # Several instances share the Blob container: a conversation's turns take a lease there.
     blob = storage is None and settings.store_backend == "blob"
     leases = TurnLeases(store, pool) if blob else None
@@ -289,6 +294,7 @@ def build_bot(
         today=settings.date_today,
         now=now,
         pool=pool,
+        telemetry=telemetry,
     )
     desk = SupportDesk(
         store,
@@ -301,6 +307,7 @@ def build_bot(
         lease=dt.timedelta(seconds=settings.delivery_lease_seconds),
         quota=TicketQuota(settings.tickets_per_user_per_day, settings.tickets_per_tenant_per_day),
         pool=pool,
+        telemetry=telemetry,
     )
     dialog = MainDialog(
         conversation,
@@ -319,6 +326,15 @@ def build_bot(
         desk,
         error_handler(conversation_state, conversation.texts),
     )
+
+
+def make_telemetry(settings: Settings) -> Telemetry:
+    """OpenTelemetry as configured (bot.ops.otel: imported only then), else telemetry off."""
+    if settings.telemetry is None:
+        return Telemetry()
+    from bot.ops.otel import build_telemetry
+
+    return build_telemetry(settings.telemetry)
 
 
 def auth_config(settings: Settings) -> SimpleNamespace:
@@ -356,21 +372,37 @@ def create_app(
     now: Clock = utc_now,
     retrying: Retrying | None = None,
     detect: Callable[[str], str] | None = None,
+    telemetry: Telemetry | None = None,
 ) -> web.Application:
     """The web app: the bot behind a CloudAdapter, plus the health endpoints. The collaborators
     are ``build_bot``'s, and the retry rules of the requests sent to the Bot Connector
-    (``Retrying()``, msrest's own settings within a budget, unless given)."""
-    install_log_redaction(
-        [settings.app_password, settings.smtp_password, settings.azure_storage_connection_string]
+    (``Retrying()``, msrest's own settings within a budget, unless given). ``telemetry``: as
+    ``settings`` say (``make_telemetry``: off unless configured) unless given."""
+    secrets = [settings.app_password, settings.smtp_password]
+    secrets.append(settings.azure_storage_connection_string)
+    if settings.telemetry is not None:
+        secrets.append(settings.telemetry.azure_connection_string)
+        secrets += settings.telemetry.otlp_headers.values()
+    install_log_redaction(secrets)
+    telemetry = telemetry or make_telemetry(settings)
+    parts = build_bot(
+        settings,
+        storage,
+        catalogue=catalogue,
+        store=store,
+        now=now,
+        detect=detect,
+        telemetry=telemetry,
     )
-    parts = build_bot(settings, storage, catalogue=catalogue, store=store, now=now, detect=detect)
     # the signing keys: fetched without blocking, once at a time, refreshed for a new key id:
     # bot/teams/signing_keys.py
     signing_keys.install()
     # Connector clients (and their msrest retry policies) built once, not per turn:
     # bot/teams/connector.py
     edge = EdgeAuthentication(
-        ConfigurationBotFrameworkAuthentication(auth_config(settings)), retrying=retrying
+        ConfigurationBotFrameworkAuthentication(auth_config(settings)),
+        retrying=retrying,
+        telemetry=telemetry,
     )
     adapter = CloudAdapter(edge)
     adapter.on_turn_error = parts.on_error
@@ -383,6 +415,7 @@ def create_app(
         # once; aiohttp would otherwise go on reading it for 10 s ("lingering")
         handler_args={"lingering_time": 0.0},
     )
+    app[TELEMETRY] = telemetry
     app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stopping)
     app[CONTENT] = parts.content
@@ -395,6 +428,7 @@ def create_app(
     app.on_startup.append(_start_worker)
     app.on_cleanup.append(_stop_worker)
     app.on_cleanup.append(lambda _app: _close(edge))
+    app.on_cleanup.append(_close_telemetry)  # last: what the cleanup itself traced is sent too
     app[DESK] = parts.desk
     app[ALLOWED_TENANTS] = settings.allowed_tenants
     app[AUTH_REQUIRED] = settings.auth_enabled
@@ -413,13 +447,18 @@ async def _correlate(
     """One correlation id per request, on every log record made while it is handled
     (bot.ops.logs): the caller's X-Correlation-Id, else (set in ``messages``) the activity's id,
     else a fresh one. The response carries it back; the request is logged with it (this is
-    the access log: ``main`` turns aiohttp's own off)."""
+    the access log: ``main`` turns aiohttp's own off). With telemetry on, the request is a
+    span (health probes excepted) carrying the correlation id, the parent of the outgoing
+    calls' spans and of the turn's event."""
     token = correlation_id.set(new_correlation_id(request.headers.get(CORRELATION_HEADER)))
     started = time.perf_counter()
+    probe = request.path in ("/healthz", "/readyz")  # every few seconds: not at INFO
     try:
-        response = await handler(request)
+        if probe:
+            response = await handler(request)
+        else:
+            response = await _traced(request, handler)
         response.headers[CORRELATION_HEADER] = correlation_id.get() or ""
-        probe = request.path in ("/healthz", "/readyz")  # every few seconds: not at INFO
         log.log(
             logging.DEBUG if probe else logging.INFO,
             "%s %s %d %.0f ms",
@@ -431,6 +470,32 @@ async def _correlate(
         return response
     finally:
         correlation_id.reset(token)
+
+
+async def _traced(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    """The request as a span: its route (never the path as sent), method, status and
+    correlation id (known once the activity is read)."""
+    resource = request.match_info.route.resource
+    route = resource.canonical if resource is not None else "unmatched"
+    attributes = {"http.request.method": request.method, "http.route": route}
+    with request.app[TELEMETRY].span(f"{request.method} {route}", SERVER, attributes) as span:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            span.set("http.response.status_code", exc.status)
+            raise
+        finally:
+            span.set("interact.correlation_id", correlation_id.get() or "")
+        span.set("http.response.status_code", response.status)
+        if response.status >= 500:
+            span.error(str(response.status))
+        return response
+
+
+async def _close_telemetry(app: web.Application) -> None:
+    await asyncio.to_thread(app[TELEMETRY].close)  # a last export may take a moment
 
 
 async def _close(edge: EdgeAuthentication) -> None:

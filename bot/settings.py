@@ -7,12 +7,15 @@ Bot Framework's usual names are used for its settings (``MicrosoftAppId`` ...).
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.ops.guards import is_loopback_url, parse_tenants
+from bot.ops.telemetry import TelemetryConfig
 from bot.tickets.mail import MailError, SmtpConfig, sender_address
 from bot.tickets.store.config import DEFAULT_CONTAINER, BlobConfig, SqliteConfig, StoreConfig
 
@@ -177,6 +180,115 @@ def _log_format(env: Mapping[str, str]) -> str:
     return raw
 
 
+TRACES_EXPORTERS = ("otlp", "console", "none")
+TELEMETRY_EXTRA = (
+    "pip install 'interact-communities-bot[telemetry]' (or pip install -r requirements.lock)"
+)
+# What each exporter needs installed (the ``telemetry`` extra): a module of it, found or not.
+_EXPORTER_MODULES = {
+    "azure_monitor": "azure.monitor.opentelemetry.exporter",
+    "otlp": "opentelemetry.exporter.otlp.proto.http",
+    "console": "opentelemetry.sdk",
+}
+
+
+def _installed(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):  # a parent missing, or blocked (None in sys.modules)
+        return False
+
+
+def _key_values(env: Mapping[str, str], name: str) -> dict[str, str]:
+    """OpenTelemetry's ``key=value,key2=value2`` lists (values percent-encoded)."""
+    values: dict[str, str] = {}
+    for item in env.get(name, "").split(","):
+        if not item.strip():
+            continue
+        key, equals, value = item.partition("=")
+        if not equals or not key.strip():
+            raise SettingsError(f"{name} must be key=value pairs separated by commas")
+        values[urllib.parse.unquote(key.strip())] = urllib.parse.unquote(value.strip())
+    return values
+
+
+def _traces_exporters(env: Mapping[str, str]) -> list[str]:
+    """OTEL_TRACES_EXPORTER (otlp, console, none; comma-separated); unset: otlp when an OTLP
+    endpoint is set, else none. Telemetry is opt-in: nothing set, nothing sent."""
+    raw = env.get("OTEL_TRACES_EXPORTER", "").strip().lower()
+    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "") or env.get(
+        "OTEL_EXPORTER_OTLP_ENDPOINT", ""
+    )
+    names = [n.strip() for n in raw.split(",") if n.strip()] or (
+        ["otlp"] if endpoint.strip() else []
+    )
+    for name in names:
+        if name not in TRACES_EXPORTERS:
+            raise SettingsError(
+                f"OTEL_TRACES_EXPORTER must be {', '.join(TRACES_EXPORTERS)} (comma-separated), "
+                f"not {name!r}"
+            )
+    return [n for n in names if n != "none"]
+
+
+def _otlp_endpoint(env: Mapping[str, str]) -> str:
+    """The OTLP/HTTP traces address: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as it is, else
+    OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces, else the collector's default on this machine."""
+    protocol = env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "") or env.get(
+        "OTEL_EXPORTER_OTLP_PROTOCOL", ""
+    )
+    if protocol.strip() not in ("", "http/protobuf"):
+        raise SettingsError(
+            "OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (the collector's port 4318), "
+            f"not {protocol.strip()!r}: the bot does not ship the gRPC exporter"
+        )
+    for name, suffix in (
+        ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ""),
+        ("OTEL_EXPORTER_OTLP_ENDPOINT", "/v1/traces"),
+    ):
+        raw = env.get(name, "").strip()
+        if raw:
+            if not raw.startswith(("http://", "https://")):
+                raise SettingsError(f"{name} must be an http:// or https:// address, not {raw!r}")
+            return raw.rstrip("/") + suffix
+    return "http://localhost:4318/v1/traces"
+
+
+def _telemetry(env: Mapping[str, str], version: str) -> TelemetryConfig | None:
+    """OpenTelemetry, opt-in: APPLICATIONINSIGHTS_CONNECTION_STRING (Azure Monitor) and/or the
+    standard OTEL_* variables; None (off) when neither is set or OTEL_SDK_DISABLED is true."""
+    if _bool(env, "OTEL_SDK_DISABLED", False):
+        return None
+    connection = env.get("APPLICATIONINSIGHTS_CONNECTION_STRING", "").strip()
+    if connection and "instrumentationkey=" not in connection.lower():
+        raise SettingsError(
+            "APPLICATIONINSIGHTS_CONNECTION_STRING must be the Application Insights resource's "
+            "connection string (InstrumentationKey=...;IngestionEndpoint=...), from its Overview"
+        )
+    exporters = (["azure_monitor"] if connection else []) + _traces_exporters(env)
+    if not exporters:
+        return None
+    for exporter in exporters:
+        if not _installed(_EXPORTER_MODULES[exporter]):
+            setting = (
+                "APPLICATIONINSIGHTS_CONNECTION_STRING"
+                if exporter == "azure_monitor"
+                else "OTEL_TRACES_EXPORTER / OTEL_EXPORTER_OTLP_ENDPOINT"
+            )
+            raise SettingsError(
+                f"{setting} is set but the telemetry extra is not installed: {TELEMETRY_EXTRA}"
+            )
+    return TelemetryConfig(
+        exporters=tuple(exporters),
+        service_name=env.get("OTEL_SERVICE_NAME", "").strip() or "interact-communities-bot",
+        service_version=version,
+        resource_attributes=_key_values(env, "OTEL_RESOURCE_ATTRIBUTES"),
+        azure_connection_string=connection,
+        otlp_endpoint=_otlp_endpoint(env) if "otlp" in exporters else "",
+        otlp_headers=_key_values(env, "OTEL_EXPORTER_OTLP_HEADERS"),
+    )
+
+
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -289,6 +401,8 @@ class Settings:
     developer_website_url: str = DEFAULT_WEBSITE_URL
     privacy_url: str = DEFAULT_WEBSITE_URL
     terms_url: str = DEFAULT_WEBSITE_URL
+    # OpenTelemetry (bot.ops.telemetry): None, off (the default); see the README, "Telemetry".
+    telemetry: TelemetryConfig | None = None
 
     @property
     def auth_enabled(self) -> bool:
@@ -429,4 +543,5 @@ class Settings:
             ),
             privacy_url=merged.get("PRIVACY_URL", "").strip() or DEFAULT_WEBSITE_URL,
             terms_url=merged.get("TERMS_URL", "").strip() or DEFAULT_WEBSITE_URL,
+            telemetry=_telemetry(merged, merged.get("APP_VERSION", "").strip()),
         )

@@ -20,6 +20,7 @@ from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import Analytics
 from bot.ops.pools import Pool
+from bot.ops.telemetry import Telemetry, TurnEvent, confidence_band
 from bot.tickets.model import Turn
 from cards.render import message
 
@@ -91,7 +92,9 @@ class Conversation:
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
         pool: Pool,
+        telemetry: Telemetry | None = None,
     ) -> None:
+        self.telemetry = telemetry or Telemetry()  # one event per turn: bot.ops.telemetry
         self.content = content
         self.pool = pool  # the store's: analytics are written there
         self.memory = memory
@@ -169,6 +172,16 @@ class Conversation:
             language=reply.language.code,
             communities=[r.community.id for r in answer.recommendations],
             question=text if fell_back else "",
+        )
+        self.telemetry.turn(
+            TurnEvent(
+                "answer",
+                language=reply.language.code,
+                intent=str(answer.intent),
+                confidence=confidence_band(reply.understanding),
+                communities=tuple(r.community.id for r in answer.recommendations),
+                fell_back=fell_back,
+            )
         )
         return reply
 

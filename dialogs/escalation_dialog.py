@@ -33,6 +33,7 @@ from bot.core.answers import choice
 from bot.core.catalogue import Contact
 from bot.core.text import STOPWORDS, fold, tokens
 from bot.core.texts import LANGUAGES, Texts
+from bot.ops.telemetry import TurnEvent
 from bot.tickets.model import DESCRIPTION_LIMIT, QuotaExceeded, capped_description
 from cards.builders import ask, card, text_block
 from cards.tickets import ticket_receipt_card
@@ -165,6 +166,9 @@ class EscalationDialog(ComponentDialog):
             return await step.end_dialog()
         await self.conversation.pool.run(
             self.conversation.analytics.record_route, contact.id, self.conversation.now()
+        )
+        self.conversation.telemetry.turn(
+            TurnEvent("escalation", language=texts.language, route=contact.id)
         )
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)

@@ -9,7 +9,7 @@ venv=$(mktemp -d)
 trap 'rm -rf "$venv"' EXIT
 python3 -m venv "$venv"
 "$venv/bin/python" -m pip install --quiet --upgrade pip
-"$venv/bin/python" -m pip install --quiet -e ".[test,azure]"  # editable: no build/ left here
+"$venv/bin/python" -m pip install --quiet -e ".[test,azure,telemetry]"  # editable: no build/ left here
 {
   sed -n '1,3p' requirements.lock
   "$venv/bin/python" -m pip freeze --exclude-editable | grep -v '^interact-communities-bot'

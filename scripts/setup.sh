@@ -6,4 +6,4 @@ cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 # The lock as constraints: every package at its tested version, none that is not needed.
-.venv/bin/python -m pip install --quiet -c requirements.lock -e ".[test,azure]"
+.venv/bin/python -m pip install --quiet -c requirements.lock -e ".[test,azure,telemetry]"

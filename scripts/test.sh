@@ -7,7 +7,7 @@ py=.venv/bin/python
 "$py" -m ruff check .
 "$py" -m ruff format --check .
 if ! "$py" -c "import mypy" 2>/dev/null; then
-  echo "mypy is missing (a test dependency): $py -m pip install -e '.[test,azure]'" >&2
+  echo "mypy is missing (a test dependency): $py -m pip install -e '.[test,azure,telemetry]'" >&2
   exit 1
 fi
 "$py" -m mypy  # what and how strictly: [tool.mypy] in pyproject.toml

@@ -29,7 +29,7 @@ for version in "${versions[@]}"; do
   echo "python $version: $("$python" --version 2>&1) from $python, venv $venv"
   [ -x "$venv/bin/python" ] || "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet -c requirements.lock -e ".[test,azure]"
+  "$venv/bin/python" -m pip install --quiet -c requirements.lock -e ".[test,azure,telemetry]"
   if "$venv/bin/python" -m pytest -q -p no:cacheprovider -m "not e2e" \
       tests/unit tests/dialogs tests/http; then
     echo "python $version: passed"

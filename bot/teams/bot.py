@@ -47,6 +47,7 @@ from msrest.serialization import Model
 
 from bot.core.texts import LANGUAGES, ReplyLanguage, Texts
 from bot.core.turn import TurnInput, clean_text
+from bot.ops.telemetry import TurnEvent
 from bot.teams.storage import TurnLeases
 from bot.teams.support import SupportDesk
 from bot.tickets.store.contract import ConflictError
@@ -211,6 +212,7 @@ class InteractBot(TeamsActivityHandler):
         await self.conversation.pool.run(
             self.conversation.analytics.record_vote, answer, vote, self.conversation.now()
         )
+        self.conversation.telemetry.turn(TurnEvent("vote", language=language.code, vote=vote))
         # The answer stays on screen; only its feedback row turns into thanks (no second vote).
         shown = await self.conversation.answer_card(turn_context, query) if query else None
         if shown is not None:

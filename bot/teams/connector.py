@@ -42,6 +42,7 @@ import datetime as dt
 import email.utils
 import logging
 import time
+import urllib.parse
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
@@ -83,6 +84,7 @@ from urllib3 import Retry
 
 from bot.core.plain_json import is_plain_json
 from bot.ops.pools import Pool
+from bot.ops.telemetry import CLIENT, Telemetry
 
 log = logging.getLogger("interact.connector")
 
@@ -203,6 +205,69 @@ def _path(request: ClientRequest) -> str:
     return str(request.url).split("/v3/", 1)[-1][:200]
 
 
+# The words of the Bot Connector's paths; every other segment is an id (a conversation's, an
+# activity's, a user's) and never leaves the bot in telemetry.
+_PATH_WORDS = frozenset(
+    {
+        "v3",
+        "conversations",
+        "activities",
+        "members",
+        "pagedmembers",
+        "attachments",
+        "views",
+        "teams",
+        "channels",
+        "meetings",
+        "participants",
+        "batch",
+        "tenant",
+        "users",
+        "operations",
+        "failedentries",
+        "history",
+        "api",
+        "usertoken",
+        "gettoken",
+        "getaadtokens",
+        "signout",
+        "gettokenstatus",
+    }
+)
+
+
+def url_template(url: str) -> str:
+    """A connector address's path with its ids replaced: ``/v3/conversations/{id}/activities``."""
+    path = urllib.parse.urlsplit(url).path
+    return "/" + "/".join(s if s.lower() in _PATH_WORDS else "{id}" for s in path.split("/") if s)
+
+
+class TracedRequests(AsyncHTTPPolicy):
+    """Each request to the connector (its retries included) as a client span: the method, the
+    host, the path with its ids replaced (``url_template``) and the status."""
+
+    def __init__(self, telemetry: Telemetry) -> None:
+        super().__init__()
+        self.telemetry = telemetry
+
+    async def send(self, request: Request, **kwargs: Any) -> Response:
+        http = request.http_request
+        template = url_template(str(http.url))
+        attributes = {
+            "http.request.method": str(http.method),
+            "server.address": urllib.parse.urlsplit(str(http.url)).hostname or "",
+            "url.template": template,
+            "interact.dependency": "connector",
+        }
+        with self.telemetry.span(f"{http.method} {template}", CLIENT, attributes) as span:
+            response = await _next(self).send(request, **kwargs)
+            status = response.http_response.status_code
+            span.set("http.response.status_code", status)
+            if status >= 400:
+                span.error(str(status))
+            return response
+
+
 class PooledCredentials(AsyncHTTPPolicy):
     """msrest's credentials policy, with the token fetch (MSAL: blocking, network) in the
     pool instead of the event loop."""
@@ -240,11 +305,17 @@ class PooledSender(AsyncRequestsHTTPSender):
         return AsyncRequestsClientResponse(request, response)
 
 
-def edge_pipeline(config: Any, retrying: Retrying, pool: Pool) -> AsyncPipeline:
+def edge_pipeline(
+    config: Any, retrying: Retrying, pool: Pool, telemetry: Telemetry | None = None
+) -> AsyncPipeline:
     """msrest's pipeline for an async client (user agent, credentials, deserialiser, HTTP
-    log), with ``EdgeRetry`` outermost and the pool doing the blocking work."""
+    log), with ``EdgeRetry`` outermost (but for the span, ``TracedRequests``) and the pool
+    doing the blocking work."""
     config.connection.timeout = REQUEST_TIMEOUT
-    policies: list[Any] = [config.user_agent_policy, EdgeRetry(retrying)]
+    policies: list[Any] = [config.user_agent_policy]
+    if telemetry is not None and telemetry.enabled:
+        policies.append(TracedRequests(telemetry))
+    policies.append(EdgeRetry(retrying))
     if config.credentials:
         policies.append(PooledCredentials(config.credentials, pool))
     policies += [RawDeserializer(), config.http_logger_policy]
@@ -420,8 +491,10 @@ class EdgeAuthentication(BotFrameworkAuthentication):
         inner: BotFrameworkAuthentication,
         policy: ClientRetryPolicy | None = None,
         retrying: Retrying | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.inner = inner
+        self.telemetry = telemetry
         self.policy = policy or RetryPolicy()
         self.retrying = retrying or Retrying()
         self.pool = Pool("connector", HTTP_THREADS)
@@ -438,7 +511,7 @@ class EdgeAuthentication(BotFrameworkAuthentication):
         _use_policy(client, self.policy)
         config = getattr(client, "config", None)
         if config is not None and hasattr(config, "pipeline"):
-            config.pipeline = edge_pipeline(config, self.retrying, self.pool)
+            config.pipeline = edge_pipeline(config, self.retrying, self.pool, self.telemetry)
 
     def _factory(self, inner: ConnectorFactory, claims: ClaimsIdentity) -> ConnectorFactory:
         return CachingConnectorFactory(inner, _app_id(claims), self.connectors, self._prepare)

@@ -30,6 +30,7 @@ from bot.assistant import AssistantHolder, ReloadError
 from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
 from bot.ops.pools import Pool
+from bot.ops.telemetry import Telemetry
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, QuotaExceeded, Ticket, TicketQuota, Turn
@@ -123,6 +124,7 @@ class SupportDesk:
         quota: TicketQuota | None = None,
         *,
         pool: Pool,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.store = store
         self.pool = pool  # the store's calls run there (and nothing else does)
@@ -136,7 +138,7 @@ class SupportDesk:
         self.adapter: BotAdapter | None = None  # attached by the composition root
         senders: dict[str, Sender] = {"channel": self.post_to_channel, "notify": self.notify}
         if smtp:
-            senders["email"] = email_sender(smtp, self.staff_texts)
+            senders["email"] = email_sender(smtp, self.staff_texts, telemetry)
         owner = f"desk-{uuid.uuid4().hex[:8]}"
         self.worker = DeliveryWorker(store, senders, owner=owner, now=now, pool=pool, lease=lease)
 

@@ -35,6 +35,7 @@ from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.ops.pools import Pool
+from bot.ops.telemetry import Telemetry
 
 if TYPE_CHECKING:
     from bot.core.texts import Texts
@@ -388,11 +389,12 @@ async def send_email(config: SmtpConfig, message: EmailMessage, pool: Pool | Non
 
 
 def email_sender(
-    config: SmtpConfig, texts: Callable[[], Texts]
+    config: SmtpConfig, texts: Callable[[], Texts], telemetry: Telemetry | None = None
 ) -> Callable[[Any, Ticket], Awaitable[None]]:
     """A delivery sender (``bot.tickets.delivery.Sender``) that mails the ticket to its contact,
-    written with the texts in force when it is sent (``texts()``), in a pool of its own."""
-    pool = Pool("smtp", MAIL_THREADS)
+    written with the texts in force when it is sent (``texts()``), in a pool of its own (each
+    mail a span, with ``telemetry``)."""
+    pool = Pool("smtp", MAIL_THREADS, telemetry, child_only=False)
 
     async def send(_delivery: Any, ticket: Ticket) -> None:
         await send_email(config, ticket_email(ticket, config.sender, texts()), pool)

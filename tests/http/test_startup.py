@@ -164,3 +164,16 @@ def test_the_real_process_says_a_port_is_in_use_in_one_line(tmp_path: Path) -> N
         f"error: port {port} on 127.0.0.1 is already in use (PORT): stop the other process "
         "or choose another PORT"
     )
+
+
+def test_telemetry_asked_for_without_its_extra(
+    start: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "azure.monitor.opentelemetry.exporter", None)  # not there
+    connection = "InstrumentationKey=00000000-0000-0000-0000-000000000000"
+    code, line = stopped(start, capsys, APPLICATIONINSIGHTS_CONNECTION_STRING=connection)
+    assert code == ExitCode.SETTINGS
+    assert line.startswith(
+        "error: APPLICATIONINSIGHTS_CONNECTION_STRING is set but the telemetry extra is not "
+        "installed: pip install 'interact-communities-bot[telemetry]'"
+    )

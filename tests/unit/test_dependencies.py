@@ -69,7 +69,7 @@ def distribution_of(module: str) -> str:
 
 @pytest.mark.parametrize(
     ("paths", "groups"),
-    [(APPLICATION, ("azure",)), ([ROOT / "tests"], ("azure", "test"))],
+    [(APPLICATION, ("azure", "telemetry")), ([ROOT / "tests"], ("azure", "telemetry", "test"))],
     ids=["application", "tests"],
 )
 def test_every_imported_package_is_declared(paths: list[Path], groups: tuple[str, ...]) -> None:
@@ -122,6 +122,7 @@ def satisfies(version: str, specifier: str) -> bool:
 def test_the_lock_pins_every_declared_package_within_its_floors() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     requirements = [*project["dependencies"], *project["optional-dependencies"]["azure"]]
+    requirements += project["optional-dependencies"]["telemetry"]
     requirements += project["optional-dependencies"]["test"]
     pins = locked()
     for requirement in requirements:
