@@ -10,6 +10,11 @@ that was started is never cancelled (a send cannot be taken back: cancelling the
 only loses the news that it arrived, and it is sent again). A process killed between a send and
 its mark sends it again after the lease; the senders keep such repeats rare and harmless (the
 e-mail's Message-ID is the ticket's, the support channel's card is updated in place).
+
+A delivery of a ticket whose personal data was erased (``TicketStore.erase_user_tickets``,
+``purge_resolved``) is not sent: it is marked done unsent. Every sender reads the ticket when it
+sends, so nothing erased could go out anyway; a withdrawn request is not posted or mailed with a
+note in place of its text, and a notice cannot reach a user the ticket no longer names.
 """
 
 from __future__ import annotations
@@ -82,6 +87,17 @@ class DeliveryWorker:
     async def _deliver(self, delivery: Delivery) -> int:
         ticket = await self.pool.run(self.store.get_ticket, delivery.ticket_id)
         sender = self.senders.get(delivery.kind)
+        if ticket is not None and ticket.erased_at is not None:
+            # Its personal data was erased: nothing is sent about it any more (the request was
+            # withdrawn with the data; its user can no longer be reached): done, unsent.
+            await self.pool.run(self.store.complete, delivery.id, self.now())
+            log.info(
+                "delivery %s (%s of %s) not sent: the ticket was erased",
+                delivery.id,
+                delivery.kind,
+                delivery.ticket_id,
+            )
+            return 0
         try:
             if ticket is None:
                 raise LookupError(f"ticket {delivery.ticket_id} is gone")

@@ -111,6 +111,9 @@ class Ticket:
     conversation_reference: dict[str, Any] = field(hash=False)  # JSON-compatible
     channel_activity_id: str | None
     version: int  # bumped when the status or the assignee change (optimistic concurrency)
+    # When its personal data was erased (the user's request, or the retention period): the
+    # description then holds a note saying so, and nothing about the ticket is sent any more.
+    erased_at: dt.datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Everything, as JSON-compatible values (times in ISO 8601)."""
@@ -131,6 +134,7 @@ class Ticket:
             "conversation_reference": self.conversation_reference,
             "channel_activity_id": self.channel_activity_id,
             "version": self.version,
+            "erased_at": self.erased_at.isoformat() if self.erased_at else None,
         }
 
     @classmethod
@@ -153,6 +157,9 @@ class Ticket:
             conversation_reference=dict(data["conversation_reference"]),
             channel_activity_id=data.get("channel_activity_id"),
             version=int(data["version"]),
+            erased_at=(
+                dt.datetime.fromisoformat(str(data["erased_at"])) if data.get("erased_at") else None
+            ),
         )
 
 

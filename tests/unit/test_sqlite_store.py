@@ -16,7 +16,7 @@ from tests.support.tickets import new_ticket
 def test_the_store_creates_its_file_and_folder(tmp_path):
     path = tmp_path / "deep" / "er" / "assistant.sqlite3"
     with SqliteStore(path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
     assert path.is_file()
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -50,8 +50,12 @@ def test_a_version_1_file_is_migrated_and_keeps_its_tickets(tmp_path):
             '2026-11-24T10:00:00.000000+00:00', 'open', '', '{}', NULL, 1)"""
         )
     with SqliteStore(path) as store:
-        assert store.schema_version() == 4
+        assert store.schema_version() == 5
         assert store.get_ticket("SUP-0001").description == "old"
+        assert store.get_ticket("SUP-0001").erased_at is None  # version 5: erasure
+        now = dt.datetime(2026, 11, 25, tzinfo=dt.UTC)
+        assert store.erase_user_tickets(["aad"], "erased", now) == ["SUP-0001"]
+        assert store.get_ticket("SUP-0001").erased_at == now
         store.add_counts(dt.date(2026, 11, 24), {"intent:faq": 1})  # the analytics tables
         assert store.read_counts(dt.date(2026, 11, 24)) == {
             dt.date(2026, 11, 24): {"intent:faq": 1}

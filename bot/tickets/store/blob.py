@@ -11,8 +11,10 @@ absence (``If-None-Match: *``), and the loser of a race re-reads or gives up:
   the blob's ETag, so two instances saving the same conversation never overwrite each other
   silently (the second gets ``ConflictError``);
 - ``tickets/SUP-0042.json``: updates re-read and retry on a lost race, ``expected_version``
-  is checked against what was read; ``counters/tickets.json`` hands out the numbers with a
-  compare-and-swap loop, so two instances never get the same number;
+  is checked against what was read; its metadata (status, last change, erased or not) lets the
+  purge of resolved tickets read only the ones it erases, and an erasure skip erased ones;
+  ``counters/tickets.json`` hands out the numbers with a compare-and-swap loop, so two
+  instances never get the same number;
 - ``deliveries/0000000042.json``: ``claim_due`` leases a delivery by writing ``lease_owner`` and
   ``lease_until`` over the ETag it read: of two workers claiming it, one wins and the other
   skips it; ids come from ``counters/deliveries.json``. Two indexes of empty blobs keep the
@@ -88,18 +90,22 @@ from bot.tickets.store.contract import (
     NewTicket,
     StoreError,
     TicketUpdate,
+    belongs_to,
     checked_claim,
     checked_delivery,
     checked_mapping,
     checked_quota,
     checked_state,
     checked_text,
+    checked_user_ids,
     completed,
+    erased,
     failed,
     is_claimable,
     leased,
     new_delivery,
     opened_ticket,
+    outlived,
     timestamp,
     utc,
 )
@@ -555,7 +561,11 @@ class BlobStore:
     ) -> str:
         """``changes``: the tokens of the updates applied to it that enqueued deliveries
         (those deliveries are ignored until their token is here)."""
-        metadata = {"status": str(ticket.status)}
+        metadata = {
+            "status": str(ticket.status),
+            "updated": timestamp(ticket.updated_at),
+            "erased": "1" if ticket.erased_at else "0",
+        }
         return self._put(
             _ticket_name(ticket.number),
             {**ticket.to_json(), "changes": list(changes)},
@@ -633,6 +643,61 @@ class BlobStore:
                 continue  # changed meanwhile: read it again (and check the version again)
             return updated
         raise AssertionError("unreachable")
+
+    def erase_user_tickets(self, user_ids: Sequence[str], note: str, now: dt.datetime) -> list[str]:
+        """Reads every ticket not erased yet (its blob's metadata says which: a rare request)."""
+        timestamp(now)
+        ids = checked_user_ids(user_ids)
+        checked_text(note, "note", required=True)
+        numbers = [n for n, meta in self._ticket_names() if meta.get("erased") != "1"]
+        found = self._map(lambda n: self._read_ticket(n)[0], numbers)
+        mine = [t.number for t in found if t is not None and belongs_to(t, ids)]
+        return self._erase(mine, lambda ticket: True, note, now)
+
+    def purge_resolved(self, before: dt.datetime, note: str, now: dt.datetime) -> list[str]:
+        """Reads only the resolved tickets not erased yet, last changed before ``before``
+        (their blob's metadata; a blob written before it had them is read to tell)."""
+        timestamp(now)
+        checked_text(note, "note", required=True)
+        cutoff = utc(before, "before")
+        limit = timestamp(cutoff)
+        numbers = [
+            n
+            for n, meta in self._ticket_names()
+            if meta.get("status") == str(Status.RESOLVED)
+            and meta.get("erased") != "1"
+            and meta.get("updated", "") < limit
+        ]
+        return self._erase(numbers, lambda ticket: outlived(ticket, cutoff), note, now)
+
+    def _ticket_names(self) -> list[tuple[int, dict[str, str]]]:
+        """The number and metadata of every ticket's blob."""
+        listed = [
+            (parse_id(name.removeprefix("tickets/").removesuffix(".json")), meta)
+            for name, meta in self._list("tickets/")
+        ]
+        return [(n, meta) for n, meta in listed if n]
+
+    def _erase(
+        self, numbers: Sequence[int], wanted: Callable[[Ticket], bool], note: str, now: dt.datetime
+    ) -> list[str]:
+        """Erase each ticket of ``numbers`` that is ``wanted`` as read now (a write over the
+        ETag read, again on a lost race: a concurrent assignment is kept, not overwritten)."""
+
+        def erase(number: int) -> str | None:
+            for _ in self._retrying(f"ticket {format_id(number)}"):
+                ticket, etag, changes = self._read_ticket_doc(number)
+                changed = erased(ticket, note, now) if ticket and wanted(ticket) else None
+                if changed is None:
+                    return None
+                try:
+                    self._write_ticket(changed, etag=etag, changes=changes)
+                except _Lost:
+                    continue
+                return changed.id
+            raise AssertionError("unreachable")
+
+        return [i for i in self._map(erase, sorted(numbers)) if i is not None]
 
     # ------------------------------------------------------------------ deliveries
 

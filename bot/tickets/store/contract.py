@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
@@ -201,6 +201,63 @@ class TicketUpdate:
         )
 
 
+# --------------------------------------------------------------------------- personal data
+
+# What an erased ticket keeps of the reference the bot wrote to its user with: nothing that
+# names the user or their chat (the language of the notices stays; no notice is sent any more).
+KEPT_REFERENCE = ("channelId", "serviceUrl", "locale")
+
+
+def checked_user_ids(user_ids: Iterable[str]) -> frozenset[str]:
+    """The ids one user is known by (Teams' user id, AAD object id): non-empty texts."""
+    if isinstance(user_ids, str):
+        raise TypeError("user_ids must be a sequence of ids, not one text")
+    ids = frozenset(checked_text(i, "user id").strip() for i in user_ids) - {""}
+    if not ids:
+        raise ValueError("user_ids: give at least one non-empty id")
+    return ids
+
+
+def belongs_to(ticket: Ticket, user_ids: frozenset[str]) -> bool:
+    """Whether ``ticket`` was opened by the user known by any of ``user_ids``: its AAD object
+    id, or the user of the conversation it was opened in (Teams' id or AAD object id)."""
+    user = ticket.conversation_reference.get("user")
+    user = user if isinstance(user, Mapping) else {}
+    known = {ticket.user_aad_id, str(user.get("id") or ""), str(user.get("aadObjectId") or "")}
+    return bool(user_ids & (known - {""}))
+
+
+def erased(ticket: Ticket, note: str, now: dt.datetime) -> Ticket | None:
+    """The ticket with its personal data erased: the description (the user's own words) becomes
+    ``note``; the name, e-mail, AAD id and transcript are emptied; the conversation reference
+    keeps only ``KEPT_REFERENCE``. Route, status, assignee, times and version stay, so the
+    ticket still counts and its card still works. None when it was erased before."""
+    if ticket.erased_at is not None:
+        return None
+    when = utc(now)
+    kept = ticket.conversation_reference
+    reference = {k: kept[k] for k in KEPT_REFERENCE if k in kept}
+    return dataclasses.replace(
+        ticket,
+        description=checked_text(note, "note", required=True),
+        user_name="",
+        user_aad_id="",
+        user_email="",
+        transcript=(),
+        conversation_reference=reference,
+        updated_at=when,
+        erased_at=when,
+    )
+
+
+def outlived(ticket: Ticket, before: dt.datetime) -> bool:
+    """Whether a ticket's personal data is past its retention: resolved, not erased yet, and
+    last changed (resolved) before ``before``."""
+    return (
+        ticket.status == Status.RESOLVED and ticket.erased_at is None and ticket.updated_at < before
+    )
+
+
 # --------------------------------------------------------------------------- deliveries
 
 
@@ -300,6 +357,18 @@ class TicketStore(Protocol):
         """Apply a ``TicketUpdate`` of the given fields, and enqueue ``deliveries`` (kind,
         payload; e.g. the user's notice) in the same atomic write: both happen or neither.
         KeyError: unknown ticket; ConflictError: ``expected_version`` is not the current one."""
+        ...
+
+    def erase_user_tickets(self, user_ids: Sequence[str], note: str, now: dt.datetime) -> list[str]:
+        """Erase (``erased``, with ``note``) the personal data of every ticket of the user known
+        by ``user_ids`` (``belongs_to``); the ids of the tickets erased now, oldest first (one
+        erased before is left as it is). Their deliveries are then never sent
+        (``bot.tickets.delivery``)."""
+        ...
+
+    def purge_resolved(self, before: dt.datetime, note: str, now: dt.datetime) -> list[str]:
+        """Erase (``erased``, with ``note``) the personal data of every resolved ticket last
+        changed before ``before`` (``outlived``); the ids of the tickets erased now."""
         ...
 
     def enqueue(

@@ -32,22 +32,27 @@ from bot.tickets.store.contract import (
     NewTicket,
     StoreError,
     TicketUpdate,
+    belongs_to,
     checked_claim,
     checked_delivery,
     checked_mapping,
     checked_quota,
     checked_state,
     checked_text,
+    checked_user_ids,
     completed,
+    erased,
     failed,
     json_text,
     leased,
     new_delivery,
     opened_ticket,
+    outlived,
     timestamp,
+    utc,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BUSY_TIMEOUT_SECONDS = 30.0
 
 _SCHEMA: dict[int, tuple[str, ...]] = {
@@ -127,6 +132,11 @@ _SCHEMA: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX fallback_questions_by_day ON fallback_questions (day, id)",
     ),
+    # Personal data erased (the user's request, or the retention of resolved tickets).
+    5: (
+        "ALTER TABLE tickets ADD COLUMN erased_at TEXT",
+        "CREATE INDEX tickets_to_purge ON tickets (status, updated_at) WHERE erased_at IS NULL",
+    ),
 }
 
 
@@ -152,6 +162,7 @@ def _ticket(row: sqlite3.Row) -> Ticket:
         conversation_reference=json.loads(row["conversation_reference"]),
         channel_activity_id=row["channel_activity_id"],
         version=row["version"],
+        erased_at=_time(row["erased_at"]),
     )
 
 
@@ -172,6 +183,7 @@ def _ticket_row(ticket: Ticket) -> dict[str, Any]:
         "conversation_reference": json_text(ticket.conversation_reference, "reference"),
         "channel_activity_id": ticket.channel_activity_id,
         "version": ticket.version,
+        "erased_at": timestamp(ticket.erased_at) if ticket.erased_at else None,
     }
 
 
@@ -398,6 +410,58 @@ class SqliteStore:
             for kind, payload in queued:
                 self._insert_delivery(conn, number, kind, payload, now)
         return ticket
+
+    def erase_user_tickets(self, user_ids: Sequence[str], note: str, now: dt.datetime) -> list[str]:
+        """One transaction; every ticket not erased yet is looked at (a rare request)."""
+        timestamp(now)
+        ids = checked_user_ids(user_ids)
+        checked_text(note, "note", required=True)
+        return self._erase(
+            "SELECT * FROM tickets WHERE erased_at IS NULL ORDER BY number",
+            (),
+            lambda ticket: belongs_to(ticket, ids),
+            note,
+            now,
+        )
+
+    def purge_resolved(self, before: dt.datetime, note: str, now: dt.datetime) -> list[str]:
+        timestamp(now)
+        checked_text(note, "note", required=True)
+        cutoff = utc(before, "before")
+        return self._erase(
+            """SELECT * FROM tickets WHERE status = 'resolved' AND erased_at IS NULL
+                AND updated_at < ? ORDER BY number""",
+            (timestamp(cutoff),),
+            lambda ticket: outlived(ticket, cutoff),
+            note,
+            now,
+        )
+
+    def _erase(
+        self,
+        sql: str,
+        params: Sequence[Any],
+        wanted: Callable[[Ticket], bool],
+        note: str,
+        now: dt.datetime,
+    ) -> list[str]:
+        done: list[str] = []
+        with self._write() as conn:
+            for row in conn.execute(sql, params).fetchall():
+                ticket = _ticket(row)
+                changed = erased(ticket, note, now) if wanted(ticket) else None
+                if changed is None:
+                    continue
+                conn.execute(
+                    """UPDATE tickets SET description = :description, user_name = :user_name,
+                        user_aad_id = :user_aad_id, user_email = :user_email,
+                        transcript = :transcript, conversation_reference = :conversation_reference,
+                        updated_at = :updated_at, erased_at = :erased_at
+                    WHERE number = :number""",
+                    _ticket_row(changed),
+                )
+                done.append(changed.id)
+        return done
 
     # ------------------------------------------------------------------ deliveries
 
