@@ -134,7 +134,7 @@ async def _throttle_loop_errors(app: web.Application) -> None:
 async def _start_worker(app: web.Application) -> None:
     """Deliveries (support channel, e-mail, notifications) run in the background, retried.
     Without a support channel and without SMTP no ticket reaches Interact by itself: say so."""
-    if not await app[DESK].reaches_interact():
+    if not (await app[DESK].reach()).automatic:
         log.warning(
             "no delivery channel for support requests: no support channel is chosen and SMTP_HOST "
             "is not set, so users are asked to send the e-mail themselves (an admin types 'use "

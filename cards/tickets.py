@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.core.texts import Texts, listed
-from bot.tickets.model import Status, Ticket, Turn, format_id, parse_id
+from bot.tickets.model import Reach, Status, Ticket, Turn, format_id, parse_id
 from cards.builders import (
     Card,
     Element,
@@ -328,37 +328,59 @@ def ticket_mailto(ticket: Ticket, texts: Texts) -> str:
     return mailto(email, subject, description + shortened + footer)
 
 
+WHERE = {"channel": "support.where_channel", "email": "support.where_email"}  # text ids
+
+
+def _places(kinds: Sequence[str], reach: Reach, ticket: Ticket, texts: Texts) -> str:
+    """The configured places among these delivery kinds, named in the reader's language ("a",
+    "a and b"); a support channel's delivery that waits for a channel to be chosen is none."""
+    configured = {"channel": reach.channel, "email": reach.email}
+    names = [
+        texts.get(WHERE[k], email=ticket.contact_email) for k in kinds if configured.get(k, False)
+    ]
+    return _listed(names, texts)
+
+
 def ticket_receipt_card(
     ticket: Ticket,
-    delivered_to: list[str],
-    pending: list[str],
+    delivered: Sequence[str],
+    pending: Sequence[str],
     texts: Texts,
-    *,
-    automatic: bool = True,
+    reach: Reach,
 ) -> Card:
-    """The user's card after the escalation: the ticket id, what happens next, where the request
-    has arrived and where it is still on its way, the description, and an e-mail button.
+    """The user's card after the escalation: the ticket id, what happens next as configured
+    (``reach``), where the request has arrived and where it is still on its way (``delivered``
+    and ``pending``: kinds of delivery, "channel" and "email"), the description, and an e-mail
+    button prefilled with the request.
 
-    ``automatic``: whether anything takes the request to Interact by itself (a support channel
-    or e-mail). Without, the card promises nothing (no "I will keep trying", no "you will get a
-    message here"): it asks the user to send the prefilled e-mail, its main action."""
+    - A support channel: staff take the ticket there, and the user is told here when they do.
+    - E-mail only: it says whether the e-mail went to the contact; nobody takes the ticket in
+      Teams, so no message here is promised.
+    - Neither: nothing reaches Interact by itself, so it promises nothing (no "I will keep
+      trying", no "you will get a message here"); the prefilled e-mail is its main action.
+    """
     team = _team(ticket, texts)
-    if not automatic and ticket.contact_email.strip():
-        body: list[Element] = [
-            heading(texts.get("receipt.title", id=ticket.id)),
-            text_block(texts.get("receipt.manual", team=team, id=ticket.id), spacing="Small"),
-        ]
+    body: list[Element] = [heading(texts.get("receipt.title", id=ticket.id))]
+    if not reach.automatic:
+        body.append(
+            text_block(texts.get("receipt.manual", team=team, id=ticket.id), spacing="Small")
+        )
         return _receipt_end(ticket, texts, body)
-    body = [
-        heading(texts.get("receipt.title", id=ticket.id)),
-        text_block(texts.get("receipt.next", team=team), spacing="Small"),
-    ]
-    delivered, waiting = _listed(delivered_to, texts), _listed(pending, texts)
-    if delivered:
+    if not reach.channel:
+        sent = "email" in delivered
+        line = texts.get("receipt.emailed" if sent else "receipt.email_waiting", team=team)
+        body.append(text_block(line, spacing="Small"))
+        return _receipt_end(ticket, texts, body)
+    body.append(text_block(texts.get("receipt.next", team=team), spacing="Small"))
+    arrived, waiting = (
+        _places(delivered, reach, ticket, texts),
+        _places(pending, reach, ticket, texts),
+    )
+    if arrived:
         body.append(
             labelled(
                 texts.get("receipt.delivered"),
-                texts.get("receipt.places", places=delivered),
+                texts.get("receipt.places", places=arrived),
                 spacing="Medium",
             )
         )
@@ -367,10 +389,10 @@ def ticket_receipt_card(
             labelled(
                 texts.get("receipt.not_delivered"),
                 texts.get("receipt.keep_trying", places=waiting),
-                spacing="Small" if delivered else "Medium",
+                spacing="Small" if arrived else "Medium",
             )
         )
-    if not delivered and not waiting:
+    if not arrived and not waiting:
         body.append(rich((texts.get("receipt.stored"), {}), spacing="Medium"))
     return _receipt_end(ticket, texts, body)
 

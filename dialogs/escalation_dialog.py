@@ -92,9 +92,9 @@ class EscalationDialog(ComponentDialog):
 
     async def _show_confirm(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         texts = self.conversation.texts(turn_context)
-        question = texts.get(
-            "dialog.confirm_escalation", email=self._contact(turn_context, options).email
-        )
+        automatic = (await self.desk.reach()).automatic  # else the user sends the e-mail
+        confirm = "dialog.confirm_escalation" if automatic else "dialog.confirm_escalation_manual"
+        question = texts.get(confirm, email=self._contact(turn_context, options).email)
         yes, no = choice(texts, "confirm_yes"), choice(texts, "confirm_no")
         buttons = [ask(yes.title, yes.text, yes.language), ask(no.title, no.text, no.language)]
         await turn_context.send_activity(card_activity(card([text_block(question)], buttons)))
@@ -172,8 +172,7 @@ class EscalationDialog(ComponentDialog):
         )
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)
-        automatic = await self.desk.reaches_interact()
-        receipt = ticket_receipt_card(ticket, delivered, pending, texts, automatic=automatic)
+        receipt = ticket_receipt_card(ticket, delivered, pending, texts, await self.desk.reach())
         await step.context.send_activity(card_activity(receipt))
         if cut:  # the rest is still in the user's own message: say where it can go
             await step.context.send_activity(

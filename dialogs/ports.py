@@ -10,7 +10,7 @@ from typing import Protocol
 from botbuilder.core import TurnContext
 
 from bot.core.catalogue import Contact
-from bot.tickets.model import Ticket, Turn
+from bot.tickets.model import Reach, Ticket, Turn
 
 
 class TicketDesk(Protocol):
@@ -23,15 +23,16 @@ class TicketDesk(Protocol):
         language: str = "",
         key: str = "",
     ) -> tuple[Ticket, list[str], list[str]]:
-        """Store a ticket and try its deliveries: (ticket, delivered to, still pending);
+        """Store a ticket and try its deliveries: (ticket, the kinds of delivery done, those
+        still pending: "channel", "email");
         ``language``: the user's, for the notices about the ticket. The same ``key`` again
         gives the ticket it opened, not a new one. QuotaExceeded: the user or their tenant has
         opened as many as a day allows; nothing was stored."""
         ...
 
-    async def reaches_interact(self) -> bool:
-        """Whether a new ticket reaches Interact by itself: a support channel is chosen or
-        e-mail (SMTP) is configured. Without either, the user has to send the e-mail."""
+    async def reach(self) -> Reach:
+        """What takes a new ticket to Interact by itself: a support channel (if one is chosen)
+        and e-mail (if SMTP is configured). Without either, the user has to send the e-mail."""
         ...
 
 

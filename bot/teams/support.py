@@ -33,7 +33,7 @@ from bot.ops.pools import Pool
 from bot.ops.telemetry import Telemetry
 from bot.tickets.delivery import DeliveryWorker, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
-from bot.tickets.model import Delivery, QuotaExceeded, Ticket, TicketQuota, Turn
+from bot.tickets.model import Delivery, QuotaExceeded, Reach, Ticket, TicketQuota, Turn
 from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore, TicketUpdate
 from cards.tickets import TicketAction, ticket_card, ticket_update_text
 from dialogs.conversation import card_activity, turn_assistant
@@ -44,7 +44,6 @@ security = logging.getLogger("interact.security")  # refusals an operator should
 # Store setting: {"reference": the channel's conversation reference, "team_id", "tenant_id"}
 # (before: the reference alone, which still reads, without a team).
 SUPPORT_CHANNEL = "support_channel"
-WHERE = {"channel": "support.where_channel", "email": "support.where_email"}  # text ids
 
 
 @dataclass(frozen=True)
@@ -174,7 +173,8 @@ class SupportDesk:
         key: str = "",
     ) -> tuple[Ticket, list[str], list[str]]:
         """Store a ticket (or, for a ``key`` seen before, find the one it opened) and try its
-        deliveries now: (ticket, delivered to, still pending). ``language``: the user's reply
+        deliveries now: (ticket, the kinds delivered, the kinds still pending: "channel",
+        "email"; the receipt names them in the user's language). ``language``: the user's reply
         language, in which the notices about the ticket are written (kept as the locale of the
         reference the bot writes to the user with)."""
         activity = turn_context.activity
@@ -213,10 +213,8 @@ class SupportDesk:
         ticket = await self.pool.run(self.store.create_ticket, new, self.now())
         log.info("ticket %s opened (route %s)", ticket.id, ticket.route)  # or found by its key
         arrived = await self.worker.deliver_ticket(ticket.id)
-        texts = self.staff_texts(turn_context)
-        where = {k: texts.get(WHERE[k], email=contact.email) for k in arrived}
-        delivered = [where[k] for k, ok in arrived.items() if ok]
-        pending = [where[k] for k, ok in arrived.items() if not ok]
+        delivered = [k for k, ok in arrived.items() if ok]
+        pending = [k for k, ok in arrived.items() if not ok]
         return ticket, delivered, pending
 
     async def _user_email(self, turn_context: TurnContext) -> str:
@@ -253,9 +251,10 @@ class SupportDesk:
         if errors:
             raise errors[0]
 
-    async def reaches_interact(self) -> bool:
-        """Whether a new ticket reaches Interact by itself (a support channel, or SMTP)."""
-        return self.smtp is not None or await self._channel() is not None
+    async def reach(self) -> Reach:
+        """What takes a new ticket to Interact by itself now: the support channel, if one is
+        chosen, and e-mail, if SMTP is configured."""
+        return Reach(channel=await self._channel() is not None, email=self.smtp is not None)
 
     async def _channel(self) -> SupportChannel | None:
         return read_channel(await self.pool.run(self.store.get_setting, SUPPORT_CHANNEL))

@@ -183,6 +183,20 @@ class Delivery:
         return self.done_at is not None
 
 
+@dataclass(frozen=True)
+class Reach:
+    """What takes a new ticket to Interact by itself, as configured now: a support channel
+    (staff take the ticket there, and the user is told in their chat when they do) and e-mail
+    (SMTP). With neither, the user has to send the e-mail themselves."""
+
+    channel: bool = False
+    email: bool = False
+
+    @property
+    def automatic(self) -> bool:
+        return self.channel or self.email
+
+
 def backoff(attempts: int) -> dt.timedelta:
     """How long to wait after ``attempts`` failed attempts: 0 before any, then 5 s, 10 s, 20 s,
     40 s ... doubling up to 15 minutes. No jitter: the same input always gives the same wait."""

@@ -76,7 +76,7 @@ async def test_a_clicked_yes_and_no_reach_the_escalation(chat: Chat) -> None:
 async def test_a_word_that_is_neither_yes_nor_no_asks_again(chat: Chat) -> None:
     await chat.say("I can't log in")
     replies = await chat.say("perhaps")
-    assert "Shall I pass your request" in texts(replies)
+    assert "Shall I prepare an e-mail to tech.support@" in texts(replies)
     replies = await chat.say("yes")
     assert "describe the problem" in texts(replies)
 

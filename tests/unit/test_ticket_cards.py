@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 
-from bot.tickets.model import Status, Ticket, Turn
-from cards.builders import card_text, mailto, plain
+from bot.tickets.model import Reach, Status, Ticket, Turn
+from cards.builders import card_text, contact_text, mailto, plain
 from cards.tickets import (
     ASSIGN_VERB,
     DESCRIPTION_LIMIT,
@@ -32,6 +32,8 @@ from tests.support.cards import TEAMS_MAX_BYTES, actions, cards_in, validate_car
 from tests.support.catalogues import real_catalogue
 
 TEXTS = real_catalogue().texts()  # the texts the bot writes (data/texts/en.yaml)
+BOTH = Reach(channel=True, email=True)  # a support channel is chosen and SMTP is configured
+CHANNEL, EMAIL, NEITHER = Reach(channel=True), Reach(email=True), Reach()
 CREATED = dt.datetime(2025, 6, 3, 14, 5, 9, tzinfo=dt.UTC)
 RESOLVED_AT = dt.datetime(2025, 6, 4, 9, 12, tzinfo=dt.UTC)
 HOSTILE = (
@@ -96,23 +98,27 @@ def all_ticket_cards() -> dict[str, dict[str, Any]]:
             make(status, user_name=RTL, assignee=RTL), TEXTS
         )
     truths = {
-        "both": (["Interact's support channel"], ["tech.support@interact.eu by e-mail"]),
-        "delivered": (
-            ["Interact's support channel", "tech.support@interact.eu by e-mail"],
-            [],
-        ),
-        "pending": ([], ["Interact's support channel", "tech.support@interact.eu by e-mail"]),
-        "none": ([], []),
-        "hostile": ([HOSTILE], [HOSTILE]),
+        "both": (["channel"], ["email"], BOTH),
+        "delivered": (["channel", "email"], [], BOTH),
+        "pending": ([], ["channel", "email"], BOTH),
+        "emailed": (["email"], ["channel"], EMAIL),
+        "email-waiting": ([], ["channel", "email"], EMAIL),
+        "manual": ([], ["channel"], NEITHER),
     }
-    for tname, (delivered, pending) in truths.items():
-        out[f"receipt-truth-{tname}"] = ticket_receipt_card(make(), delivered, pending, TEXTS)
+    for tname, (delivered, pending, reach) in truths.items():
+        out[f"receipt-truth-{tname}"] = ticket_receipt_card(
+            make(), delivered, pending, TEXTS, reach
+        )
     for dname, desc in DESCRIPTIONS.items():
         out[f"receipt-description-{dname}"] = ticket_receipt_card(
-            make(description=desc), ["Interact's support channel"], [], TEXTS
+            make(description=desc), ["channel"], [], TEXTS, CHANNEL
         )
     out["receipt-communication"] = ticket_receipt_card(
-        make(route="communication", contact_email="communication@interact.eu"), [], [], TEXTS
+        make(route="communication", contact_email="communication@interact.eu"),
+        ["channel"],
+        [],
+        TEXTS,
+        CHANNEL,
     )
     return out
 
@@ -313,7 +319,7 @@ def test_hostile_text_is_inert_on_the_ticket_card(status):
 
 
 def test_receipt_says_what_happens_next():
-    doc = ticket_receipt_card(make(), ["Interact's support channel"], [], TEXTS)
+    doc = ticket_receipt_card(make(), ["channel"], [], TEXTS, CHANNEL)
     lines = card_text(doc)
     assert lines[0] == "Your request SUP-0042"
     assert lines[1] == (
@@ -322,32 +328,88 @@ def test_receipt_says_what_happens_next():
     )
     assert "Your description" in lines and "I cannot log in to the portal." in lines
     comm = ticket_receipt_card(
-        make(route="communication", contact_email="communication@interact.eu"), [], [], TEXTS
+        make(route="communication", contact_email="communication@interact.eu"),
+        ["channel"],
+        [],
+        TEXTS,
+        CHANNEL,
     )
     assert card_text(comm)[1].startswith("Interact's communication team (communication@")
 
 
 def test_receipt_tells_the_truth_about_delivery():
-    channel, mail = "Interact's support channel", "tech.support@interact.eu by e-mail"
-    both = text(ticket_receipt_card(make(), [channel], [mail], TEXTS))
+    channel, mail = "Interact's support channel", "e-mail to tech.support@interact.eu"
+    both = text(ticket_receipt_card(make(), ["channel"], ["email"], TEXTS, BOTH))
     assert f"✅ Delivered to: {channel}." in both
     assert f"⏳ Not delivered yet: {mail}. I will keep trying." in both
     assert "stored and waiting" not in both
-    delivered = text(ticket_receipt_card(make(), [channel, mail], [], TEXTS))
+    delivered = text(ticket_receipt_card(make(), ["channel", "email"], [], TEXTS, BOTH))
     assert f"✅ Delivered to: {channel} and {mail}." in delivered
     assert "Not delivered" not in delivered and "keep trying" not in delivered
-    pending = text(ticket_receipt_card(make(), [], [channel, mail], TEXTS))
+    pending = text(ticket_receipt_card(make(), [], ["channel", "email"], TEXTS, BOTH))
     assert f"⏳ Not delivered yet: {channel} and {mail}. I will keep trying." in pending
     assert "Delivered to" not in pending
-    three = text(ticket_receipt_card(make(), ["a", "b", "c"], [], TEXTS))
-    assert "✅ Delivered to: a, b and c." in three
-    none = text(ticket_receipt_card(make(), [], [], TEXTS))
+    none = text(ticket_receipt_card(make(), [], [], TEXTS, CHANNEL))
     assert "stored and waiting for delivery" in none and "I will keep trying." in none
     assert "Delivered to" not in none and "Not delivered" not in none
 
 
+def test_with_email_only_the_receipt_says_it_was_emailed_and_promises_no_message_here():
+    """Nobody takes the ticket in Teams without a support channel: no "message here" promised,
+    and the support channel that is not chosen is not listed as a place it waits for."""
+    team = "Interact's tech support (tech.support@interact.eu)"
+    sent = text(ticket_receipt_card(make(), ["email"], ["channel"], TEXTS, EMAIL))
+    assert f"✅ Sent by e-mail to {team}." in sent
+    waiting = text(ticket_receipt_card(make(), [], ["channel", "email"], TEXTS, EMAIL))
+    assert f"⏳ The e-mail to {team} is not sent yet. I will keep trying." in waiting
+    for said in (sent, waiting):
+        assert "message here" not in said and "support channel" not in said
+        assert "Delivered to" not in said, said
+
+
+def test_without_channel_or_email_the_receipt_promises_nothing():
+    said = text(ticket_receipt_card(make(), [], ["channel"], TEXTS, NEITHER))
+    assert "please send them the e-mail below" in said
+    for promise in ("keep trying", "message here", "support channel", "Sent by e-mail"):
+        assert promise not in said, said
+    assert mail_button(ticket_receipt_card(make(), [], ["channel"], TEXTS, NEITHER))
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "it", "es"])
+def test_every_language_promises_only_what_the_configuration_does(language):
+    """The sentences that promise a message here or more attempts appear only where the
+    configuration keeps them, in every language."""
+    texts = real_catalogue().texts(language)
+    name = contact_text(texts, "tech-support", "team")
+    team = texts.get("receipt.team_with_email", team=name, email="tech.support@interact.eu")
+    message_here = texts.get("receipt.next", team=team)
+    trying = texts.get("receipt.keep_trying", places="").strip(" .")
+    manual = texts.get("receipt.manual", team=team, id="SUP-0042")
+
+    def said(delivered: list[str], pending: list[str], reach: Reach) -> str:
+        return text(ticket_receipt_card(make(), delivered, pending, texts, reach))
+
+    assert message_here in said(["channel"], [], CHANNEL)
+    assert message_here in said(["channel", "email"], [], BOTH)
+    emailed = said(["email"], ["channel"], EMAIL)
+    assert texts.get("receipt.emailed", team=team) in emailed
+    assert message_here not in emailed and trying not in emailed
+    assert texts.get("support.where_channel") not in emailed
+    neither = said([], ["channel"], NEITHER)
+    assert manual in neither
+    assert message_here not in neither and trying not in neither
+
+
+def test_receipt_names_the_places_in_the_readers_language():
+    german = real_catalogue().texts("de")
+    said = text(ticket_receipt_card(make(), ["channel"], ["email"], german, BOTH))
+    assert "✅ Zugestellt an: Supportkanal von Interact." in said
+    assert "⏳ Noch nicht zugestellt: E-Mail an tech.support@interact.eu." in said
+    assert "support channel" not in said
+
+
 def test_receipt_mail_button():
-    doc = ticket_receipt_card(make(), [], [], TEXTS)
+    doc = ticket_receipt_card(make(), [], [], TEXTS, NEITHER)
     button = mail_button(doc)
     assert button["title"] == "E-mail tech.support@interact.eu"
     assert button["style"] == "positive"
@@ -367,7 +429,7 @@ def test_receipt_mail_button():
 @pytest.mark.parametrize("name", ["hostile", "rtl", "unicode", "long", "empty"])
 def test_receipt_mail_body_and_description_with_any_text(name):
     desc = DESCRIPTIONS[name]
-    doc = ticket_receipt_card(make(description=desc), [], [], TEXTS)
+    doc = ticket_receipt_card(make(description=desc), [], [], TEXTS, NEITHER)
     _user_text_is_inert(doc, desc[: DESCRIPTION_LIMIT - 1])
     button = mail_button(doc)
     assert len(button["url"]) <= MAIL_URL_LIMIT
@@ -381,11 +443,6 @@ def test_receipt_mail_body_and_description_with_any_text(name):
         first = plain(desc.splitlines()[0])
         assert body.startswith(first)
         assert quote(first, safe="") in button["url"]
-
-
-def test_receipt_with_hostile_delivery_descriptions():
-    doc = ticket_receipt_card(make(), [HOSTILE], [HOSTILE], TEXTS)
-    _user_text_is_inert(doc, HOSTILE)
 
 
 # --------------------------------------------------------------------------- updates and helpers
@@ -425,5 +482,5 @@ def test_ticket_value_is_not_changed(every):
     ticket = make(Status.ASSIGNED)
     before = dataclasses.asdict(ticket)
     ticket_card(ticket, TEXTS)
-    ticket_receipt_card(ticket, ["x"], ["y"], TEXTS)
+    ticket_receipt_card(ticket, ["channel"], ["email"], TEXTS, BOTH)
     assert dataclasses.asdict(ticket) == before
