@@ -207,3 +207,50 @@ def test_with_telemetry_off_no_opentelemetry_module_is_loaded(tmp_path: Path) ->
     )
     found = json.loads(out.stdout.strip().splitlines()[-1])
     assert found == {"off": True, "loaded": []}
+
+
+async def test_application_insights_gets_the_events_as_the_kql_files_read_them(
+    traced, connector, exported, monkeypatch
+) -> None:
+    """The Azure Monitor exporter's own conversion (its envelope builders: the exporter sends
+    what they return) of the same turns: the turn events are Message items (the traces table)
+    named interact.turn with the dimensions in their properties (customDimensions), and no
+    envelope, tags included (ai.user.id, ai.location.ip ...), says who the user is."""
+    from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter
+
+    monkeypatch.setenv("APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL", "true")  # no phoning home
+    await a_few_turns(traced, connector)
+    await wait_for(lambda: any(s.name == "smtp send" for s in exported.get_finished_spans()))
+    azure = AzureMonitorTraceExporter(
+        connection_string="InstrumentationKey=00000000-0000-0000-0000-000000000000;"
+        "IngestionEndpoint=http://127.0.0.1:9/",
+        disable_offline_storage=True,
+    )
+    try:
+        envelopes = []
+        for span in exported.get_finished_spans():
+            envelopes.append(azure._span_to_envelope(span).as_dict())
+            envelopes += [e.as_dict() for e in azure._span_events_to_envelopes(span)]
+    finally:
+        azure.shutdown()
+    everything = json.dumps(envelopes, default=str).lower()
+    assert [value for value in NEVER if value.lower() in everything] == []
+    turns = [
+        e["data"]["baseData"]
+        for e in envelopes
+        if e["data"]["baseType"] == "MessageData" and e["data"]["baseData"]["message"] == TURN_EVENT
+    ]
+    kinds = sorted(t["properties"]["interact.kind"] for t in turns)
+    assert kinds == ["answer", "answer", "answer", "escalation", "vote"]
+    fell_back = [t["properties"].get("interact.fell_back") for t in turns]
+    assert "True" in fell_back and "False" in fell_back  # as answered_vs_fell_back.kql reads it
+    requests = [e["data"]["baseData"] for e in envelopes if e["data"]["baseType"] == "RequestData"]
+    assert len(requests) == 6
+    assert all(r["properties"]["interact.correlation_id"] for r in requests)
+    assert {r["name"] for r in requests} == {"POST /api/messages"}
+    dependencies = {
+        e["data"]["baseData"]["name"]
+        for e in envelopes
+        if e["data"]["baseType"] == "RemoteDependencyData"
+    }
+    assert {"smtp send", "store create_ticket"} <= dependencies
