@@ -70,6 +70,7 @@ from bot.settings import Settings, SettingsError
 from bot.teams import signing_keys
 from bot.teams.bot import InteractBot, error_handler, parse_activity
 from bot.teams.connector import EdgeAuthentication, Retrying
+from bot.teams.privacy import UserData
 from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage, TurnLeases, save_now
 from bot.teams.support import SupportDesk
@@ -78,6 +79,7 @@ from bot.tickets.store.contract import Store, StoreError
 from bot.tickets.store.factory import open_store
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
+from dialogs.forget_dialog import ForgetDialog
 from dialogs.main_dialog import MainDialog
 from dialogs.role_dialog import RoleDialog
 
@@ -309,13 +311,24 @@ def build_bot(
         pool=pool,
         telemetry=telemetry,
     )
+    # "forget me": every chat's private state, the profile, the tickets' personal data.
+    user_data = UserData(storage, store, pool, now, conversation_state, user_state, private_state)
     dialog = MainDialog(
         conversation,
         RoleDialog(conversation),
         EscalationDialog(conversation, desk, partial(save_now, conversation_state, storage)),
+        ForgetDialog(conversation, user_data),
     )
     bot = InteractBot(
-        conversation, conversation_state, user_state, private_state, dialog, desk, leases, reload
+        conversation,
+        conversation_state,
+        user_state,
+        private_state,
+        dialog,
+        desk,
+        leases,
+        reload,
+        user_data,
     )
     return Components(
         content,

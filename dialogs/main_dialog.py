@@ -1,5 +1,6 @@
 """The root dialog: route each message through the core, start the role or escalation dialog
-when needed, and let "help" and "cancel" interrupt any step (the CancelAndHelp idiom)."""
+when needed, and let "help", "cancel" and "forget me" interrupt any step (the CancelAndHelp
+idiom)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.core.answers import Kind
 from bot.core.understanding import Intent
 from dialogs.conversation import Conversation, turn_input
 from dialogs.escalation_dialog import EscalationDialog
+from dialogs.forget_dialog import ForgetDialog
 from dialogs.role_dialog import RoleDialog
 
 
@@ -24,12 +26,17 @@ class MainDialog(ComponentDialog):
     ID = "main"
 
     def __init__(
-        self, conversation: Conversation, role: RoleDialog, escalation: EscalationDialog
+        self,
+        conversation: Conversation,
+        role: RoleDialog,
+        escalation: EscalationDialog,
+        forget: ForgetDialog,
     ) -> None:
         super().__init__(self.ID)
         self.conversation = conversation
         self.add_dialog(role)
         self.add_dialog(escalation)
+        self.add_dialog(forget)
         self.add_dialog(WaterfallDialog("main.steps", [self.route, self.after_role]))
         self.initial_dialog_id = "main.steps"
 
@@ -45,6 +52,9 @@ class MainDialog(ComponentDialog):
             await inner_dc.cancel_all_dialogs()
             await self.conversation.start_over(inner_dc.context)
             return DialogTurnResult(DialogTurnStatus.Cancelled)
+        if command == "forget_me":  # what was asked before is dropped: this asks first
+            await inner_dc.cancel_all_dialogs()
+            return await inner_dc.begin_dialog(ForgetDialog.ID)
         if command == "help":
             reply = await self.conversation.reply(inner_dc.context, "help")
             await self.conversation.send(inner_dc.context, reply.activities)
@@ -66,6 +76,8 @@ class MainDialog(ComponentDialog):
             # "start over" forgets what the user told us before (and says so).
             await self.conversation.start_over(step.context)
             return await step.end_dialog()
+        if turn.command == "forget_me":  # before anything of this turn is remembered
+            return await step.begin_dialog(ForgetDialog.ID)
         reply = await self.conversation.reply(step.context, turn.text)
         if reply.answer.intent == Intent.CLARIFY:
             return await step.begin_dialog(RoleDialog.ID, {"query": turn.text})

@@ -5,6 +5,7 @@ import the Teams edge."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from botbuilder.core import TurnContext
@@ -39,3 +40,24 @@ class TicketDesk(Protocol):
 # Save the conversation's state now, in the middle of a turn (before a side effect that must not
 # be repeated by a turn that runs again after a crash): bot.teams.storage.save_now.
 SaveState = Callable[[TurnContext], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Erased:
+    """What "forget me" erased: the profile, the private memory of how many chats, the personal
+    data of which tickets."""
+
+    profile: bool
+    chats: int
+    tickets: tuple[str, ...]
+
+    @property
+    def anything(self) -> bool:
+        return self.profile or self.chats > 0 or bool(self.tickets)
+
+
+class UserDataEraser(Protocol):
+    async def erase(self, turn_context: TurnContext, note: str) -> Erased:
+        """Erase everything kept about this turn's user (every chat's private state, profile,
+        the personal data of their tickets, replaced by ``note``); what was erased."""
+        ...

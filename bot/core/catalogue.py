@@ -19,7 +19,14 @@ from typing import Any
 import yaml
 
 from bot.core.text import tokens
-from bot.core.texts import DEFAULT_LANGUAGE, LANGUAGES, TextBook, check_texts, flatten
+from bot.core.texts import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    REQUIRED_TEXTS,
+    TextBook,
+    check_texts,
+    flatten,
+)
 
 FILES = (
     "catalogue.yaml",
@@ -43,6 +50,7 @@ INTENT_PHRASE_KINDS = (
     "person",
     "problem",
     "cancel",
+    "forget_me",
     "support_channel",
     "invisible",
     "reload_catalogue",
@@ -588,6 +596,10 @@ def _load_texts(
         docs[DEFAULT_LANGUAGE].update({text_id: text for text_id, (text, _) in stated.items()})
     origins = {text_id: f"English: {where}" for text_id, (_, where) in stated.items()}
     book, text_problems = check_texts(docs, lines, origins)
+    for text_id in REQUIRED_TEXTS:  # English has them, so every language must
+        if DEFAULT_LANGUAGE in docs and text_id not in docs[DEFAULT_LANGUAGE]:
+            file = f"{TEXTS_DIR}/{DEFAULT_LANGUAGE}.yaml"
+            problems.append(Problem(file, text_id, "", "is missing (the bot says it)"))
     for p in text_problems:
         file = f"{TEXTS_DIR}/{p.language}.yaml"
         problems.append(Problem(file, p.entry, "", p.message, p.line))

@@ -22,6 +22,20 @@ from dataclasses import dataclass, field
 DEFAULT_LANGUAGE = "en"
 # The languages the bot speaks: each needs every text (``bot check`` fails otherwise).
 LANGUAGES = ("en", "de", "fr", "it", "es")
+# Texts English must have (and so every language): what the bot says about the user's data
+# ("forget me", dialogs/forget_dialog.py) and the notes left in erased tickets.
+REQUIRED_TEXTS = (
+    "forget.confirm",
+    "forget.declined",
+    "forget.done",
+    "forget.done_chats",
+    "forget.done_profile",
+    "forget.done_tickets",
+    "forget.nothing",
+    "forget.done_shared",
+    "forget.ticket_note",
+    "forget.retention_note",
+)
 
 
 def placeholders(text: str) -> frozenset[str]:

@@ -26,9 +26,9 @@ def clean_text(raw: str | None) -> str:
 @dataclass(frozen=True)
 class TurnInput:
     """One turn's input: ``text`` is the cleaned typed text or, for a click, the clicked
-    button's text (``clicked`` is then true); ``command`` the command the whole text is
-    ("cancel", "help", "support_channel", "reload_catalogue"), checked once; ``locale`` Teams'
-    hint ("" if none);
+    button's text (``clicked`` is then true); ``command`` the command the text is ("cancel",
+    "help", "forget_me", "support_channel", "reload_catalogue"), checked once; ``locale``
+    Teams' hint ("" if none);
     ``language`` the language of every reply of the turn, chosen once (a click keeps the language
     of the card clicked)."""
 

@@ -41,7 +41,11 @@ _CLAUSES = re.compile(
     r"(?:also\s+)?(?=(?:" + _QUESTION_WORDS + r")\b)",
     re.IGNORECASE,
 )
-COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue")
+COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
+# Commands also found inside a short message ("could you please delete my data?"): "forget me"
+# asks before it does anything, so a wrong guess costs a "No".
+CONTAINED_COMMANDS = frozenset({"forget_me"})
+CONTAINED_WORDS = 12  # a longer message is about something else
 SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
@@ -448,13 +452,21 @@ class Understander:
         return self._combine(ruled, self.model.predict(text), routes, known_roles)
 
     def command(self, text: str) -> str | None:
-        """ "cancel" or "help" when the whole message is that command (interrupts any dialog)."""
+        """ "cancel", "help", "forget_me" ... (``COMMANDS``) when the whole message is that
+        command (interrupts any dialog)."""
         toks = tuple(self.correct(t) for t in tokens(text[:200]))
         content = tuple(t for t in toks if t not in STOPWORDS) or toks
         for key in (toks, content):
             for sense in self._index.get(key, ()):
                 if sense.kind == "cue" and sense.target in COMMANDS:
                     return sense.target
+        if len(toks) > CONTAINED_WORDS:
+            return None
+        for start in range(len(toks)):
+            for end in range(len(toks), start, -1):
+                for sense in self._index.get(toks[start:end], ()):
+                    if sense.kind == "cue" and sense.target in CONTAINED_COMMANDS:
+                        return sense.target
         return None
 
     def _reason(self, sense: Sense, said: str) -> Reason:

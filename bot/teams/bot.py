@@ -48,6 +48,7 @@ from msrest.serialization import Model
 from bot.core.texts import LANGUAGES, ReplyLanguage, Texts
 from bot.core.turn import TurnInput, clean_text
 from bot.ops.telemetry import TurnEvent
+from bot.teams.privacy import UserData
 from bot.teams.storage import TurnLeases
 from bot.teams.support import SupportDesk
 from bot.tickets.store.contract import ConflictError
@@ -75,10 +76,13 @@ class InteractBot(TeamsActivityHandler):
         desk: SupportDesk,
         leases: TurnLeases | None = None,
         reload: Callable[[], Awaitable[str]] | None = None,
+        user_data: UserData | None = None,
     ) -> None:
         """``reload``: takes up edited content and returns the version in force (raises
-        ReloadError and keeps the old content on an error): the "reload catalogue" command."""
+        ReloadError and keeps the old content on an error): the "reload catalogue" command.
+        ``user_data``: keeps track of the chats that hold a user's data ("forget me")."""
         self.reload = reload
+        self.user_data = user_data
         self.conversation = conversation
         self.desk = desk
         self.conversation_state = conversation_state
@@ -129,6 +133,8 @@ class InteractBot(TeamsActivityHandler):
             log.warning("conversation state changed by another instance: keeping that state")
             await self.conversation_state.load(turn_context, force=True)
         await self.user_state.save_changes(turn_context)
+        if self.user_data is not None:
+            await self.user_data.keep_track(turn_context)
         await self.private_state.save_changes(turn_context)
 
     # ------------------------------------------------------------------ messages

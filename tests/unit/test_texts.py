@@ -120,3 +120,16 @@ def test_every_text_the_code_uses_exists_with_the_placeholders_it_fills():
         if names is not None:
             want = placeholders(english[text_id])
             assert names == want, f"{file}:{line}: {text_id!r} takes {sorted(want)}"
+
+
+@pytest.mark.parametrize("language", ["en", "it"])
+def test_bot_check_fails_without_a_text_of_forget_me(tmp_path, language):
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    path = data / "texts" / f"{language}.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nforget:")
+    kept = text[start:].replace("\n  done_shared:", "\n  dropped:", 1)
+    path.write_text(text[:start] + kept, encoding="utf-8")
+    with pytest.raises(CatalogueError, match=rf"texts/{language}\.yaml.*forget\.done_shared"):
+        load_catalogue(data)
