@@ -29,6 +29,8 @@ ROW = 6  # Teams shows at most 6 buttons in an ActionSet
 ROW_WIDTH = 62  # characters of button titles (plus BUTTON_WIDTH each) that fit in one row
 BUTTON_WIDTH = 5  # a button's padding and gap, in characters
 OUTCOME_LIMIT = 300  # characters of user text an outcome card repeats
+QUERY_LIMIT = 500  # characters of the question a card's buttons carry, to show it again
+WELCOME = "welcome"  # the source its buttons name (``from_card``): shown again on a click
 # Cards that ask or explain rather than answer: no "Was this helpful?" on them.
 NO_FEEDBACK = frozenset({Intent.GREETING, Intent.HELP, Intent.CLARIFY, Intent.FALLBACK})
 
@@ -142,7 +144,8 @@ def ask(title: str, text: str, language: str = "") -> Element:
     """A button that sends ``text`` as if the user typed it: plain data, which every client
     sends as a message with that value and no text (Teams and the Agents Playground alike; a
     ``msteams`` messageBack object fails in the Playground). The bot reads it as the turn's text
-    and replaces the clicked card with what was asked, so the click stays visible.
+    and shows the clicked card again with this button marked (``from_card``, ``chosen``), so
+    the click stays visible and the card too.
     ``language``: the card's, in which the bot answers the click."""
     data: dict[str, Any] = {"ask": text}
     if language:
@@ -207,7 +210,7 @@ def feedback(answer_id: str, texts: Texts, query: str = "") -> list[Element]:
     def vote(title: str, value: str) -> Element:
         data = {"action": FEEDBACK_VERB, "vote": value, "answer": answer_id}
         if query:
-            data["q"] = query[:500]
+            data["q"] = query[:QUERY_LIMIT]
         return {"type": "Action.Submit", "title": title, "data": data}
 
     return [
@@ -460,7 +463,10 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
         body.extend(action_rows(_choices(answer.choices), spacing="Small"))
     if answer.intent not in NO_FEEDBACK:
         body.extend(feedback(answer_id, texts, answer.query))
-    return card(body)
+    built = card(body)
+    if answer.query and len(answer.query) <= QUERY_LIMIT:  # a click can show it again
+        return from_card(built, q=answer.query)
+    return built
 
 
 def working_groups_facts(answer: Answer, texts: Texts) -> Element:
@@ -550,7 +556,7 @@ def welcome_card(catalogue: Catalogue, texts: Texts) -> Card:
             spacing="Small",
         ),
     ]
-    return card(body)
+    return from_card(card(body), card=WELCOME)
 
 
 def feedback_given(answer_card: Card, vote: str, texts: Texts) -> Card:
@@ -581,6 +587,34 @@ def _actions_in(node: Any) -> list[dict[str, Any]]:
     if isinstance(node, list):
         return [a for v in node for a in _actions_in(v)]
     return []
+
+
+def from_card(built: Card, **source: str) -> Card:
+    """Stamp every question button of a card with where the card came from (``q``: the
+    question it answers; ``card``: "welcome"), so that a click can show the card again as it
+    was, with the clicked button marked (``chosen``), instead of wiping it."""
+    for action in _actions_in(built):
+        data = action.get("data")
+        if action.get("type") == "Action.Submit" and isinstance(data, dict) and "ask" in data:
+            data.update(source)
+    return built
+
+
+def chosen(shown: Iterable[Card], asked: str, texts: Texts) -> Card | None:
+    """The first of these cards with a question button that asks ``asked``, with that button
+    marked as the user's choice (``card.chosen``: "✓ …"); None when none has it."""
+    for candidate in shown:
+        out = copy.deepcopy(candidate)
+        hits = [
+            a
+            for a in _actions_in(out)
+            if isinstance(a.get("data"), dict) and a["data"].get("ask") == asked
+        ]
+        for action in hits:
+            action["title"] = texts.get("card.chosen", title=action.get("title", ""))
+        if hits:
+            return out
+    return None
 
 
 def outcome_card(title: str, text: str = "") -> Card:

@@ -15,13 +15,14 @@ from botbuilder.schema import Activity
 
 from bot.assistant import Assistant, AssistantHolder, Reply
 from bot.core.plain_json import is_plain_json
-from bot.core.texts import ReplyLanguage, Texts
+from bot.core.texts import LANGUAGES, ReplyLanguage, Texts
 from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
 from bot.ops.feedback import Analytics
 from bot.ops.pools import Pool
 from bot.ops.telemetry import Telemetry, TurnEvent, confidence_band
 from bot.tickets.model import Turn
+from cards.builders import WELCOME, welcome_card
 from cards.render import message
 
 TURN_INPUT = "interact.turn"  # turn_state key: the turn's TurnInput, built once by the edge
@@ -187,15 +188,38 @@ class Conversation:
 
     async def answer_card(self, turn_context: TurnContext, text: str) -> dict[str, Any] | None:
         """The card this question's answer shows (again), without remembering anything."""
+        language = self.assistant(turn_context).language(text, turn_context.activity.locale)
+        return next(iter(await self._answer_cards(turn_context, text, language)), None)
+
+    async def clicked_cards(
+        self, turn_context: TurnContext, value: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The cards a click may have come from, built again from the source its button carries
+        (``cards.builders.from_card``: the welcome, or the answer to the question ``q``), in
+        the card's language; none for a button without a source."""
+        assistant = self.assistant(turn_context)
+        code = str(value.get("lang") or "")
+        language = ReplyLanguage(code) if code in LANGUAGES else self.language(turn_context)
+        if value.get("card") == WELCOME:
+            return [welcome_card(assistant.catalogue, assistant.catalogue.texts(language.code))]
+        query = value.get("q")
+        if not isinstance(query, str) or not query.strip():
+            return []
+        return await self._answer_cards(turn_context, query, language)
+
+    async def _answer_cards(
+        self, turn_context: TurnContext, text: str, language: ReplyLanguage
+    ) -> list[dict[str, Any]]:
+        """The cards of this question's answer, without remembering anything."""
         profile = await self.load_profile(turn_context)
         context = Context(roles=tuple(profile["roles"]), last_communities=tuple(profile["last"]))
-        assistant = self.assistant(turn_context)
-        language = assistant.language(text, turn_context.activity.locale)
-        reply = assistant.respond(text, self.today(), context, language)
-        for activity in reply.activities:
-            for attachment in activity.get("attachments") or []:
-                return attachment.get("content")
-        return None
+        reply = self.assistant(turn_context).respond(text, self.today(), context, language)
+        return [
+            attachment["content"]
+            for activity in reply.activities
+            for attachment in activity.get("attachments") or []
+            if isinstance(attachment.get("content"), dict)
+        ]
 
     async def remember(self, turn_context: TurnContext, who: str, text: str) -> None:
         """Keep the last few turns, so that a support request carries its context."""

@@ -52,7 +52,13 @@ from bot.teams.privacy import UserData
 from bot.teams.storage import TurnLeases
 from bot.teams.support import SupportDesk
 from bot.tickets.store.contract import ConflictError
-from cards.builders import CARD_CONTENT_TYPE, feedback_given, outcome_card, welcome_card
+from cards.builders import (
+    CARD_CONTENT_TYPE,
+    chosen,
+    feedback_given,
+    outcome_card,
+    welcome_card,
+)
 from cards.escalation import offer_person_card
 from cards.extension import search_response
 from cards.tickets import TICKET_ACTION, read_ticket_action
@@ -159,11 +165,20 @@ class InteractBot(TeamsActivityHandler):
             return
         turn_context.turn_state[TURN_INPUT] = turn
         if turn.clicked and activity.reply_to_id:
-            # A question button: replace the clicked card so it cannot be submitted twice.
-            texts = self.conversation.texts(turn_context)
-            card = outcome_card(texts.get("card.you_asked"), turn.text)
-            await self._replace(turn_context, card)
+            await self._show_choice(turn_context, value, turn.text)
         await self._run_dialog(turn_context)
+
+    async def _show_choice(
+        self, turn_context: TurnContext, value: dict[str, Any], asked: str
+    ) -> None:
+        """What the user clicked stays visible: the clicked card stays as it was, built again
+        from the source its button carries (as a vote keeps its answer on screen), with the
+        chosen button marked ("✓ …"); a card that cannot be built again (the escalation's yes
+        / no) becomes "You asked: …"."""
+        texts = self.conversation.texts(turn_context)
+        shown = await self.conversation.clicked_cards(turn_context, value)
+        card = chosen(shown, str(value.get("ask") or ""), texts)
+        await self._replace(turn_context, card or outcome_card(texts.get("card.you_asked"), asked))
 
     def turn_input(self, turn_context: TurnContext) -> TurnInput:
         """The turn's input, built once: the typed text, or the clicked button's (``ask``)."""

@@ -121,6 +121,19 @@ def _turn_text(turn: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
+def _updated_text(turn: dict[str, Any]) -> str:
+    """What the messages the turn changed in place (a clicked card) show: texts and buttons."""
+    return "\n".join(
+        part
+        for u in turn.get("updated") or []
+        for part in [
+            u.get("text") or "",
+            *(c.get("text") or "" for c in u.get("cards") or []),
+            *(a.get("title") or "" for c in u.get("cards") or [] for a in c.get("actions") or []),
+        ]
+    )
+
+
 def _open_urls(card: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in card.get("actions") or [] if a.get("kind") == "Action.OpenUrl"]
 
@@ -147,12 +160,10 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     # "hi": a greeting the user can read
     assert _turn_text(hi).strip(), "'hi': the reply is empty"
 
-    # the clicked role button: what was clicked stays visible (the card becomes "You asked")
-    shown = [
-        "\n".join([u.get("text") or "", *(c.get("text") or "" for c in u.get("cards") or [])])
-        for u in controllers.get("updated") or []
-    ]
-    assert any("I'm a controller" in text for text in shown), controllers.get("updated")
+    # the clicked role button: what was clicked stays visible, and so does the greeting (the
+    # card is shown again with its "Controller" button marked)
+    shown = _updated_text(controllers)
+    assert "✓ Controller" in shown and "I help people" in shown, controllers.get("updated")
 
     # a recommendation card for Controllers network with a Join button (Action.OpenUrl)
     cards = [c for c in controllers["cards"] if "Controllers network" in (c.get("text") or "")]
@@ -168,6 +179,8 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     # a FAQ with related questions, and one of them clicked
     assert "Related questions" in _turn_text(register), _turn_text(register)
     assert RELATED in _turn_text(related), _turn_text(related)
+    kept = _updated_text(related)  # the answer the user was reading stays, the click marked
+    assert f"✓ {RELATED}" in kept and "register for an account" in kept, kept
 
     # the escalation names Interact's tech support and asks, with Yes / No buttons
     assert TECH_SUPPORT in _turn_text(login), (

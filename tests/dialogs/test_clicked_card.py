@@ -1,0 +1,63 @@
+"""What the user clicked stays visible without wiping the card they were reading: a clicked
+question button leaves its card on screen as it was, with the chosen button marked, and the
+answer comes below (a card that cannot be shown again becomes "You asked: …")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botbuilder.schema import Activity
+
+from tests.support.cards import actions
+from tests.support.chat import Chat, all_text, card_of
+
+RELATED = "Where can I browse the communities?"  # a related question of the register FAQ
+
+
+def buttons(replies: list[Activity]) -> dict[str, dict[str, Any]]:
+    """The question buttons of these replies' cards: title -> the data a click sends."""
+    return {
+        a["title"]: a["data"]
+        for r in replies
+        for a in actions(card_of(r) or {})
+        if isinstance(a.get("data"), dict) and "ask" in a["data"]
+    }
+
+
+async def test_a_related_question_keeps_the_answer_on_screen(chat: Chat) -> None:
+    shown = await chat.say("how do I register?")
+    answer = all_text(shown[0])
+    assert "register for an account" in answer and RELATED in answer
+    replies = await chat.click(buttons(shown)[RELATED])
+
+    [kept] = chat.adapter.updated_activities
+    assert kept.id == "card-1"  # the clicked card, in place
+    text = all_text(kept)
+    assert "register for an account" in text, text  # the answer the user was reading
+    assert f"✓ {RELATED}" in text, text  # and what they clicked
+    assert "You asked" not in text, text
+    assert all_text(replies[0]) != answer  # the related question's own answer comes below
+
+
+async def test_a_role_button_keeps_the_welcome_with_the_choice_marked(chat: Chat) -> None:
+    [welcome] = await chat.send(Activity(type="installationUpdate", action="add"))
+    replies = await chat.click(buttons([welcome])["Controller"])
+    assert "Controllers network" in "\n".join(all_text(r) for r in replies)
+
+    [kept] = chat.adapter.updated_activities
+    text = all_text(kept)
+    assert "Welcome to the Interact Communities assistant" in text, text
+    assert "✓ Controller" in text and "✓ Auditor" not in text, text
+
+
+async def test_a_german_card_is_kept_in_german(chat: Chat) -> None:
+    shown = await chat.send(chat.message("hallo", locale="de-DE"))
+    await chat.click(buttons(shown)["Kontrolleur"])
+    [kept] = chat.adapter.updated_activities
+    assert all_text(kept) == all_text(shown[0]).replace("Kontrolleur", "✓ Kontrolleur", 1)
+
+
+async def test_a_button_whose_card_cannot_be_shown_again_says_what_was_asked(chat: Chat) -> None:
+    await chat.click({"ask": "working groups"})  # no source: a card built elsewhere
+    [kept] = chat.adapter.updated_activities
+    assert "You asked" in all_text(kept) and "working groups" in all_text(kept)
