@@ -29,6 +29,7 @@ from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
 from bot.core.text import STOPWORDS, tokens, typed, typed_span
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Greek, Cyrillic ... count too)
 # Where a message may hold a second question: after "?" or ";", or before "and"/"also" (and their
 # DE/FR/IT/ES words) followed by a question word or "I".
 _QUESTION_WORDS = (
@@ -47,6 +48,7 @@ COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me"
 CONTAINED_COMMANDS = frozenset({"forget_me"})
 CONTAINED_WORDS = 12  # a longer message is about something else
 SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
+GREETING_WORDS = 3  # a greeting with more content words than this may be about something else
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
 MIN_SCORE = 1.0  # evidence a community needs before it is recommended
@@ -200,6 +202,7 @@ class Understander:
         self._build_index()
         self._max_len = max(len(k) for k in self._index)
         self._build_faq_index()
+        self._invisible_faqs = self._faqs_about_visibility()
         words = {w for key in self._index for w in key} | set(STOPWORDS)
         words |= {w for phr in self._faq_phrasings for w in phr[1]}
         self._words = frozenset(words)
@@ -293,6 +296,28 @@ class Understander:
         self._idf = {w: math.log(1 + n / d) for w, d in df.items()}
         self._idf_unknown = math.log(1 + n)
         self._faq_phrasings = tuple(phrasings)
+
+    def _faqs_about_visibility(self) -> frozenset[str]:
+        """The FAQs with a phrasing that says a community cannot be seen, or names sub-teams or
+        channels (an "invisible" or "subteams" phrase of intents.yaml): the ones that answer "I
+        can't see the X channel"."""
+        keys = {
+            tokens(p)
+            for kind, phrases in self.catalogue.intent_phrases
+            if kind in ("invisible", "subteams")
+            for p in phrases
+        }
+        longest = max((len(k) for k in keys), default=0)
+        out = set()
+        for faq in self.catalogue.faqs:
+            for q in faq.questions:
+                toks = tokens(q)
+                spans = (
+                    toks[i : i + n] for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
+                )
+                if any(span in keys for span in spans):
+                    out.add(faq.id)
+        return frozenset(out)
 
     # ------------------------------------------------------------------ steps
 
@@ -445,9 +470,9 @@ class Understander:
             cues=frozenset(cues),
             corrections=corrections,
         )
-        ruled = self._decide(base, toks, frozenset(wg_span), routes, context, known_roles)
+        ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
         ruled = replace(ruled, language=self.language(text))
-        if self.model is None or not toks:
+        if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         return self._combine(ruled, self.model.predict(text), routes, known_roles)
 
@@ -533,6 +558,7 @@ class Understander:
     def _decide(
         self,
         u: Understanding,
+        faq: Mapping[str, float],
         toks: tuple[str, ...],
         wg_span: frozenset[int],
         routes: list[str],
@@ -540,24 +566,32 @@ class Understander:
         known_roles: tuple[str, ...],
     ) -> Understanding:
         if not toks:
-            return replace(u, intent=Intent.HELP)
+            # an empty message asks for help; words in another script (Greek ...) are a message
+            return replace(u, intent=Intent.FALLBACK if _LETTER.search(u.text) else Intent.HELP)
         return (
-            self._decide_invisible(u)
+            self._decide_invisible(u, faq)
             or self._decide_join(u, context)
             or self._decide_subteams(u, context, known_roles)
             or self._decide_asked(u, toks, wg_span, routes)
             or self._decide_rest(u, context, known_roles)
         )
 
-    def _decide_invisible(self, u: Understanding) -> Understanding | None:
-        """ "I can't see the Core Group channel": sub-teams are private, the FAQ says why."""
-        if "invisible" not in u.cues or not u.faq_id:
+    def _decide_invisible(self, u: Understanding, faq: Mapping[str, float]) -> Understanding | None:
+        """ "I can't see the Core Group channel": sub-teams are private, the FAQ says why (of
+        the FAQs about not seeing a community or about sub-teams, the one it matches best)."""
+        if "invisible" not in u.cues:
+            return None
+        about = {f: s for f, s in faq.items() if f in self._invisible_faqs}
+        faq_id, score = max((about or faq).items(), key=lambda kv: kv[1], default=(None, 0.0))
+        if faq_id is None:
             return None
         cat = self.catalogue
         named_subteam = any(cat.community(m.community_id).parent for m in u.matches)
         # a sub-team's own name takes most of the words: any FAQ overlap will do then
-        if named_subteam or ("subteams" in u.cues and u.faq_score >= FAQ_OK):
-            return replace(u, intent=Intent.FAQ, matches=())
+        if named_subteam or ("subteams" in u.cues and score >= FAQ_OK):
+            return replace(
+                u, intent=Intent.FAQ, matches=(), faq_id=faq_id, faq_score=round(score, 3)
+            )
         return None
 
     def _decide_join(self, u: Understanding, context: Context) -> Understanding | None:
@@ -663,8 +697,10 @@ class Understander:
         request for support or a person."""
         if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT:
             return True
-        if u.intent in (Intent.GREETING, Intent.HELP):
+        if u.intent == Intent.HELP:
             return True
+        if u.intent == Intent.GREETING and len(_content(tokens(u.text))) <= GREETING_WORDS:
+            return True  # a hello and little else ("hi, I coach applicants" is more than that)
         if u.intent == Intent.ESCALATE and "person" in u.cues:
             return True  # asked for support or a person, in so many words
         if u.intent == Intent.FAQ and "invisible" in u.cues:
@@ -715,6 +751,10 @@ class Understander:
                 # reason to recommend a team; falling back is safe
                 return u if confidence < ASK_MIN else self._from_model(u, label, routes, roles)
             if rule in candidates or not candidates:
+                return u
+            if not rule.startswith("c:") and confidence < ASK_MIN:
+                # the rules read a problem, a list or a FAQ in so many words; the model only
+                # half thinks of a community: no reason to doubt the rules
                 return u
             return self._ask_back(u, [rule, label])
         asked = u.intent == Intent.CLARIFY  # the rules found a role or a topic, not enough

@@ -328,3 +328,55 @@ def test_asking_for_tech_support_by_name_reaches_tech_support(reader: Understand
 def test_how_many_counts_when_matching_a_faq(reader: Understander) -> None:
     u = reader.understand("how many Teams exist at Interact?")
     assert u.intent == Intent.FAQ and u.faq_id == "platform", (u.intent, u.faq_id)
+
+
+def test_rules_reading_a_problem_are_not_doubted_for_a_weak_community_guess(
+    catalogue: Catalogue,
+) -> None:
+    reader = _with(catalogue, (("c:communication", 0.4), ("escalate", 0.3), ("list", 0.3)))
+    u = reader.understand("my request to join got no response")
+    assert u.intent == Intent.ESCALATE, (u.intent, u.matches)
+
+
+def test_a_greeting_with_more_to_say_is_read_for_the_rest(catalogue: Catalogue) -> None:
+    reader = _with(catalogue, (("c:programme-management", 0.9995), ("greeting", 0.0005)))
+    u = reader.understand("hello, I coach applicants through their proposals")
+    assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == "programme-management"
+    assert reader.understand("good morning!").intent == Intent.GREETING
+
+
+def test_a_message_in_another_script_is_read_not_taken_for_an_empty_one(
+    catalogue: Catalogue,
+) -> None:
+    reader = _with(catalogue, (("c:controllers", 0.95), ("c:auditors", 0.05)))
+    u = reader.understand("Είμαι ελεγκτής δαπανών σε πρόγραμμα")
+    assert u.intent in (Intent.RECOMMEND, Intent.CLARIFY), u.intent
+    assert [m.community_id for m in u.matches][:1] == ["controllers"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I registered in Jems network but the User Group channel is missing",
+        "we joined Inter Programme collaboration, the Baltic Sea channel is not showing",
+    ],
+)
+def test_an_invisible_sub_team_gets_the_sub_teams_answer_whatever_else_is_said(
+    catalogue: Catalogue, text: str
+) -> None:
+    u = Understander(catalogue).understand(text)
+    assert u.intent == Intent.FAQ and u.faq_id == "subteams", (u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis agent du secrétariat conjoint",
+        "which team suits someone who coordinates project partners?",
+        "I'm a staff member of the joint secretariat",
+    ],
+)
+def test_a_job_described_with_person_words_is_no_request_for_a_person(
+    catalogue: Catalogue, text: str
+) -> None:
+    assert Understander(catalogue).understand(text).intent != Intent.ESCALATE
