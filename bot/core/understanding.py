@@ -742,7 +742,10 @@ class Understander:
             return replace(u, source="both")
         if pred.coverage < MIN_COVERAGE:  # mostly words it never saw: no opinion
             return self._other_language(u)
-        if confidence >= (t_answer if rule is None else t_override):
+        # rules that found a community only through a topic or a word of its description (an
+        # employer, a programme's name) are weak: the model overrules them as if they were silent
+        weak = rule is not None and rule.startswith("c:") and u.matches[0].score < W_ROLE
+        if confidence >= (t_answer if rule is None or weak else t_override):
             return self._from_model(u, label, routes, roles)
         candidates = [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
         if rule is not None:

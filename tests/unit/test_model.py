@@ -380,3 +380,24 @@ def test_a_job_described_with_person_words_is_no_request_for_a_person(
     catalogue: Catalogue, text: str
 ) -> None:
     assert Understander(catalogue).understand(text).intent != Intent.ESCALATE
+
+
+def test_an_employer_alone_is_weak_rules_that_a_confident_model_overrules(
+    catalogue: Catalogue,
+) -> None:
+    """The joint secretariat points at Programme and project management only as a topic (the
+    employer is context): the function, told in words the rules do not know, decides."""
+    reader = _with(catalogue, (("c:communication", 0.9), ("c:programme-management", 0.1)))
+    u = reader.understand("joint secretariat, I look after what the public hears about us")
+    assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == "communication"
+    u = reader.understand("project officer at the joint secretariat, I look after the public")
+    assert u.matches[0].community_id == "programme-management"  # a role term is no weak rule
+
+
+@pytest.mark.parametrize(
+    "text", ["jag kan inte logga in sedan i går", "ik kan niet inloggen sinds vanochtend"]
+)
+def test_a_login_problem_in_another_eu_language_is_escalated_by_the_rules(
+    catalogue: Catalogue, text: str
+) -> None:
+    assert Understander(catalogue).understand(text).intent == Intent.ESCALATE
