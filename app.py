@@ -16,6 +16,7 @@ import socket
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -75,7 +76,7 @@ from bot.teams.signing_keys import SigningKeysUnavailable
 from bot.teams.storage import SqliteStorage, TurnLeases, save_now
 from bot.teams.support import SupportDesk
 from bot.tickets.model import TicketQuota
-from bot.tickets.store.contract import Store, StoreError
+from bot.tickets.store.contract import Store, StoreError, TicketStore
 from bot.tickets.store.factory import open_store
 from dialogs.conversation import Conversation
 from dialogs.escalation_dialog import EscalationDialog
@@ -92,6 +93,8 @@ BOT = web.AppKey("bot", TeamsActivityHandler)
 DESK = web.AppKey("desk", SupportDesk)
 WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
 RELOADS: web.AppKey[set[asyncio.Task[None]]] = web.AppKey("reloads", set)
+RELOAD_WATCH: web.AppKey[asyncio.Task[None]] = web.AppKey("reload_watch", asyncio.Task)
+RELOAD_POLL_SECONDS = web.AppKey("reload_poll_seconds", float)
 ALLOWED_TENANTS: web.AppKey[frozenset[str]] = web.AppKey("allowed_tenants", frozenset)
 RATE_LIMITER = web.AppKey("rate_limiter", RateLimiter)
 STOPPING = web.AppKey("stopping", asyncio.Event)  # set when shutdown begins: /readyz says 503
@@ -124,6 +127,18 @@ async def _stop_reload_on_sighup(app: web.Application) -> None:
     with contextlib.suppress(AttributeError, NotImplementedError, RuntimeError, ValueError):
         asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
     for task in list(app.get(RELOADS, ())):
+        await task
+
+
+async def _watch_reload_requests(app: web.Application) -> None:
+    """Every instance takes up a "reload catalogue" asked on another (Reloader.watch)."""
+    app[RELOAD_WATCH] = asyncio.create_task(app[RELOAD].watch(app[RELOAD_POLL_SECONDS]))
+
+
+async def _stop_watching_reload_requests(app: web.Application) -> None:
+    task = app[RELOAD_WATCH]
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
         await task
 
 
@@ -201,22 +216,39 @@ def load_assistant(
     )
 
 
+# Store setting: the last "reload catalogue" an admin asked for, on any instance ({"id", "at"}).
+RELOAD_REQUEST = "content_reload"
+
+
 class Reloader:
     """Takes up edited content (SIGHUP, or a support admin's "reload catalogue"): loads and
     checks the data folder in a thread, retrains if needed, and swaps the new assistant in;
     on any error the old one keeps serving and the error is logged and raised (ReloadError).
-    One reload at a time."""
+    One reload at a time.
+
+    Several instances: the chat command reaches one of them, which reloads (``everywhere``) and
+    records a reload request in the store; every instance's ``watch`` sees a request it has
+    not seen and reloads from its own data folder (``ASSISTANT_DATA_DIR``)."""
 
     def __init__(
         self,
         settings: Settings,
         content: AssistantHolder,
         detect: Callable[[str], str] | None = None,
+        *,
+        store: TicketStore,
+        pool: Pool,
+        now: Clock,
     ) -> None:
         self.settings = settings
         self.content = content
         self.detect = detect
+        self.store = store
+        self.pool = pool  # the store's
+        self.now = now
         self._lock = asyncio.Lock()
+        self._seen: str | None = None  # the request this instance has taken up
+        self._known = False  # whether _seen was read from the store yet
 
     async def __call__(self) -> str:
         """Reload; the version now in force."""
@@ -239,6 +271,63 @@ class Reloader:
         """Reload, the outcome only logged (SIGHUP: nobody to tell)."""
         with contextlib.suppress(ReloadError):
             await self()
+
+    async def everywhere(self) -> str:
+        """The chat command: reload here (ReloadError: refused, and asked of nobody else), then
+        record the request for the other instances; the version now in force here."""
+        version = await self()
+        request = uuid.uuid4().hex
+        self._seen, self._known = request, True  # this instance has taken it up already
+        try:
+            await self.pool.run(
+                self.store.set_setting,
+                RELOAD_REQUEST,
+                {"id": request, "at": self.now().isoformat()},
+            )
+        except Exception as exc:  # this instance serves the new content; the others do not
+            log.error(
+                "catalogue reloaded here, but the request for the other instances could not "
+                "be recorded: %s: %s",
+                type(exc).__name__,
+                exc,
+            )
+        return version
+
+    async def check(self) -> bool:
+        """Reload if another instance recorded a request this one has not taken up; whether it
+        tried. The first look only learns the request in force (the content was loaded since)."""
+        found = await self.pool.run(self.store.get_setting, RELOAD_REQUEST)
+        request = str((found or {}).get("id") or "") or None
+        if not self._known:
+            self._seen, self._known = request, True
+            return False
+        if request is None or request == self._seen:
+            return False
+        self._seen = request
+        log.info("catalogue reload asked on another instance: reloading")
+        await self.quietly()
+        return True
+
+    async def watch(self, poll_seconds: float) -> None:
+        """``check`` every ``poll_seconds`` until cancelled; a store that fails is logged once
+        (and its recovery), never fatal."""
+        failing = False
+        while True:
+            try:
+                await self.check()
+            except Exception as exc:
+                if not failing:
+                    log.warning(
+                        "cannot look for catalogue reload requests in the store: %s: %s",
+                        type(exc).__name__,
+                        exc,
+                    )
+                failing = True
+            else:
+                if failing:
+                    log.info("looking for catalogue reload requests in the store again")
+                failing = False
+            await asyncio.sleep(poll_seconds)
 
 
 RELOAD = web.AppKey("reload", Reloader)
@@ -275,11 +364,11 @@ def build_bot(
             catalogue, detect, model=understanding.model, languages=understanding.languages
         )
     content = AssistantHolder(assistant)
-    reload = Reloader(settings, content, detect)
     store = store or open_store(settings.store_config())  # SQLite, or Azure Blob (ASSISTANT_STORE)
     # Every store call runs in this pool and nothing else does (bot/ops/pools.py): the store
     # neither waits for nor holds up other blocking work (outgoing HTTP, SMTP: pools of their own).
     pool = Pool("store", STORE_THREADS, telemetry)
+    reload = Reloader(settings, content, detect, store=store, pool=pool, now=now)
     # Several instances share the Blob container: a conversation's turns take a lease there.
     blob = storage is None and settings.store_backend == "blob"
     leases = TurnLeases(store, pool) if blob else None
@@ -327,7 +416,7 @@ def build_bot(
         dialog,
         desk,
         leases,
-        reload,
+        reload.everywhere,
         user_data,
     )
     return Components(
@@ -435,6 +524,9 @@ def create_app(
     app[RELOAD] = parts.reload
     app.on_startup.append(_reload_on_sighup)
     app.on_cleanup.append(_stop_reload_on_sighup)
+    app[RELOAD_POLL_SECONDS] = float(settings.content_reload_poll_seconds)
+    app.on_startup.append(_watch_reload_requests)
+    app.on_cleanup.append(_stop_watching_reload_requests)
     app[ADAPTER] = adapter
     app[BOT] = parts.bot
     app.on_startup.append(_throttle_loop_errors)

@@ -380,6 +380,8 @@ class Settings:
     shutdown_timeout: int = 8  # seconds in-flight turns get to finish on SIGTERM / Ctrl-C
     # How long a worker holds a delivery it sends: another takes it over after (a dead instance).
     delivery_lease_seconds: int = 60
+    # How often each instance looks in the store for a "reload catalogue" asked on another one.
+    content_reload_poll_seconds: int = 10
     # AAD object ids. Admins choose the support channel (nobody can while this is empty); admins
     # and agents press the ticket cards' buttons there.
     support_admins: frozenset[str] = frozenset()
@@ -523,6 +525,7 @@ class Settings:
             log_format=_log_format(merged),
             shutdown_timeout=_int(merged, "SHUTDOWN_TIMEOUT", 8, 0, 3600),
             delivery_lease_seconds=_int(merged, "DELIVERY_LEASE_SECONDS", 60, 5, 3600),
+            content_reload_poll_seconds=_int(merged, "CONTENT_RELOAD_POLL_SECONDS", 10, 1, 3600),
             support_admins=_ids(merged, "SUPPORT_ADMINS"),
             support_agents=_ids(merged, "SUPPORT_AGENTS"),
             tickets_per_user_per_day=_int(merged, "TICKETS_PER_USER_PER_DAY", 5, 0, 100_000),

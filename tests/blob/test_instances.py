@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
@@ -16,6 +17,7 @@ from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 from tests.support.cards import actions
 from tests.support.http import assign_invoke, choose_channel, posted_to, say, wait_for
+from tests.support.instances import reload_reaches_every_instance
 
 SUPPORT = "19:support@thread.tacv2"
 POLL_SECONDS = 1.0  # DeliveryWorker's default: a second round on both must not repeat anything
@@ -113,3 +115,17 @@ async def test_one_message_on_two_instances_at_once_opens_one_ticket(instances, 
     await say(b, connector, "which team for controllers?")  # the conversation goes on
     assert "went wrong" not in str(connector.sent[-1]).lower()
     assert [t.id for t in store.list_tickets()] == ["SUP-0001"]
+
+
+async def test_a_reload_asked_on_one_instance_reaches_the_other(
+    settings: Settings, connector, azurite: str, container: str, tmp_path: Path
+) -> None:
+    """The admin's "reload catalogue" reaches the other instance through the container."""
+    shared = dataclasses.replace(
+        settings,
+        store_backend="blob",
+        azure_storage_connection_string=azurite,
+        azure_storage_container=container,
+        content_reload_poll_seconds=1,
+    )
+    await reload_reaches_every_instance(shared, connector, tmp_path)

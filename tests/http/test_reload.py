@@ -16,10 +16,14 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from app import CONTENT, create_app
+from app import CONTENT, RELOAD_REQUEST, Reloader, create_app, utc_now
+from bot.assistant import Assistant, AssistantHolder
+from bot.ops.pools import Pool
 from bot.settings import DEFAULT_DATA_DIR, Settings
+from tests.support.catalogues import fixture_catalogue
 from tests.support.connector import ConnectorStub
 from tests.support.http import ADMIN, AGENT, say, wait_for
+from tests.support.instances import reload_reaches_every_instance
 
 THANKS = "You're welcome! Ask me again any time."
 EDITED = "You are most welcome, come back soon."
@@ -109,3 +113,59 @@ async def test_a_stale_model_is_retrained_on_reload(
     assert "is in force" in said
     assert "trained a fresh one" in caplog.text
     assert client.server.app[CONTENT].current.understander.model is not None
+
+
+async def test_a_reload_asked_on_one_instance_reaches_the_other(
+    settings: Settings, connector: ConnectorStub, tmp_path: Path
+) -> None:
+    """Two instances on one SQLite file: the admin's command reaches one, the other takes it up
+    from the store within CONTENT_RELOAD_POLL_SECONDS, each from its own data folder."""
+    await reload_reaches_every_instance(
+        dataclasses.replace(settings, content_reload_poll_seconds=1), connector, tmp_path
+    )
+
+
+class FlakyStore:
+    """The settings of a store that fails until ``failing`` is cleared."""
+
+    def __init__(self) -> None:
+        self.failing = True
+        self.settings: dict[str, dict[str, object]] = {}
+
+    def get_setting(self, key: str) -> dict[str, object] | None:
+        if self.failing:
+            raise OSError("store unreachable")
+        return self.settings.get(key)
+
+    def set_setting(self, key: str, value: dict[str, object]) -> None:
+        self.settings[key] = dict(value)
+
+
+async def test_a_store_that_fails_is_logged_once_and_the_request_taken_up_after(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    content = AssistantHolder(Assistant(fixture_catalogue()))
+    store = FlakyStore()
+    reloader = Reloader(
+        settings,
+        content,
+        store=store,
+        pool=Pool("store", 1),
+        now=utc_now,  # type: ignore[arg-type]
+    )
+    caplog.set_level(logging.INFO, logger="interact.app")
+    watch = asyncio.create_task(reloader.watch(0.01))
+    try:
+        await asyncio.sleep(0.2)  # some twenty failed looks
+        assert caplog.text.count("cannot look for catalogue reload requests") == 1
+        store.failing = False
+        await wait_for(
+            lambda: "looking for catalogue reload requests in the store again" in caplog.text
+        )
+        assert content.current.catalogue.version == fixture_catalogue().version  # nothing asked
+        store.settings[RELOAD_REQUEST] = {"id": "another-instance", "at": "now"}
+        await wait_for(lambda: "catalogue reloaded" in caplog.text)
+        assert content.current.catalogue.version == "2025.1"  # settings.data_dir: data/
+    finally:
+        watch.cancel()
+        reloader.pool.close()
