@@ -49,6 +49,7 @@ from bot.assistant import Assistant, AssistantHolder, ReloadError
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.core.learning import Loaded, load_understanding
 from bot.exits import ExitCode, data_error_line
+from bot.ops.background import Background
 from bot.ops.feedback import Analytics
 from bot.ops.guards import (
     RATE_LIMITED_TEXT,
@@ -91,6 +92,7 @@ CONTENT = web.AppKey("content", AssistantHolder)  # the assistant in force (relo
 ADAPTER = web.AppKey("adapter", CloudAdapter)
 BOT = web.AppKey("bot", TeamsActivityHandler)
 DESK = web.AppKey("desk", SupportDesk)
+BACKGROUND = web.AppKey("background", Background)
 WORKER_TASK = web.AppKey("worker_task", asyncio.Task)
 RELOADS: web.AppKey[set[asyncio.Task[None]]] = web.AppKey("reloads", set)
 RELOAD_WATCH: web.AppKey[asyncio.Task[None]] = web.AppKey("reload_watch", asyncio.Task)
@@ -106,6 +108,9 @@ CORRELATION_HEADER = "X-Correlation-Id"
 READY_TIMEOUT_SECONDS = 5.0
 BODY_TIMEOUT_SECONDS = 10.0  # to receive a request's body, once its headers are in
 STORE_THREADS = 8  # the store's own pool: every store call, and nothing else (build_bot)
+ANALYTICS_THREADS = 2  # of STORE_THREADS at the most for analytics writes (no reply waits)
+ANALYTICS_QUEUE = 500  # analytics writes waiting at the most; more are dropped and counted
+FLUSH_SECONDS = 5.0  # at shutdown, for the queued analytics writes to finish
 
 
 async def _reload_on_sighup(app: web.Application) -> None:
@@ -164,6 +169,7 @@ async def _stop_worker(app: web.Application) -> None:
     """Graceful: the worker finishes the delivery it is on, then the store is closed."""
     app[DESK].worker.stop()
     await app[WORKER_TASK]
+    await app[BACKGROUND].close(FLUSH_SECONDS)  # the analytics queued, before the store closes
     app[DESK].store.close()
     app[DESK].pool.close()
 
@@ -176,6 +182,7 @@ class Components:
     user_state: UserState
     bot: InteractBot
     desk: SupportDesk
+    background: Background
     on_error: Callable[[TurnContext, Exception], Awaitable[None]]
 
     @property
@@ -369,6 +376,8 @@ def build_bot(
     # neither waits for nor holds up other blocking work (outgoing HTTP, SMTP: pools of their own).
     pool = Pool("store", STORE_THREADS, telemetry)
     reload = Reloader(settings, content, detect, store=store, pool=pool, now=now)
+    # Analytics no reply waits for: a bounded queue, a few pool threads (bot/ops/background.py)
+    background = Background(pool, workers=ANALYTICS_THREADS, limit=ANALYTICS_QUEUE)
     # Several instances share the Blob container: a conversation's turns take a lease there.
     blob = storage is None and settings.store_backend == "blob"
     leases = TurnLeases(store, pool) if blob else None
@@ -384,7 +393,7 @@ def build_bot(
         analytics=Analytics(store, dt.timedelta(days=settings.fallback_retention_days)),
         today=settings.date_today,
         now=now,
-        pool=pool,
+        background=background,
         telemetry=telemetry,
     )
     desk = SupportDesk(
@@ -426,6 +435,7 @@ def build_bot(
         user_state,
         bot,
         desk,
+        background,
         error_handler(conversation_state, conversation.texts),
     )
 
@@ -535,6 +545,7 @@ def create_app(
     app.on_cleanup.append(lambda _app: _close(edge))
     app.on_cleanup.append(_close_telemetry)  # last: what the cleanup itself traced is sent too
     app[DESK] = parts.desk
+    app[BACKGROUND] = parts.background
     app[ALLOWED_TENANTS] = settings.allowed_tenants
     app[AUTH_REQUIRED] = settings.auth_enabled
     app[CHANNEL_TOKENS_ONLY] = settings.auth_enabled and not settings.allow_emulator_tokens

@@ -18,8 +18,8 @@ from bot.core.plain_json import is_plain_json
 from bot.core.texts import LANGUAGES, ReplyLanguage, Texts
 from bot.core.turn import TurnInput
 from bot.core.understanding import Context, Intent
+from bot.ops.background import Background
 from bot.ops.feedback import Analytics
-from bot.ops.pools import Pool
 from bot.ops.telemetry import Telemetry, TurnEvent, confidence_band
 from bot.tickets.model import Turn
 from cards.builders import WELCOME, welcome_card
@@ -92,12 +92,12 @@ class Conversation:
         analytics: Analytics,
         today: Callable[[], dt.date],
         now: Callable[[], dt.datetime],
-        pool: Pool,
+        background: Background,
         telemetry: Telemetry | None = None,
     ) -> None:
         self.telemetry = telemetry or Telemetry()  # one event per turn: bot.ops.telemetry
         self.content = content
-        self.pool = pool  # the store's: analytics are written there
+        self.background = background  # analytics are written there: no reply waits for them
         self.memory = memory
         self.history = history
         self.analytics = analytics
@@ -166,7 +166,7 @@ class Conversation:
             profile["roles"] = roles[:MAX_REMEMBERED]
         if answer.recommendations:
             profile["last"] = [r.community.id for r in answer.recommendations]
-        await self.pool.run(
+        self.background.submit(
             self.analytics.record_turn,
             self.now(),
             intent=str(answer.intent),

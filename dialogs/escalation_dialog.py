@@ -164,7 +164,7 @@ class EscalationDialog(ComponentDialog):
                 Activity(type="message", text=description, text_format="plain")
             )
             return await step.end_dialog()
-        await self.conversation.pool.run(
+        self.conversation.background.submit(
             self.conversation.analytics.record_route, contact.id, self.conversation.now()
         )
         self.conversation.telemetry.turn(

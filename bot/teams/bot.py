@@ -230,7 +230,7 @@ class InteractBot(TeamsActivityHandler):
         if vote not in ("up", "down"):
             await turn_context.send_activity(texts.get("dialog.unknown_button"))
             return
-        await self.conversation.pool.run(
+        self.conversation.background.submit(
             self.conversation.analytics.record_vote, answer, vote, self.conversation.now()
         )
         self.conversation.telemetry.turn(TurnEvent("vote", language=language.code, vote=vote))

@@ -179,8 +179,10 @@ async def test_plain_submit_without_text_uses_the_data(chat: Chat) -> None:
     assert "State aid" in texts(replies)
 
 
-def recorded(settings: Settings) -> tuple[dict[str, int], list[str]]:
-    """Every counter and fallback question the store holds (the analytics of every instance)."""
+async def recorded(chat: Chat, settings: Settings) -> tuple[dict[str, int], list[str]]:
+    """Every counter and fallback question the store holds (the analytics of every instance),
+    once the writes the turns queued are done."""
+    await chat.components.background.settle()
     with SqliteStore(settings.store_path) as store:
         counts: dict[str, int] = {}
         for day in store.read_counts(dt.date(2000, 1, 1)).values():
@@ -204,13 +206,13 @@ async def test_feedback_is_recorded_without_the_user_and_card_replaced(
     kept = all_text(chat.adapter.updated_activities[0])
     assert "register for an account" in kept and "Was this helpful?" not in kept  # answer stays
     assert "Thanks for your feedback" in all_text(chat.adapter.updated_activities[0])
-    counts, _ = recorded(settings)
+    counts, _ = await recorded(chat, settings)
     assert counts == {"vote:down:faq:register": 1}
 
 
 async def test_fallback_questions_are_recorded(chat: Chat, settings: Settings) -> None:
     await chat.say("write me a poem about the sea")
-    counts, questions = recorded(settings)
+    counts, questions = await recorded(chat, settings)
     assert questions == ["write me a poem about the sea"]
     assert counts == {"intent:fallback": 1, "language:en": 1}
 
@@ -219,14 +221,14 @@ async def test_recommendations_and_escalation_routes_are_counted(
     chat: Chat, settings: Settings
 ) -> None:
     await chat.say("I am a financial controller")
-    counts, questions = recorded(settings)
+    counts, questions = await recorded(chat, settings)
     assert counts["intent:recommend"] == 1 and questions == []
     communities = [k for k in counts if k.startswith("community:")]
     assert communities and all(counts[k] == 1 for k in communities)
     await chat.say("I can't log in")
     await chat.say("yes")
     await chat.say("The activation e-mail never arrived, I checked the spam folder")
-    counts, _ = recorded(settings)
+    counts, _ = await recorded(chat, settings)
     assert counts["route:tech-support"] == 1
     assert all(counts[k] == 1 for k in communities)  # counted once, when recommended
 
