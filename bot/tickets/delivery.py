@@ -57,6 +57,7 @@ class DeliveryWorker:
         self._wake = asyncio.Event()
         self._stopping = False
         self._inflight: set[asyncio.Task[int]] = set()  # rounds a turn stopped waiting for
+        self._tidied: dt.date | None = None  # the UTC day of the last ``tidy``
 
     def wake(self) -> None:
         """Look for due deliveries now (a ticket was just created)."""
@@ -139,9 +140,25 @@ class DeliveryWorker:
                 await self.run_once()
             except Exception:
                 log.exception("delivery round failed")
+            await self.tidy()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
         await self.settle()
+
+    async def tidy(self) -> None:
+        """Once a UTC day: remove the ticket quota windows that have ended (days before
+        yesterday: a day's window is in use until it ends, on every instance's clock)."""
+        today = self.now().astimezone(dt.UTC).date()
+        if self._tidied == today:
+            return
+        self._tidied = today
+        try:
+            removed = await self.pool.run(self.store.purge_quota, today - dt.timedelta(days=1))
+        except Exception:  # tried again tomorrow: a few more counters meanwhile harm nothing
+            log.exception("could not remove the ended ticket quota windows")
+            return
+        if removed:
+            log.info("removed %d ticket quota counters of ended days", removed)
 
     def stop(self) -> None:
         self._stopping = True

@@ -208,3 +208,23 @@ def test_a_notice_of_an_update_interrupted_before_the_ticket_is_never_sent(store
         deliveries=[("notify", {"text": "taken"})],
     )
     assert [d.payload for d in store.claim_due(NOW, "w", LEASE)] == [{"text": "taken"}]
+
+
+def test_a_take_refused_at_its_second_counter_gives_the_first_back(open_store) -> None:
+    """Another instance takes the tenant's last ticket between this take's check and its write:
+    refused, and the user's counter it had counted already is given back (eTag writes)."""
+    store, other = open_store(), open_store()
+    user, tenant = ("user:aad-1:2026-11-24", 2), ("tenant:t-1:2026-11-24", 1)
+    write = store._put
+    raced: list[bool] = []
+
+    def put(name, doc, **kw):
+        if "tenant" in name and not raced:  # the user's counter is counted: now the race
+            raced.append(other.take_quota([tenant]))
+        return write(name, doc, **kw)
+
+    store._put = put
+    assert store.take_quota([user, tenant]) is False
+    assert raced == [True]
+    store._put = write
+    assert [other.take_quota([user]) for _ in range(3)] == [True, True, False]  # 2 left: none used

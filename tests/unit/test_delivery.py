@@ -128,6 +128,9 @@ class HeldStore:
         self.release.wait(5)
         return []
 
+    def purge_quota(self, before):
+        return 0
+
 
 async def worker_in_its_first_round() -> tuple[DeliveryWorker, HeldStore, asyncio.Task]:
     store = HeldStore()
@@ -198,3 +201,34 @@ async def test_a_turn_delivers_only_its_own_ticket(tmp_path):
     assert sent == [mine.id]
     assert [d.ticket_id for d in store.pending()] == [waiting.id]
     store.close()
+
+
+async def test_the_worker_removes_ended_quota_windows_once_a_day(tmp_path) -> None:
+    store = SqliteStore(tmp_path / "s.sqlite3")
+    for day in ("2026-11-22", "2026-11-23", "2026-11-24"):  # NOW is the 24th
+        assert store.take_quota([(f"user:aad-1:{day}", 1)], f"ticket-{day}")
+    clock = Clock()
+    worker = DeliveryWorker(store, {}, owner="w", now=clock, pool=Pool("store", 2))
+    worker.poll_seconds = 0.01
+    task = asyncio.create_task(worker.run())
+    try:
+        # the 22nd has ended before yesterday: gone, so it counts from zero; 23rd and 24th full
+        for _ in range(200):
+            if store.take_quota([("user:aad-1:2026-11-22", 1)]):
+                break
+            await asyncio.sleep(0.01)
+        assert not store.take_quota([("user:aad-1:2026-11-23", 1)])
+        assert not store.take_quota([("user:aad-1:2026-11-24", 1)])
+        await asyncio.sleep(0.1)  # more rounds the same day: no second purge
+        assert not store.take_quota([("user:aad-1:2026-11-22", 1)])  # taken again above: kept
+        clock.now = NOW + dt.timedelta(days=1)  # the 25th: the 23rd has ended too
+        for _ in range(200):
+            if store.take_quota([("user:aad-1:2026-11-23", 1)]):
+                break
+            await asyncio.sleep(0.01)
+        else:
+            raise AssertionError("the 23rd was not purged on the 25th")
+    finally:
+        worker.stop()
+        await asyncio.wait_for(task, 5)
+        store.close()

@@ -63,7 +63,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from azure.core import MatchConditions
 from azure.core.credentials import TokenCredential
@@ -85,7 +85,6 @@ from bot.ops.feedback import checked_counts, checked_day, cut_question
 from bot.tickets.model import Delivery, Status, Ticket, format_id, parse_id
 from bot.tickets.store.config import BlobConfig
 from bot.tickets.store.contract import (
-    QUOTA_TOKEN,
     ConflictError,
     NewTicket,
     StoreError,
@@ -106,6 +105,8 @@ from bot.tickets.store.contract import (
     new_delivery,
     opened_ticket,
     outlived,
+    quota_token,
+    quota_window,
     timestamp,
     utc,
 )
@@ -142,6 +143,13 @@ def _key_name(prefix: str, key: str) -> str:
         digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
         encoded = f"!sha256-{digest}"
     return f"{prefix}{encoded}"
+
+
+def _quota_name(key: str) -> str:
+    """A quota key's blob: in the folder of its window (``quota/<day>/``), purged as one."""
+    window = quota_window(key)
+    folder = f"quota/{window.isoformat()}/" if window is not None else "quota/"
+    return _key_name(folder, key) + ".json"
 
 
 def _ticket_name(number: int) -> str:
@@ -846,31 +854,51 @@ class BlobStore:
         self._put(_key_name("settings/", key) + ".json", {"key": key, "value": checked})
 
     def take_quota(self, counters: Sequence[tuple[str, int]], token: str = "") -> bool:
-        wanted = [
-            (_key_name("quota/", key) + ".json", limit) for key, limit in checked_quota(counters)
-        ]
-        taken = _key_name("quota/", QUOTA_TOKEN + checked_text(token, "token")) + ".json"
+        checked = checked_quota(counters)
+        wanted = [(_quota_name(key), limit) for key, limit in checked]
+        taken = _quota_name(quota_token(checked_text(token, "token"), checked))
         if token and self._get(taken)[0] is not None:
             return True  # counted before
         for name, limit in wanted:  # every counter first: at its limit, nothing is counted
             doc, _ = self._get(name)
             if doc is not None and int(doc["count"]) >= limit:
                 return False
+        counted: list[str] = []
         for name, limit in wanted:
-            for _ in self._retrying("a quota counter"):
-                doc, etag = self._get(name)
-                count = int(doc["count"]) if doc is not None else 0
-                if count >= limit:  # another instance took the last one meanwhile
-                    return False
-                try:
-                    self._put(name, {"count": count + 1}, etag=etag, create=etag is None)
-                except _Lost:
-                    continue
-                break
+            if not self._count(name, limit, +1):  # another instance took the last one meanwhile
+                for done in counted:  # give back what this take counted: none of them, or all
+                    self._count(done, None, -1)
+                return False
+            counted.append(name)
         if token:
             with contextlib.suppress(_Lost):  # the same token's other take recorded it first
                 self._put(taken, {"count": 1}, create=True)
         return True
+
+    def _count(self, name: str, limit: int | None, step: int) -> bool:
+        """Add ``step`` to a quota counter with a compare-and-swap (eTag), unless it is at
+        ``limit`` (False)."""
+        for _ in self._retrying("a quota counter"):
+            doc, etag = self._get(name)
+            count = int(doc["count"]) if doc is not None else 0
+            if limit is not None and count >= limit:
+                return False
+            try:
+                self._put(name, {"count": max(count + step, 0)}, etag=etag, create=etag is None)
+            except _Lost:
+                continue
+            return True
+        raise AssertionError("unreachable: _retrying raises when it gives up")
+
+    def purge_quota(self, before: dt.date) -> int:
+        checked_day(before, "before")
+        names = self._days_before("quota/", before)
+        # quota/<key>.json: counters written before the windows had folders (no longer read)
+        for item in self._container().walk_blobs(name_starts_with="quota/", delimiter="/"):
+            window = quota_window(unquote(item.name[len("quota/") :].removesuffix(".json")))
+            if not item.name.endswith("/") and window is not None and window < before:
+                names.append(item.name)
+        return self._delete_all(names)
 
     # ------------------------------------------------------------------ state (botbuilder)
 
@@ -1004,12 +1032,19 @@ class BlobStore:
 
     def purge_fallbacks(self, before: dt.date) -> int:
         checked_day(before, "before")
-        names = [
+        return self._delete_all(self._days_before("analytics/fallbacks/", before))
+
+    def _days_before(self, prefix: str, before: dt.date) -> list[str]:
+        """The blobs in the day folders under ``prefix`` (``_days``) of days before ``before``."""
+        return [
             name
-            for day, prefix in self._days("analytics/fallbacks/")
+            for day, folder in self._days(prefix)
             if day < before
-            for name, _ in self._list(prefix)
+            for name, _ in self._list(folder)
         ]
+
+    def _delete_all(self, names: Sequence[str]) -> int:
+        """Delete these blobs; how many this call deleted."""
 
         def delete(name: str) -> int:
             try:

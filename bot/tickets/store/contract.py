@@ -411,15 +411,43 @@ class TicketStore(Protocol):
         """Count one more against each ``(key, limit)`` (``checked_quota``) unless one of them
         is at its limit already: True when counted, False (nothing counted) when not. A
         ``token`` counted before (a ticket's idempotency key: the same turn run again) is True
-        and counts nothing more. SQLite does it in one transaction; Blob Storage reads every
-        counter, then counts each with a conditional write, so two racing takes of two
-        counters can pass a limit by one."""
+        and counts nothing more. SQLite does it in one transaction. Blob Storage counts each
+        counter with a conditional write (eTag) that re-checks its limit, so no counter ever
+        passes its limit, and a take refused at its second counter gives the first back; while
+        it runs, a racing take may see that first counter one higher than it ends (refused when
+        it would have fitted: never the other way). Two takes of the same token racing on two
+        instances (the same turn run twice at the same moment) can both count."""
+        ...
+
+    def purge_quota(self, before: dt.date) -> int:
+        """Remove the quota counters whose window (the day a key ends with: ``quota_window``)
+        is before ``before``, with the tokens recorded for them; how many. Keys without a day
+        are kept (the delivery worker runs it once a day: ``DeliveryWorker``)."""
         ...
 
     def close(self) -> None: ...
 
 
 QUOTA_TOKEN = "taken:"  # the quota key that records a token as counted
+
+
+def quota_window(key: str) -> dt.date | None:
+    """The day a quota key counts for: its ending ``:YYYY-MM-DD`` (``TicketQuota.counters``),
+    or None."""
+    head, _, day = key.rpartition(":")
+    if not head or len(day) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(day)
+    except ValueError:
+        return None
+
+
+def quota_token(token: str, counters: Sequence[tuple[str, int]]) -> str:
+    """The quota key that records ``token`` as counted against ``counters``: in their window
+    (the latest day among them), so that it is purged with them."""
+    days = [day for key, _ in counters if (day := quota_window(key)) is not None]
+    return QUOTA_TOKEN + token + (f":{max(days).isoformat()}" if days else "")
 
 
 def checked_quota(counters: object) -> list[tuple[str, int]]:

@@ -27,7 +27,6 @@ from typing import Any
 from bot.ops.feedback import checked_counts, checked_day, cut_question
 from bot.tickets.model import Delivery, Status, Ticket, Turn, format_id, parse_id
 from bot.tickets.store.contract import (
-    QUOTA_TOKEN,
     ConflictError,
     NewTicket,
     StoreError,
@@ -48,6 +47,7 @@ from bot.tickets.store.contract import (
     new_delivery,
     opened_ticket,
     outlived,
+    quota_token,
     timestamp,
     utc,
 )
@@ -602,7 +602,7 @@ class SqliteStore:
 
     def take_quota(self, counters: Sequence[tuple[str, int]], token: str = "") -> bool:
         wanted = checked_quota(counters)
-        taken = QUOTA_TOKEN + checked_text(token, "token") if token else ""
+        taken = quota_token(checked_text(token, "token"), wanted) if token else ""
         with self._write() as conn:
             if taken and conn.execute("SELECT 1 FROM quota WHERE key = ?", (taken,)).fetchone():
                 return True
@@ -619,6 +619,14 @@ class SqliteStore:
             if taken:
                 conn.execute("INSERT INTO quota (key, count) VALUES (?, 1)", (taken,))
         return True
+
+    def purge_quota(self, before: dt.date) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(  # the keys that end with a day (quota_window) before it
+                "DELETE FROM quota WHERE key GLOB ? AND substr(key, -10) < ?",
+                ("*:[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]", checked_day(before).isoformat()),
+            )
+            return cursor.rowcount
 
     # ------------------------------------------------------------------ state (botbuilder)
 
