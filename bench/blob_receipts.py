@@ -3,7 +3,7 @@
     .venv/bin/python bench/blob_receipts.py                       # 0 and 1,000 earlier tickets
     .venv/bin/python bench/blob_receipts.py --history 0,1000,3000 --receipts 30
 
-Starts Azurite (tools/azurite, as tests/support/azurite.py does: in memory, on a free loopback
+Starts Azurite (tools/azurite/emulator.py, as the tests do: in memory, on a free loopback
 port), and for each level of history H, in a fresh container: opens H earlier tickets with two
 deliveries each (support channel and e-mail) and marks every delivery done, as a store that has
 served H tickets looks; then, after a few receipts to warm up, times --receipts receipts one
@@ -29,19 +29,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import logging
-import shutil
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -53,13 +46,8 @@ from bot.tickets.model import Turn  # noqa: E402
 from bot.tickets.store.blob import BlobStore  # noqa: E402
 from bot.tickets.store.config import BlobConfig  # noqa: E402
 from bot.tickets.store.contract import NewTicket  # noqa: E402
+from tools.azurite import emulator  # noqa: E402
 
-AZURITE = ROOT / "tools" / "azurite" / "node_modules" / ".bin" / "azurite-blob"
-# The emulator's well-known development account and key (public, never a real secret).
-ACCOUNT = "devstoreaccount1"
-ACCOUNT_KEY = (
-    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
-)
 NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(minutes=1)
 FILL_THREADS = 8
@@ -79,59 +67,6 @@ def new_ticket(n: int) -> NewTicket:
         conversation_reference={"conversation": {"id": f"a:bench-{n}"}},
         deliveries=[("channel", {}), ("email", {})],
     )
-
-
-@contextmanager
-def azurite() -> Iterator[str]:
-    """A running Azurite (blob service, in memory): its connection string."""
-    if not AZURITE.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            sys.exit("Node.js (npm) is missing: cannot install Azurite (tools/azurite)")
-        subprocess.run(
-            [npm, "install", "--no-audit", "--no-fund"], cwd=AZURITE.parents[2], check=True
-        )
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    workdir = tempfile.mkdtemp(prefix="azurite-")
-    proc = subprocess.Popen(
-        [
-            str(AZURITE),
-            "--blobHost",
-            "127.0.0.1",
-            "--blobPort",
-            str(port),
-            "--inMemoryPersistence",
-            "--skipApiVersionCheck",
-            "--loose",
-            "--silent",
-        ],
-        cwd=workdir,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/{ACCOUNT}?comp=list", timeout=1)
-                break
-            except urllib.error.HTTPError:
-                break  # 403 without a signature: it is up
-            except OSError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    sys.exit("Azurite did not start")
-                time.sleep(0.1)
-        yield (
-            f"DefaultEndpointsProtocol=http;AccountName={ACCOUNT};AccountKey={ACCOUNT_KEY};"
-            f"BlobEndpoint=http://127.0.0.1:{port}/{ACCOUNT};"
-        )
-    finally:
-        proc.kill()
-        proc.wait(10)
-        shutil.rmtree(workdir, ignore_errors=True)
 
 
 @dataclass
@@ -242,9 +177,13 @@ def main() -> int:
     ap.add_argument("--receipts", type=int, default=20, help="receipts timed per level")
     args = ap.parse_args()
     levels = [int(h) for h in args.history.split(",")]
-    with azurite() as connection:
-        measure(connection, 0, WARM_UP * 4)  # a fresh Azurite is slow at first: not reported
-        rows = [measure(connection, h, args.receipts) for h in levels]
+    try:
+        with emulator.running() as connection:
+            measure(connection, 0, WARM_UP * 4)  # a fresh Azurite is slow at first: unreported
+            rows = [measure(connection, h, args.receipts) for h in levels]
+    except emulator.AzuriteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(
         "| earlier tickets | receipt p50 ms | p95 ms | requests | blobs listed "
         "| idle poll p50 ms | blobs listed | one read p50 ms (control) |"
