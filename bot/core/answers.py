@@ -304,70 +304,56 @@ class Answerer:
             roles=u.roles,
         )
 
-    def _greeting(self, u: Understanding, today: dt.date) -> Answer:
+    def _message(
+        self,
+        u: Understanding,
+        intent: Intent,
+        text_id: str,
+        choices: Iterable[Choice] = (),
+        *,
+        kind: Kind = Kind.MESSAGE,
+        links: tuple[Link, ...] = (),
+    ) -> Answer:
+        """An answer that is one of the texts, with quick choices."""
         return Answer(
             query=u.text,
-            intent=Intent.GREETING,
-            text=self.texts.get("answer.greeting"),
-            choices=role_choices(self.catalogue, self.texts),
+            intent=intent,
+            text=self.texts.get(text_id),
+            kind=kind,
+            links=links,
+            choices=tuple(choices),
             roles=u.roles,
         )
+
+    def _choices(self, *names: str) -> tuple[Choice, ...]:
+        return tuple(choice(self.texts, name) for name in names)
+
+    def _greeting(self, u: Understanding, today: dt.date) -> Answer:
+        choices = role_choices(self.catalogue, self.texts)
+        return self._message(u, Intent.GREETING, "answer.greeting", choices)
 
     def _small_talk(self, u: Understanding, today: dt.date) -> Answer:
         """Thanks, ok, bye: a short friendly reply (never the welcome, never "can't help")."""
         said = next((c for c in ("thanks", "bye") if c in u.cues), "acknowledge")
-        return Answer(
-            query=u.text,
-            intent=Intent.SMALL_TALK,
-            text=self.texts.get(f"small_talk.{said}"),
-            kind=Kind.SMALL_TALK,
-            roles=u.roles,
-        )
+        return self._message(u, Intent.SMALL_TALK, f"small_talk.{said}", kind=Kind.SMALL_TALK)
 
     def _help(self, u: Understanding, today: dt.date) -> Answer:
-        return Answer(
-            query=u.text,
-            intent=Intent.HELP,
-            text=self.texts.get("answer.help"),
-            choices=tuple(
-                choice(self.texts, name)
-                for name in ("list_all", "working_groups", "register", "support")
-            ),
-            links=(self.link("privacy"),) if self.catalogue.portal.privacy_url else (),
-            roles=u.roles,
-        )
+        choices = self._choices("list_all", "working_groups", "register", "support")
+        links = (self.link("privacy"),) if self.catalogue.portal.privacy_url else ()
+        return self._message(u, Intent.HELP, "answer.help", choices, links=links)
 
     def _clarify(self, u: Understanding, today: dt.date) -> Answer:
         if u.matches:
             # Two or three communities came close: ask which one, never guess.
             names = [self.catalogue.community(m.community_id).name for m in u.matches]
-            return Answer(
-                query=u.text,
-                intent=Intent.CLARIFY,
-                text=self.texts.get("answer.clarify_between"),
-                choices=tuple(Choice(name, name) for name in names),
-                roles=u.roles,
-            )
-        return Answer(
-            query=u.text,
-            intent=Intent.CLARIFY,
-            text=self.texts.get("answer.clarify"),
-            choices=role_choices(self.catalogue, self.texts),
-            roles=u.roles,
-        )
+            between = [Choice(name, name) for name in names]
+            return self._message(u, Intent.CLARIFY, "answer.clarify_between", between)
+        roles = role_choices(self.catalogue, self.texts)
+        return self._message(u, Intent.CLARIFY, "answer.clarify", roles)
 
     def _fallback(self, u: Understanding, today: dt.date) -> Answer:
-        return Answer(
-            query=u.text,
-            intent=Intent.FALLBACK,
-            text=self.texts.get("answer.fallback"),
-            choices=tuple(
-                choice(self.texts, name)
-                for name in ("person", "list_all", "help")
-                if name != "person" or u.offer_person
-            ),
-            roles=u.roles,
-        )
+        names = ("person", "list_all", "help") if u.offer_person else ("list_all", "help")
+        return self._message(u, Intent.FALLBACK, "answer.fallback", self._choices(*names))
 
 
 def choice(texts: Texts, name: str) -> Choice:

@@ -12,9 +12,9 @@ import re
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -444,6 +444,25 @@ def _entries(
         yield _Reader(file, _entry_name(key, i, item), item, problems)
 
 
+E = TypeVar("E")
+
+
+def _read_all(
+    file: str,
+    doc: Mapping[str, Any],
+    key: str,
+    problems: list[Problem],
+    read: Callable[[_Reader], E],
+) -> list[tuple[_Reader, E]]:
+    """Every entry of the list ``doc[key]`` read by ``read``, each with its reader (for later
+    checks), a field that ``read`` did not take reported as unknown (``_Reader.done``)."""
+    read_all = []
+    for r in _entries(file, doc, key, problems):
+        read_all.append((r, read(r)))
+        r.done()
+    return read_all
+
+
 def _check_unique(
     readers_values: Iterable[tuple[_Reader, str, str]], what: str, *, fold_case: bool = False
 ) -> None:
@@ -662,13 +681,13 @@ def _load_meta(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any
     )
     portal_reader.done()
 
-    contacts: list[Contact] = []
-    for r in _entries(file, doc, "contacts", problems):
+    def contact(r: _Reader) -> Contact:
         contact = Contact(id=r.ident(), email=r.text("email"), purpose=r.text("purpose"))
         if contact.email and not _EMAIL.match(contact.email):
             r.problem("email", f"{contact.email!r} is not an e-mail address")
-        r.done()
-        contacts.append(contact)
+        return contact
+
+    contacts = [c for _, c in _read_all(file, doc, "contacts", problems, contact)]
 
     facts_doc = doc.get("facts")
     facts: list[tuple[str, str]] = []
@@ -681,14 +700,12 @@ def _load_meta(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any
             if required not in facts_doc:
                 fact_reader.problem(required, "is missing")
 
-    dated: list[DatedFact] = []
-    for r in _entries(file, doc, "dated_facts", problems):
-        dated.append(
-            DatedFact(
-                id=r.ident(), date=r.date("date"), before=r.text("before"), after=r.text("after")
-            )
+    def dated_fact(r: _Reader) -> DatedFact:
+        return DatedFact(
+            id=r.ident(), date=r.date("date"), before=r.text("before"), after=r.text("after")
         )
-        r.done()
+
+    dated = [d for _, d in _read_all(file, doc, "dated_facts", problems, dated_fact)]
     return {
         "version": version,
         "source_url": source_url,
@@ -700,7 +717,7 @@ def _load_meta(doc: Mapping[str, Any], problems: list[Problem]) -> dict[str, Any
 
 
 def _read_community(r: _Reader, *, subteam: bool) -> Community:
-    community = Community(
+    return Community(
         id=r.ident(),
         name=r.text("name"),
         who_should_join=r.text("who_should_join"),
@@ -710,8 +727,6 @@ def _read_community(r: _Reader, *, subteam: bool) -> Community:
         join_url=r.url("join_url"),
         teams_url=r.url("teams_url"),
     )
-    r.done()
-    return community
 
 
 def _load_communities(
@@ -719,29 +734,24 @@ def _load_communities(
 ) -> tuple[tuple[Community, ...], tuple[Community, ...], tuple[EligibilityRule, ...]]:
     file = "communities.yaml"
     _top_level(file, doc, {"teams", "subteams", "eligibility"}, problems)
-    team_readers = list(_entries(file, doc, "teams", problems))
-    teams = [_read_community(r, subteam=False) for r in team_readers]
-    sub_readers = list(_entries(file, doc, "subteams", problems))
-    subteams = [_read_community(r, subteam=True) for r in sub_readers]
-
-    pairs = list(zip(team_readers + sub_readers, teams + subteams, strict=True))
-    _check_unique(((r, "id", c.id) for r, c in pairs), "id")
-    _check_unique(((r, "name", c.name) for r, c in pairs), "name", fold_case=True)
-    team_ids = {t.id for t in teams}
-    for r, sub in zip(sub_readers, subteams, strict=True):
+    teams = _read_all(file, doc, "teams", problems, partial(_read_community, subteam=False))
+    subteams = _read_all(file, doc, "subteams", problems, partial(_read_community, subteam=True))
+    _check_unique(((r, "id", c.id) for r, c in teams + subteams), "id")
+    _check_unique(((r, "name", c.name) for r, c in teams + subteams), "name", fold_case=True)
+    team_ids = {t.id for _, t in teams}
+    for r, sub in subteams:
         if sub.parent and sub.parent not in team_ids:
             r.problem("parent", f"parent {sub.parent!r} is not the id of a Team in 'teams'")
 
-    rules: list[EligibilityRule] = []
-    for r in _entries(file, doc, "eligibility", problems):
-        rule = EligibilityRule(
+    def rule(r: _Reader) -> EligibilityRule:
+        return EligibilityRule(
             community=r.text("community"),
             not_open_to=r.texts("not_open_to", required=True),
             source_text=r.text("source_text"),
         )
-        r.done()
-        rules.append(rule)
-    return tuple(teams), tuple(subteams), tuple(rules)
+
+    rules = _read_all(file, doc, "eligibility", problems, rule)
+    return tuple(c for _, c in teams), tuple(c for _, c in subteams), tuple(x for _, x in rules)
 
 
 def _load_working_groups(
@@ -749,23 +759,19 @@ def _load_working_groups(
 ) -> tuple[WorkingGroup, ...]:
     file = "working_groups.yaml"
     _top_level(file, doc, {"working_groups"}, problems)
-    readers = list(_entries(file, doc, "working_groups", problems))
-    groups = []
-    for r in readers:
-        groups.append(
-            WorkingGroup(
-                id=r.ident(),
-                name=r.text("name"),
-                nickname=r.text("nickname", allow_empty=True),
-                keywords=r.terms("keywords"),
-            )
+
+    def group(r: _Reader) -> WorkingGroup:
+        return WorkingGroup(
+            id=r.ident(),
+            name=r.text("name"),
+            nickname=r.text("nickname", allow_empty=True),
+            keywords=r.terms("keywords"),
         )
-        r.done()
-    _check_unique(((r, "id", g.id) for r, g in zip(readers, groups, strict=True)), "id")
-    _check_unique(
-        ((r, "name", g.name) for r, g in zip(readers, groups, strict=True)), "name", fold_case=True
-    )
-    return tuple(groups)
+
+    groups = _read_all(file, doc, "working_groups", problems, group)
+    _check_unique(((r, "id", g.id) for r, g in groups), "id")
+    _check_unique(((r, "name", g.name) for r, g in groups), "name", fold_case=True)
+    return tuple(g for _, g in groups)
 
 
 def _load_vocabulary(
@@ -773,55 +779,48 @@ def _load_vocabulary(
 ) -> tuple[tuple[Role, ...], tuple[Topic, ...]]:
     file = "vocabulary.yaml"
     _top_level(file, doc, {"roles", "topics"}, problems)
-    role_readers = list(_entries(file, doc, "roles", problems))
-    roles = []
-    for r in role_readers:
-        roles.append(
-            Role(
-                id=r.ident(),
-                label=r.text("label"),
-                plural=r.text("plural"),
-                communities=r.texts("communities", required=True),
-                terms=r.terms("terms", required=True),
-            )
+
+    def role(r: _Reader) -> Role:
+        return Role(
+            id=r.ident(),
+            label=r.text("label"),
+            plural=r.text("plural"),
+            communities=r.texts("communities", required=True),
+            terms=r.terms("terms", required=True),
         )
-        r.done()
-    topic_readers = list(_entries(file, doc, "topics", problems))
-    topics = []
-    for r in topic_readers:
-        topics.append(
-            Topic(
-                id=r.ident(),
-                label=r.text("label"),
-                communities=r.texts("communities"),
-                qualifies=r.texts("qualifies"),
-                terms=r.terms("terms", required=True),
-            )
+
+    def topic(r: _Reader) -> Topic:
+        return Topic(
+            id=r.ident(),
+            label=r.text("label"),
+            communities=r.texts("communities"),
+            qualifies=r.texts("qualifies"),
+            terms=r.terms("terms", required=True),
         )
-        r.done()
-    _check_unique(((r, "id", x.id) for r, x in zip(role_readers, roles, strict=True)), "role id")
-    _check_unique(((r, "id", x.id) for r, x in zip(topic_readers, topics, strict=True)), "topic id")
-    return tuple(roles), tuple(topics)
+
+    roles = _read_all(file, doc, "roles", problems, role)
+    topics = _read_all(file, doc, "topics", problems, topic)
+    _check_unique(((r, "id", x.id) for r, x in roles), "role id")
+    _check_unique(((r, "id", x.id) for r, x in topics), "topic id")
+    return tuple(x for _, x in roles), tuple(x for _, x in topics)
 
 
 def _load_faqs(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[Faq, ...]:
     file = "faq.yaml"
     _top_level(file, doc, {"faqs"}, problems)
-    readers = list(_entries(file, doc, "faqs", problems))
-    faqs = []
-    for r in readers:
-        faqs.append(
-            Faq(
-                id=r.ident(),
-                questions=r.texts("questions", required=True),
-                answer=r.text("answer"),
-                links=r.texts("links"),
-                related=r.texts("related"),
-            )
+
+    def faq(r: _Reader) -> Faq:
+        return Faq(
+            id=r.ident(),
+            questions=r.texts("questions", required=True),
+            answer=r.text("answer"),
+            links=r.texts("links"),
+            related=r.texts("related"),
         )
-        r.done()
-    _check_unique(((r, "id", f.id) for r, f in zip(readers, faqs, strict=True)), "id")
-    return tuple(faqs)
+
+    faqs = _read_all(file, doc, "faqs", problems, faq)
+    _check_unique(((r, "id", f.id) for r, f in faqs), "id")
+    return tuple(f for _, f in faqs)
 
 
 def _load_intents(
@@ -842,14 +841,15 @@ def _load_escalation(doc: Mapping[str, Any], problems: list[Problem]) -> Escalat
     file = "escalation.yaml"
     _top_level(file, doc, {"problem_contact", "default_contact", "routes"}, problems)
     top = _Reader(file, "", doc, problems, seen=set(doc))
-    routes = []
-    for r in _entries(file, doc, "routes", problems):
-        routes.append(Route(contact=r.text("contact"), phrases=r.terms("phrases", required=True)))
-        r.done()
+
+    def route(r: _Reader) -> Route:
+        return Route(contact=r.text("contact"), phrases=r.terms("phrases", required=True))
+
+    routes = _read_all(file, doc, "routes", problems, route)
     return Escalation(
         problem_contact=top.text("problem_contact"),
         default_contact=top.text("default_contact"),
-        routes=tuple(routes),
+        routes=tuple(x for _, x in routes),
     )
 
 
