@@ -56,7 +56,6 @@ STATUS_LOOK = {
     Status.ASSIGNED: ("ticket.status_assigned", "accent"),
     Status.RESOLVED: ("ticket.status_resolved", "good"),
 }
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 # --------------------------------------------------------------------------- helpers
@@ -74,11 +73,11 @@ def mail_subject(ticket: Ticket, texts: Texts) -> str:
 
 
 def when(time: dt.datetime) -> str:
-    """``3 Jun 2025, 14:05 UTC`` (a naive time is taken as UTC)."""
+    """``2025-06-03 14:05 UTC``: the same in every language, as in the e-mail and in
+    ``bot tickets`` (a naive time is taken as UTC)."""
     if time.tzinfo is None:
         time = time.replace(tzinfo=dt.UTC)
-    time = time.astimezone(dt.UTC)
-    return f"{time.day} {_MONTHS[time.month - 1]} {time.year}, {time:%H:%M} UTC"
+    return f"{time.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
 
 
 def _cut(text: str, limit: int) -> str:

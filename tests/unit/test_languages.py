@@ -19,7 +19,7 @@ from bot.core.answers import role_choices
 from bot.core.catalogue import CatalogueError, load_catalogue
 from bot.core.texts import LANGUAGES, ReplyLanguage, reply_language
 from bot.settings import Settings
-from tests.support.catalogues import real_catalogue
+from tests.support.catalogues import FIXTURE, real_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 11, 24)
@@ -34,8 +34,9 @@ def problems_of(data: Path) -> list[str]:
 
 @pytest.fixture
 def data(tmp_path: Path) -> Path:
+    """A copy of the invented catalogue (tests/fixtures) to break: the check's mechanism."""
     copy = tmp_path / "data"
-    shutil.copytree(ROOT / "data", copy)
+    shutil.copytree(FIXTURE, copy)
     return copy
 
 
@@ -66,14 +67,13 @@ def test_a_missing_language_file_fails_the_check(data: Path) -> None:
 def test_a_missing_fact_names_its_english_source(data: Path) -> None:
     path = data / "texts" / "fr.yaml"
     text = path.read_text(encoding="utf-8")
-    start = text.index("  subteams:\n    title:")
-    end = text.index("  old-communities:")
+    start = text.index("  moving:\n    title:")
+    end = text.index("  helpdesk:\n    title:")
     path.write_text(text[:start] + text[end:], encoding="utf-8")
     found = problems_of(data)
     assert any(
         p.startswith("texts/fr.yaml")
-        and "faq.subteams.answer: is missing (English: faq.yaml, faq 'subteams', field 'answer')"
-        in p
+        and "faq.moving.answer: is missing (English: faq.yaml, faq 'moving', field 'answer')" in p
         for p in found
     ), found
 

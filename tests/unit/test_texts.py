@@ -1,5 +1,6 @@
-"""The bot's sentences as data: one lookup with English fallback, checked by ``bot check``, and
-every text id the code uses present in ``data/texts/en.yaml`` with the placeholders it fills."""
+"""The bot's sentences as data: one lookup with English fallback, checked by ``bot check`` (on
+the invented catalogue of tests/fixtures), and every text id the code uses present in the real
+``data/texts/en.yaml`` with the placeholders it fills."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 from bot.core.catalogue import CatalogueError, load_catalogue
 from bot.core.texts import check_texts, placeholders
-from tests.support.catalogues import real_catalogue
+from tests.support.catalogues import FIXTURE, real_catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 CODE = ("bot", "cards", "dialogs", "app.py")
@@ -59,27 +60,30 @@ def test_get_refuses_an_unknown_id_or_a_missing_value():
 
 def test_bot_check_names_the_file_and_entry(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(FIXTURE, data)
     english = (data / "texts" / "en.yaml").read_text(encoding="utf-8")
     (data / "texts" / "de.yaml").write_text(
-        'answer:\n  tell_more: "Erzähl mir mehr {oops}"\n', encoding="utf-8"
+        'answer:\n  recommend_one: "Ich empfehle {oops}"\n', encoding="utf-8"
     )
     (data / "texts" / "en.yaml").write_text(
-        english.replace('title: "What can you do?"', "title: 3"), encoding="utf-8"
+        english.replace("greeting: Hello from the test catalogue.", "greeting: 3"),
+        encoding="utf-8",
     )
     with pytest.raises(CatalogueError) as err:
         load_catalogue(data)
     found = [str(p) for p in err.value.problems]
     assert any(
-        p.startswith("texts/de.yaml") and "answer.tell_more: placeholders" in p for p in found
+        p.startswith("texts/de.yaml") and "answer.recommend_one: placeholders" in p for p in found
+    ), found
+    assert any(
+        p.startswith("texts/de.yaml") and "faq.account.title: is missing" in p for p in found
     )
-    assert any(p.startswith("texts/de.yaml") and "answer.greeting: is missing" in p for p in found)
-    assert any(p.startswith("texts/en.yaml") and "choice.help.title" in p for p in found), found
+    assert any(p.startswith("texts/en.yaml") and "answer.greeting" in p for p in found), found
 
 
 def test_english_is_required(tmp_path):
     data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
+    shutil.copytree(FIXTURE, data)
     (data / "texts" / "en.yaml").unlink()
     with pytest.raises(CatalogueError, match=r"texts/en\.yaml: file is missing"):
         load_catalogue(data)
