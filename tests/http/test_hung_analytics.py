@@ -16,17 +16,9 @@ from app import ANALYTICS_THREADS, BACKGROUND, DESK, STORE_THREADS
 from bot.core.catalogue import Catalogue
 from bot.settings import Settings
 from bot.tickets.store.sqlite import SqliteStore
+from tests.support import http
 from tests.support.cards import actions
 from tests.support.connector import ConnectorStub
-from tests.support.http import (
-    assign_invoke,
-    choose_channel,
-    open_ticket,
-    posted_to,
-    say,
-    start_app,
-    wait_for,
-)
 
 SUPPORT = "19:support@thread.tacv2"
 
@@ -61,7 +53,7 @@ async def client(
     settings: Settings, catalogue: Catalogue, release: threading.Event
 ) -> AsyncIterator[TestClient]:
     store = HungAnalytics(SqliteStore(settings.store_path), release)
-    client = await start_app(settings, catalogue, store=store)
+    client = await http.start_app(settings, catalogue, store=store)
     yield client
     release.set()  # the queued writes finish before the app closes the store
     await client.close()
@@ -72,26 +64,25 @@ async def test_replies_and_a_ticket_notice_go_out_while_analytics_writes_hang(
 ) -> None:
     store = client.server.app[DESK].store
     assert isinstance(store, HungAnalytics)
-    await asyncio.wait_for(choose_channel(client, connector), 10)
+    await asyncio.wait_for(http.choose_channel(client, connector), 10)
     for n in range(3 * STORE_THREADS):  # more turns, each with a hung write, than store threads
         before = len(connector.sent)
-        await asyncio.wait_for(say(client, connector, "controllers"), 5)
+        await asyncio.wait_for(http.say(client, connector, "controllers"), 5)
         assert len(connector.sent) > before, f"turn {n} was not answered"
     assert "Controllers network" in str(connector.sent[-1])
     background = client.server.app[BACKGROUND]
     assert background.waiting >= 3 * STORE_THREADS  # queued, not dropped: the queue has room
     assert store.hung == ANALYTICS_THREADS  # threads held: the store pool's others are free
 
-    await asyncio.wait_for(open_ticket(client, connector), 15)  # its turns, its card posted
-    await wait_for(
-        lambda: (
-            posted_to(connector, SUPPORT)[-1:]
-            and "SUP-0001" in str(posted_to(connector, SUPPORT)[-1])
-        )
-    )
-    card = posted_to(connector, SUPPORT)[-1]["attachments"][0]["content"]
+    await asyncio.wait_for(http.open_ticket(client, connector), 15)  # its turns, its card posted
+    await http.wait_for(lambda: "SUP-0001" in str(http.posted_to(connector, SUPPORT)))
+    card = http.posted_to(connector, SUPPORT)[-1]["attachments"][0]["content"]
     assign = next(a for a in actions(card) if a.get("verb") == "ticket.assign")
-    resp = await client.post("/api/messages", json=assign_invoke(connector, assign["data"], "x"))
+    resp = await client.post(
+        "/api/messages", json=http.assign_invoke(connector, assign["data"], "x")
+    )
     assert resp.status == 200
     # the notice to the user: a proactive message, sent by the delivery worker
-    await wait_for(lambda: any("was taken by" in (s.get("text") or "") for s in connector.sent))
+    await http.wait_for(
+        lambda: any("was taken by" in (s.get("text") or "") for s in connector.sent)
+    )
