@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-OWN = {"app", "bot", "cards", "dialogs", "tests", "bench"}
+OWN = {"app", "bot", "cards", "dialogs", "tests", "bench", "tools"}
 APPLICATION = [ROOT / "app.py", *(ROOT / d for d in ("bot", "cards", "dialogs"))]
 
 
