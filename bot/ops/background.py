@@ -16,14 +16,15 @@ import contextvars
 import functools
 import logging
 import time
-from collections.abc import Callable
-from typing import ParamSpec
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec
 
 from bot.ops.pools import Pool
 
 log = logging.getLogger("interact.background")
 
 P = ParamSpec("P")
+_Job = tuple[contextvars.Context, Callable[[], Coroutine[Any, Any, object]]]  # a write, its context
 
 
 class Background:
@@ -44,26 +45,26 @@ class Background:
         self.log_every = log_every
         self.clock = clock
         self.dropped = 0  # since the start
-        self._queue: asyncio.Queue[Callable[[], object]] | None = None
+        self._queue: asyncio.Queue[_Job] | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self.waiting = 0  # writes queued or running
         self._unlogged = 0  # dropped since the last warning
         self._logged_at: float | None = None
 
     def submit(self, fn: Callable[P, object], /, *args: P.args, **kwargs: P.kwargs) -> bool:
-        """Queue ``fn(*args, **kwargs)`` (with the caller's context: its correlation id) and
-        return at once; False when the queue is full and the write is dropped."""
+        """Queue ``fn(*args, **kwargs)`` and return at once; False when the queue is full and
+        the write is dropped. It runs in the caller's context (its correlation id, its trace)."""
         queue = self._started()
-        job = functools.partial(contextvars.copy_context().run, fn, *args, **kwargs)
+        job = functools.partial(self.pool.run, fn, *args, **kwargs)
         try:
-            queue.put_nowait(job)
+            queue.put_nowait((contextvars.copy_context(), job))
         except asyncio.QueueFull:
             self._drop()
             return False
         self.waiting += 1
         return True
 
-    def _started(self) -> asyncio.Queue[Callable[[], object]]:
+    def _started(self) -> asyncio.Queue[_Job]:
         if self._queue is None:  # made in the event loop, at the first write
             self._queue = asyncio.Queue(self.limit)
             self._tasks = [asyncio.create_task(self._work()) for _ in range(self.workers)]
@@ -86,9 +87,9 @@ class Background:
     async def _work(self) -> None:
         assert self._queue is not None
         while True:
-            job = await self._queue.get()
+            context, job = await self._queue.get()
             try:
-                await self.pool.run(job)
+                await asyncio.create_task(job(), context=context)
             except Exception:
                 log.exception("background write failed")
             finally:
