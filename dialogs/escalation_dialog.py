@@ -29,13 +29,12 @@ from botbuilder.dialogs.prompts import PromptCultureModels
 from botbuilder.schema import Activity
 from recognizers_choice import recognize_boolean
 
-from bot.core.answers import choice
 from bot.core.catalogue import Contact
 from bot.core.text import STOPWORDS, fold, tokens
 from bot.core.texts import LANGUAGES, Texts
 from bot.ops.telemetry import TurnEvent
 from bot.tickets.model import DESCRIPTION_LIMIT, QuotaExceeded, capped_description
-from cards.builders import ask, card, text_block
+from cards.escalation import confirm_card
 from cards.tickets import ticket_receipt_card
 from dialogs.ask import Ask
 from dialogs.conversation import Conversation, card_activity, turn_input
@@ -92,12 +91,10 @@ class EscalationDialog(ComponentDialog):
 
     async def _show_confirm(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         texts = self.conversation.texts(turn_context)
+        contact = self._contact(turn_context, options)
         automatic = (await self.desk.reach()).automatic  # else the user sends the e-mail
-        confirm = "dialog.confirm_escalation" if automatic else "dialog.confirm_escalation_manual"
-        question = texts.get(confirm, email=self._contact(turn_context, options).email)
-        yes, no = choice(texts, "confirm_yes"), choice(texts, "confirm_no")
-        buttons = [ask(yes.title, yes.text, yes.language), ask(no.title, no.text, no.language)]
-        await turn_context.send_activity(card_activity(card([text_block(question)], buttons)))
+        question = confirm_card(texts, contact.id, contact.email, automatic=automatic)
+        await turn_context.send_activity(card_activity(question))
 
     async def _show_describe(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         texts = self.conversation.texts(turn_context)

@@ -59,7 +59,7 @@ from cards.builders import (
     outcome_card,
     welcome_card,
 )
-from cards.escalation import offer_person_card
+from cards.escalation import CONFIRM, confirm_card, offer_person_card
 from cards.extension import search_response
 from cards.tickets import TICKET_ACTION, read_ticket_action
 from dialogs.conversation import TURN_INPUT, Conversation, card_activity
@@ -173,12 +173,28 @@ class InteractBot(TeamsActivityHandler):
     ) -> None:
         """What the user clicked stays visible: the clicked card stays as it was, built again
         from the source its button carries (as a vote keeps its answer on screen), with the
-        chosen button marked ("✓ …"); a card that cannot be built again (the escalation's yes
-        / no) becomes "You asked: …"."""
+        chosen button marked ("✓ …"); a card that cannot be built again (the offer of a person
+        after 👎) becomes "You asked: …"."""
         texts = self.conversation.texts(turn_context)
-        shown = await self.conversation.clicked_cards(turn_context, value)
+        if value.get("card") == CONFIRM:  # the escalation's question, as configured now
+            shown = await self._confirm_card(turn_context, value, texts)
+        else:
+            shown = await self.conversation.clicked_cards(turn_context, value)
         card = chosen(shown, str(value.get("ask") or ""), texts)
         await self._replace(turn_context, card or outcome_card(texts.get("card.you_asked"), asked))
+
+    async def _confirm_card(
+        self, turn_context: TurnContext, value: dict[str, Any], texts: Texts
+    ) -> list[dict[str, Any]]:
+        """The escalation's question the click came from, built again (none for a contact
+        this catalogue does not have)."""
+        catalogue = self.conversation.assistant(turn_context).catalogue
+        named = str(value.get("contact") or "")
+        contact = next((c for c in catalogue.contacts if c.id == named), None)
+        if contact is None:
+            return []
+        automatic = (await self.desk.reach()).automatic
+        return [confirm_card(texts, contact.id, contact.email, automatic=automatic)]
 
     def turn_input(self, turn_context: TurnContext) -> TurnInput:
         """The turn's input, built once: the typed text, or the clicked button's (``ask``)."""

@@ -61,3 +61,19 @@ async def test_a_button_whose_card_cannot_be_shown_again_says_what_was_asked(cha
     await chat.click({"ask": "working groups"})  # no source: a card built elsewhere
     [kept] = chat.adapter.updated_activities
     assert "You asked" in all_text(kept) and "working groups" in all_text(kept)
+
+
+async def test_the_escalations_question_stays_with_the_answer_marked(chat: Chat) -> None:
+    asked = await chat.say("talk to support")
+    question = next(r for r in asked if "Yes" in buttons([r]))
+    await chat.click(buttons([question])["Yes"])
+    [kept] = chat.adapter.updated_activities
+    text = all_text(kept)
+    assert "Shall I prepare an e-mail to tech.support@interact.eu" in text, text
+    assert "✓ Yes" in text and "✓ No" not in text and "You asked" not in text, text
+
+
+async def test_a_confirmation_naming_an_unknown_contact_says_what_was_asked(chat: Chat) -> None:
+    await chat.click({"ask": "yes", "card": "confirm", "contact": "nobody"})
+    [kept] = chat.adapter.updated_activities
+    assert "You asked" in all_text(kept)

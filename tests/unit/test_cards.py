@@ -236,8 +236,9 @@ def test_buttons_that_ask_go_through_the_message_pipeline(every):
             assert "msteams" not in (a.get("data") or {}), (name, a)
             if a["type"] == "Action.Submit" and a["data"].get("action") != "feedback":
                 # what it asks, the card's language, and where the card came from (``q``: its
-                # question; ``card``: the welcome), so that a click can show it again
-                fields = {"ask", "lang", "q", "card"}
+                # question; ``card``: the welcome, the confirmation and its ``contact``), so
+                # that a click can show it again
+                fields = {"ask", "lang", "q", "card", "contact"}
                 assert set(a["data"]) <= fields and a["data"]["ask"].strip(), (name, a)
             if a["type"] == "Action.OpenUrl":
                 assert a["url"].startswith(("https://", "mailto:")), (name, a["url"])
