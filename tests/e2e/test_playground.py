@@ -43,6 +43,10 @@ MESSAGES = (
 )
 GERMAN = ("War das hilfreich?", "So treten Sie bei")  # labels of a German answer card
 TECH_SUPPORT = "tech.support@interact.eu"
+# The narrowest window in which the Playground's log panel sits beside the chat (below about
+# 950 px it lies over it): every card and button is drawn, and clicked, at this width
+# (scripts/screenshots.sh shows 1280 px as well).
+NARROW = "960x1000"
 HEALTH_TIMEOUT_S = 30
 RUN_TIMEOUT_S = 900  # the first run may apt-get install chromium and npm install the playground
 APOLOGY = "Sorry, something went wrong on my side"
@@ -93,7 +97,11 @@ def _wait_healthy(proc: subprocess.Popen[Any], base: str, log: Path) -> None:
 
 def _run_harness(bot_url: str, outdir: Path) -> tuple[int, str]:
     """run.sh BOT_URL OUTDIR messages...; stopped with TERM (its trap cleans up) on timeout."""
-    env = {**os.environ, "PG_REQUIRE_REPLY": "1"}  # exit 6 if a turn gets no reply
+    env = {
+        **os.environ,
+        "PG_REQUIRE_REPLY": "1",  # exit 6 if a turn gets no reply
+        "PG_VIEWPORT": NARROW,
+    }
     proc = subprocess.Popen(
         ["bash", str(RUN_SH), bot_url, str(outdir), *MESSAGES],
         stdout=subprocess.PIPE,
