@@ -5,7 +5,9 @@ pool's threads (bot/ops/background.py), the turns and the delivery worker keep t
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -86,3 +88,32 @@ async def test_replies_and_a_ticket_notice_go_out_while_analytics_writes_hang(
     await http.wait_for(
         lambda: any("was taken by" in (s.get("text") or "") for s in connector.sent)
     )
+
+
+class SlowAnalytics:
+    """A SQLite store whose analytics counters take half a second to write."""
+
+    def __init__(self, store: SqliteStore) -> None:
+        self.store = store
+
+    def add_counts(self, *args: Any) -> None:
+        time.sleep(0.5)
+        self.store.add_counts(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+async def test_a_graceful_shutdown_writes_the_analytics_still_queued(
+    settings: Settings, catalogue: Catalogue, connector: ConnectorStub
+) -> None:
+    client = await http.start_app(
+        settings, catalogue, store=SlowAnalytics(SqliteStore(settings.store_path))
+    )
+    for _ in range(4):
+        await http.say(client, connector, "controllers")
+    assert client.server.app[BACKGROUND].waiting  # answered: the writes still queued
+    await client.close()  # the app's cleanup: the queue is written, then the store closes
+    with SqliteStore(settings.store_path) as store:
+        days = store.read_counts(dt.date(2000, 1, 1)).values()
+    assert sum(n for day in days for key, n in day.items() if key.startswith("intent:")) == 4
