@@ -45,7 +45,7 @@ from botframework.connector.auth import (
     ClaimsIdentity,
 )
 
-from bot.assistant import Assistant, AssistantHolder, ReloadError
+from bot.assistant import Assistant, AssistantHolder, ReloadError, ReloadNotShared
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
 from bot.core.learning import Loaded, load_understanding
 from bot.exits import ExitCode, data_error_line
@@ -281,7 +281,8 @@ class Reloader:
 
     async def everywhere(self) -> str:
         """The chat command: reload here (ReloadError: refused, and asked of nobody else), then
-        record the request for the other instances; the version now in force here."""
+        record the request for the other instances (ReloadNotShared: the store failed); the
+        version now in force here."""
         version = await self()
         request = uuid.uuid4().hex
         self._seen, self._known = request, True  # this instance has taken it up already
@@ -292,12 +293,14 @@ class Reloader:
                 {"id": request, "at": self.now().isoformat()},
             )
         except Exception as exc:  # this instance serves the new content; the others do not
+            problem = f"the store failed: {type(exc).__name__}"
             log.error(
                 "catalogue reloaded here, but the request for the other instances could not "
                 "be recorded: %s: %s",
                 type(exc).__name__,
                 exc,
             )
+            raise ReloadNotShared(version, problem) from exc
         return version
 
     async def check(self) -> bool:

@@ -112,6 +112,16 @@ class ReloadError(RuntimeError):
     """A new catalogue was refused (its first problem, one line): the old one keeps serving."""
 
 
+class ReloadNotShared(RuntimeError):
+    """Reloaded on this instance (``version``), but the other instances could not be asked to
+    reload (``problem``, one line)."""
+
+    def __init__(self, version: str, problem: str) -> None:
+        super().__init__(problem)
+        self.version = version
+        self.problem = problem
+
+
 class AssistantHolder:
     """The assistant in force, swapped whole when the content is reloaded: whoever needs the
     catalogue or the understanding reads ``current`` when it starts its work, so what is in

@@ -26,7 +26,7 @@ from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity, ConversationReference
 
-from bot.assistant import AssistantHolder, ReloadError
+from bot.assistant import AssistantHolder, ReloadError, ReloadNotShared
 from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
 from bot.ops.pools import Pool
@@ -318,6 +318,8 @@ class SupportDesk:
             version = await reload()
         except ReloadError as exc:
             return texts.get("support.reload_failed", error=str(exc))
+        except ReloadNotShared as exc:
+            return texts.get("support.reload_not_shared", version=exc.version, error=exc.problem)
         return texts.get("support.reload_done", version=version)
 
     # ------------------------------------------------------------------ the support channel

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from app import CONTENT, RELOAD_REQUEST, Reloader, create_app, utc_now
+from app import CONTENT, RELOAD, RELOAD_REQUEST, Reloader, create_app, utc_now
 from bot.assistant import Assistant, AssistantHolder
 from bot.ops.pools import Pool
 from bot.settings import DEFAULT_DATA_DIR, Settings
@@ -169,3 +169,29 @@ async def test_a_store_that_fails_is_logged_once_and_the_request_taken_up_after(
     finally:
         watch.cancel()
         reloader.pool.close()
+
+
+class UnwritableSettings:
+    """The app's store, its settings refusing writes."""
+
+    def __init__(self, store: object) -> None:
+        self.store = store
+
+    def set_setting(self, key: str, value: object) -> None:
+        raise OSError("disk full")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+async def test_the_admin_is_told_when_the_other_instances_cannot_be_asked(
+    served: tuple[TestClient, Path], connector: ConnectorStub
+) -> None:
+    client, data = served
+    reloader = client.server.app[RELOAD]
+    reloader.store = UnwritableSettings(reloader.store)  # type: ignore[assignment]
+    edit(data / "catalogue.yaml", 'version: "2025.1"', 'version: "2025.5"')
+    said = await last_reply(client, connector, "reload catalogue", **{"from": ADMIN})
+    assert "version 2025.5 is in force on this instance" in said
+    assert "the other instances could not be asked" in said and "OSError" in said
+    assert await version(client) == "2025.5"  # this instance took it up all the same
