@@ -401,3 +401,19 @@ def test_a_login_problem_in_another_eu_language_is_escalated_by_the_rules(
     catalogue: Catalogue, text: str
 ) -> None:
     assert Understander(catalogue).understand(text).intent == Intent.ESCALATE
+
+
+@pytest.mark.parametrize(
+    ("text", "community_id"),
+    [
+        ("je publie sur les réseaux sociaux du programme", "communication"),
+        ("escribo las notas de prensa del programa", "communication"),
+        ("ich schreibe die Pressemitteilungen", "communication"),
+        ("lavoro nella cooperazione esterna con paesi terzi", "external-cooperation"),
+    ],
+)
+def test_english_role_words_are_known_in_the_other_four_languages(
+    catalogue: Catalogue, text: str, community_id: str
+) -> None:
+    u = Understander(catalogue).understand(text)
+    assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == community_id, u
