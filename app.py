@@ -411,6 +411,7 @@ def build_bot(
         quota=TicketQuota(settings.tickets_per_user_per_day, settings.tickets_per_tenant_per_day),
         pool=pool,
         telemetry=telemetry,
+        retention_days=settings.ticket_retention_days,
     )
     # "forget me": every chat's private state, the profile, the tickets' personal data.
     user_data = UserData(storage, store, pool, now, conversation_state, user_state, private_state)

@@ -368,6 +368,8 @@ class Settings:
     port: int = 3978
     max_body_bytes: int = 256 * 1024
     fallback_retention_days: int = 90  # questions that fell back are kept this long (analytics)
+    # The personal data of a resolved ticket is erased this long after it was resolved.
+    ticket_retention_days: int = 180
     store_path: Path = ROOT / "var" / "assistant.sqlite3"  # tickets and bot state (SQLite)
     # "sqlite" (store_path) or "blob": Azure Blob Storage, shared by several instances.
     store_backend: str = "sqlite"
@@ -512,6 +514,7 @@ class Settings:
             port=_int(merged, "PORT", 3978, 0, 65535),  # 0: any free port (logged)
             max_body_bytes=_int(merged, "MAX_BODY_BYTES", 256 * 1024, 1024, 64 * 1024 * 1024),
             fallback_retention_days=_int(merged, "FALLBACK_RETENTION_DAYS", 90, 1, 3650),
+            ticket_retention_days=_int(merged, "TICKET_RETENTION_DAYS", 180, 1, 3650),
             store_path=Path(
                 merged.get("ASSISTANT_DB", "").strip() or ROOT / "var" / "assistant.sqlite3"
             ),

@@ -20,6 +20,7 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext
@@ -31,7 +32,7 @@ from bot.core.catalogue import Contact
 from bot.core.texts import TextBook, Texts
 from bot.ops.pools import Pool
 from bot.ops.telemetry import Telemetry
-from bot.tickets.delivery import DeliveryWorker, Sender
+from bot.tickets.delivery import DeliveryWorker, Retention, Sender
 from bot.tickets.mail import SmtpConfig, email_sender
 from bot.tickets.model import Delivery, QuotaExceeded, Reach, Ticket, TicketQuota, Turn
 from bot.tickets.store.contract import ConflictError, NewTicket, TicketStore, TicketUpdate
@@ -124,7 +125,10 @@ class SupportDesk:
         *,
         pool: Pool,
         telemetry: Telemetry | None = None,
+        retention_days: int | None = None,
     ) -> None:
+        """``retention_days``: the worker erases the personal data of tickets resolved that
+        long ago (None: kept)."""
         self.store = store
         self.pool = pool  # the store's calls run there (and nothing else does)
         self.content = content  # its texts: reloaded with the content (``book``)
@@ -139,7 +143,17 @@ class SupportDesk:
         if smtp:
             senders["email"] = email_sender(smtp, self.staff_texts, telemetry)
         owner = f"desk-{uuid.uuid4().hex[:8]}"
-        self.worker = DeliveryWorker(store, senders, owner=owner, now=now, pool=pool, lease=lease)
+        retention = None
+        if retention_days is not None:
+            retention = Retention(retention_days, partial(self.retention_note, retention_days))
+        self.worker = DeliveryWorker(
+            store, senders, owner=owner, now=now, pool=pool, lease=lease, retention=retention
+        )
+
+    def retention_note(self, days: int, now: dt.datetime) -> str:
+        """The note left in a ticket whose personal data the retention erased (for staff)."""
+        date = now.astimezone(dt.UTC).date().isoformat()
+        return self.staff_texts().get("forget.retention_note", date=date, days=days)
 
     def attach(self, adapter: BotAdapter) -> None:
         self.adapter = adapter

@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 
 from bot.ops.pools import Pool
 from bot.tickets.model import Delivery, Ticket
@@ -33,6 +34,17 @@ log = logging.getLogger("interact.delivery")
 
 Sender = Callable[[Delivery, Ticket], Awaitable[None]]
 Clock = Callable[[], dt.datetime]
+
+
+@dataclass(frozen=True)
+class Retention:
+    """How long the personal data of a resolved ticket is kept: ``days`` after it was last
+    changed (resolved), then erased (``TicketStore.purge_resolved``) leaving ``note(now)`` in
+    its place; looked for at most once every ``every``."""
+
+    days: int
+    note: Callable[[dt.datetime], str]
+    every: dt.timedelta = dt.timedelta(hours=1)
 
 
 class DeliveryWorker:
@@ -46,7 +58,10 @@ class DeliveryWorker:
         pool: Pool,
         lease: dt.timedelta = dt.timedelta(seconds=60),
         poll_seconds: float = 1.0,
+        retention: Retention | None = None,
     ) -> None:
+        """``retention``: the worker also purges the personal data of resolved tickets past
+        it (in its rounds over every ticket, never in a user's turn)."""
         self.store = store
         self.pool = pool  # the store's calls run there
         self.senders = senders
@@ -54,6 +69,8 @@ class DeliveryWorker:
         self.now = now
         self.lease = lease
         self.poll_seconds = poll_seconds
+        self.retention = retention
+        self._purged_at: dt.datetime | None = None  # the last purge of resolved tickets
         self._wake = asyncio.Event()
         self._stopping = False
         self._inflight: set[asyncio.Task[int]] = set()  # rounds a turn stopped waiting for
@@ -64,7 +81,10 @@ class DeliveryWorker:
         self._wake.set()
 
     async def run_once(self, ticket_id: str | None = None) -> int:
-        """Deliver what is due (of one ticket, or of all); return how many succeeded."""
+        """Deliver what is due (of one ticket, or of all); return how many succeeded. A round
+        over every ticket also purges resolved tickets past their retention, when due."""
+        if ticket_id is None:
+            await self.purge()
         due = await self.pool.run(
             self.store.claim_due, self.now(), self.owner, self.lease, ticket_id=ticket_id
         )
@@ -84,6 +104,27 @@ class DeliveryWorker:
         pending = {d.kind for d in await self.pool.run(self.store.pending, ticket_id)}
         kinds = {d.kind for d in await self.pool.run(self.store.deliveries, ticket_id)}
         return {kind: kind not in pending for kind in sorted(kinds)}
+
+    async def purge(self) -> list[str]:
+        """Erase the personal data of resolved tickets past the retention (at most once every
+        ``retention.every``); the ids erased. A failure is logged and tried at the next round."""
+        retention, now = self.retention, self.now()
+        if retention is None:
+            return []
+        if self._purged_at is not None and now - self._purged_at < retention.every:
+            return []
+        before = now - dt.timedelta(days=retention.days)
+        try:
+            erased = await self.pool.run(
+                self.store.purge_resolved, before, retention.note(now), now
+            )
+        except Exception:
+            log.exception("purge of resolved tickets failed")
+            return []
+        self._purged_at = now
+        if erased:
+            log.info("personal data of %d resolved tickets erased (retention)", len(erased))
+        return erased
 
     async def _deliver(self, delivery: Delivery) -> int:
         ticket = await self.pool.run(self.store.get_ticket, delivery.ticket_id)

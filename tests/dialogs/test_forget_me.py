@@ -4,12 +4,15 @@ the user's language; in a channel or group chat the reply names nothing."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import pytest
 from botbuilder.core import MemoryStorage
 from botbuilder.schema import Activity
 
 from app import Components, build_bot
-from bot.tickets.model import Ticket
+from bot.tickets.model import Status, Ticket
 from tests.support.cards import actions
 from tests.support.chat import Chat, all_text, card_of
 
@@ -187,3 +190,27 @@ async def test_another_users_data_stays(bot, storage, settings, catalogue) -> No
     assert bot.desk.store.get_ticket(theirs.id) == theirs
     replies = await other.say("which team should I join?")
     assert TOLD in texts(replies)
+
+
+async def test_the_bots_worker_purges_resolved_tickets_after_the_setting(settings, catalogue):
+    clock = [dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)]
+    bot = build_bot(
+        dataclasses.replace(settings, ticket_retention_days=30),
+        MemoryStorage(),
+        catalogue=catalogue,
+        detect=detect,
+        now=lambda: clock[0],
+    )
+    ticket = await open_ticket(Chat(bot))
+    store = bot.desk.store
+    store.update_ticket(ticket.id, now=clock[0], status=Status.RESOLVED)
+    clock[0] += dt.timedelta(days=29)
+    await bot.desk.worker.run_once()
+    assert store.get_ticket(ticket.id).description == PROBLEM  # 29 days: kept
+    clock[0] += dt.timedelta(days=2)
+    await bot.desk.worker.run_once()
+    erased = store.get_ticket(ticket.id)
+    assert erased.description == (
+        "Personal data erased on 2026-12-25, 30 days after the request was resolved."
+    )
+    assert erased.user_name == "" and erased.transcript == ()

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from bot.ops.pools import Pool
-from bot.tickets.delivery import DeliveryWorker
+from bot.tickets.delivery import DeliveryWorker, Retention
 from bot.tickets.model import Delivery, Status, Ticket
 from tests.support.tickets import NOW, REFERENCE, new_ticket
 
@@ -134,3 +134,54 @@ def test_purge_arguments_are_checked(store):
         store.purge_resolved(dt.datetime(2026, 1, 1), NOTE, LATER)
     with pytest.raises(ValueError, match="note"):
         store.purge_resolved(LATER, "", LATER)
+
+
+async def test_the_worker_purges_resolved_tickets_past_the_retention(store):
+    day = dt.timedelta(days=1)
+    resolved = new_ticket(store, "resolved on the first day")
+    store.update_ticket(resolved.id, now=NOW, status=Status.RESOLVED)
+    later = new_ticket(store, "resolved a week later")
+    store.update_ticket(later.id, now=NOW + 7 * day, status=Status.RESOLVED)
+    clock = [NOW + 179 * day]
+
+    def note(now: dt.datetime) -> str:
+        return f"Personal data erased on {now.date()} (retention)."
+
+    retention = Retention(180, note)
+    worker = DeliveryWorker(
+        store, {}, "worker", lambda: clock[0], pool=Pool("store", 2), retention=retention
+    )
+    await worker.run_once()
+    assert store.get_ticket(resolved.id).erased_at is None  # 179 days: kept
+
+    clock[0] = NOW + 180 * day + dt.timedelta(minutes=1)
+    await worker.run_once(resolved.id)  # a user's turn delivering one ticket never purges
+    assert store.get_ticket(resolved.id).erased_at is None
+    await worker.run_once()
+    purged = store.get_ticket(resolved.id)
+    assert purged.erased_at == clock[0]
+    assert purged.description == "Personal data erased on 2027-05-23 (retention)."
+    assert "Ana Example" not in str(purged.to_json())
+    assert store.get_ticket(later.id).erased_at is None
+
+    clock[0] = NOW + 187 * day + dt.timedelta(minutes=2)
+    await worker.run_once()
+    assert store.get_ticket(later.id).erased_at == clock[0]
+
+
+async def test_the_purge_runs_at_most_once_an_hour(store):
+    day = dt.timedelta(days=1)
+    first = new_ticket(store)
+    store.update_ticket(first.id, now=NOW, status=Status.RESOLVED)
+    clock = [NOW + 181 * day]
+    retention = Retention(180, lambda now: "erased", every=dt.timedelta(hours=1))
+    worker = DeliveryWorker(
+        store, {}, "worker", lambda: clock[0], pool=Pool("store", 2), retention=retention
+    )
+    assert await worker.purge() == [first.id]
+    second = new_ticket(store)
+    store.update_ticket(second.id, now=NOW, status=Status.RESOLVED)
+    clock[0] += dt.timedelta(minutes=59)
+    assert await worker.purge() == []  # looked less than an hour ago
+    clock[0] += dt.timedelta(minutes=1)
+    assert await worker.purge() == [second.id]

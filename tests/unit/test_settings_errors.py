@@ -32,6 +32,9 @@ def refusal(env: dict[str, str], dotenv: Path | None = None) -> str:
         ({"PORT": "-1"}, "PORT"),
         ({"FALLBACK_RETENTION_DAYS": "0"}, "FALLBACK_RETENTION_DAYS"),
         ({"FALLBACK_RETENTION_DAYS": "a month"}, "FALLBACK_RETENTION_DAYS"),
+        ({"TICKET_RETENTION_DAYS": "0"}, "TICKET_RETENTION_DAYS"),
+        ({"TICKET_RETENTION_DAYS": "half a year"}, "TICKET_RETENTION_DAYS"),
+        ({"TICKET_RETENTION_DAYS": "3651"}, "TICKET_RETENTION_DAYS"),
     ],
 )
 def test_a_bad_setting_is_refused_naming_it(env: dict[str, str], names: str) -> None:
@@ -49,6 +52,11 @@ def test_log_levels(raw: str, level: str) -> None:
 def test_fallback_retention() -> None:
     assert Settings.from_env({}).fallback_retention_days == 90
     assert Settings.from_env({"FALLBACK_RETENTION_DAYS": "30"}).fallback_retention_days == 30
+
+
+def test_ticket_retention() -> None:
+    assert Settings.from_env({}).ticket_retention_days == 180
+    assert Settings.from_env({"TICKET_RETENTION_DAYS": " 30 "}).ticket_retention_days == 30
 
 
 def test_an_app_id_is_a_guid() -> None:
