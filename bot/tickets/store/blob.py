@@ -28,7 +28,12 @@ absence (``If-None-Match: *``), and the loser of a race re-reads or gives up:
   or removed by the next poll that reads it; one whose delivery never became visible is removed
   after ``ORPHAN_SECONDS``). A container written before these indexes gets them when a store
   first opens it (``counters/layout.json``);
-- ``settings/<key>.json``.
+- ``settings/<key>.json``;
+- ``quota/<day>/<key>.json``: the ticket quota counters of one day (``take_quota``), each
+  counted with a compare-and-swap that re-checks its limit; the recorded tokens of that day
+  beside them. ``purge_quota`` deletes whole days; counters written before the day folders
+  (``quota/<key>.json``) are no longer read and are deleted by their day, except the tokens of
+  that layout and keys too long for a name (named by a hash): these few stay.
 
 Keys are percent-encoded in blob names (dots too: Blob Storage turns ``\\`` into ``/`` and
 dislikes names ending in a dot); a key too long for a blob name is named by its SHA-256.
