@@ -7,15 +7,17 @@ from bot.core.texts import Texts
 from cards.builders import Card, ask, card, from_card, text_block
 
 CONFIRM = "confirm"  # the source the confirmation's buttons name: a click shows it again
+OFFER_PERSON = "offer_person"  # the source the offer's button names
 
 
 def offer_person_card(texts: Texts) -> Card:
     """After a 👎: offer to reach a person (the button goes through the normal pipeline)."""
     yes = choice(texts, "contact_yes")
-    return card(
+    offer = card(
         [text_block(texts.get("card.offer_person"))],
         actions=[ask(yes.title, yes.text, yes.language)],
     )
+    return from_card(offer, card=OFFER_PERSON)  # a click shows it again
 
 
 def confirm_card(texts: Texts, contact_id: str, email: str, *, automatic: bool) -> Card:

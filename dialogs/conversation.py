@@ -23,6 +23,7 @@ from bot.ops.feedback import Analytics
 from bot.ops.telemetry import Telemetry, TurnEvent, confidence_band
 from bot.tickets.model import Turn
 from cards.builders import WELCOME, welcome_card
+from cards.escalation import OFFER_PERSON, offer_person_card
 from cards.render import message
 
 TURN_INPUT = "interact.turn"  # turn_state key: the turn's TurnInput, built once by the edge
@@ -195,13 +196,16 @@ class Conversation:
         self, turn_context: TurnContext, value: dict[str, Any]
     ) -> list[dict[str, Any]]:
         """The cards a click may have come from, built again from the source its button carries
-        (``cards.builders.from_card``: the welcome, or the answer to the question ``q``), in
-        the card's language; none for a button without a source."""
+        (``cards.builders.from_card``: the welcome, the offer of a person, or the answer to the
+        question ``q``), in the card's language; none for a button without a source."""
         assistant = self.assistant(turn_context)
         code = str(value.get("lang") or "")
         language = ReplyLanguage(code) if code in LANGUAGES else self.language(turn_context)
+        texts = assistant.catalogue.texts(language.code)
         if value.get("card") == WELCOME:
-            return [welcome_card(assistant.catalogue, assistant.catalogue.texts(language.code))]
+            return [welcome_card(assistant.catalogue, texts)]
+        if value.get("card") == OFFER_PERSON:
+            return [offer_person_card(texts)]
         query = value.get("q")
         if not isinstance(query, str) or not query.strip():
             return []

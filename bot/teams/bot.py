@@ -173,8 +173,8 @@ class InteractBot(TeamsActivityHandler):
     ) -> None:
         """What the user clicked stays visible: the clicked card stays as it was, built again
         from the source its button carries (as a vote keeps its answer on screen), with the
-        chosen button marked ("✓ …"); a card that cannot be built again (the offer of a person
-        after 👎) becomes "You asked: …"."""
+        chosen button marked ("✓ …"); a card that cannot be built again (one whose buttons
+        name no source) becomes "You asked: …"."""
         texts = self.conversation.texts(turn_context)
         if value.get("card") == CONFIRM:  # the escalation's question, as configured now
             shown = await self._confirm_card(turn_context, value, texts)

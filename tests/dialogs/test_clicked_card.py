@@ -77,3 +77,20 @@ async def test_a_confirmation_naming_an_unknown_contact_says_what_was_asked(chat
     await chat.click({"ask": "yes", "card": "confirm", "contact": "nobody"})
     [kept] = chat.adapter.updated_activities
     assert "You asked" in all_text(kept)
+
+
+async def test_the_offer_of_a_person_after_a_thumbs_down_stays(chat: Chat) -> None:
+    vote = {
+        "action": "feedback",
+        "vote": "down",
+        "answer": "faq:register",
+        "q": "how do I register?",
+    }
+    [offer] = await chat.click(vote)
+    title, data = next(iter(buttons([offer]).items()))
+    chat.adapter.updated_activities.clear()  # the vote's own update (the answer, thanked)
+    await chat.click(data)
+    [kept] = chat.adapter.updated_activities
+    text = all_text(kept)
+    assert "Would you like a person at Interact to help you?" in text, text
+    assert f"✓ {title}" in text and "You asked" not in text, text
