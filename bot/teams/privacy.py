@@ -34,6 +34,7 @@ from botbuilder.core import (
 
 from bot.ops.pools import Pool
 from bot.teams.storage import E_TAG
+from bot.tickets.delivery import show_erasure
 from bot.tickets.store.contract import ConflictError, TicketStore
 from dialogs.conversation import is_private
 from dialogs.ports import Erased
@@ -126,7 +127,9 @@ class UserData:
         ids = [i for i in (user.id, user.aad_object_id) if i] if user else []
         tickets: list[str] = []
         if ids:
-            tickets = await self.pool.run(self.store.erase_user_tickets, ids, note, self.now())
+            now = self.now()
+            tickets = await self.pool.run(self.store.erase_user_tickets, ids, note, now)
+            await self.pool.run(show_erasure, self.store, tickets, now)
         erased = Erased(
             profile=profile in stored,
             chats=sum(1 for k in private if k in stored),

@@ -12,7 +12,9 @@ its mark sends it again after the lease; the senders keep such repeats rare and 
 e-mail's Message-ID is the ticket's, the support channel's card is updated in place).
 
 A delivery of a ticket whose personal data was erased (``TicketStore.erase_user_tickets``,
-``purge_resolved``) is not sent: it is marked done unsent. Every sender reads the ticket when it
+``purge_resolved``) is not sent: it is marked done unsent, except the update of the ticket's card
+already posted in the support channel, queued by the erasure (``show_erasure``), which replaces
+that card's personal data with the note. Every sender reads the ticket when it
 sends, so nothing erased could go out anyway; a withdrawn request is not posted or mailed with a
 note in place of its text, and a notice cannot reach a user the ticket no longer names.
 """
@@ -23,7 +25,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.ops.pools import Pool
@@ -45,6 +47,28 @@ class Retention:
     days: int
     note: Callable[[dt.datetime], str]
     every: dt.timedelta = dt.timedelta(hours=1)
+
+
+ERASED = "erased"  # a channel delivery's payload flag: it updates the card to show the erasure
+
+
+def shows_erasure(delivery: Delivery) -> bool:
+    """The one delivery sent about an erased ticket: its card in the support channel updated
+    in place, so that it shows the note instead of the personal data."""
+    return delivery.kind == "channel" and bool(delivery.payload.get(ERASED))
+
+
+def show_erasure(store: TicketStore, ticket_ids: Sequence[str], now: dt.datetime) -> int:
+    """After erasing ``ticket_ids``: queue the update of the support channel's card of each
+    one whose card was posted (``shows_erasure``); how many. A separate write from the
+    erasure: a crash in between leaves such a card as it was."""
+    queued = 0
+    for ticket_id in ticket_ids:
+        ticket = store.get_ticket(ticket_id)
+        if ticket is not None and ticket.erased_at is not None and ticket.channel_activity_id:
+            store.enqueue(ticket_id, "channel", {ERASED: True}, now)
+            queued += 1
+    return queued
 
 
 class DeliveryWorker:
@@ -123,13 +147,14 @@ class DeliveryWorker:
             return []
         self._purged_at = now
         if erased:
+            await self.pool.run(show_erasure, self.store, erased, now)
             log.info("personal data of %d resolved tickets erased (retention)", len(erased))
         return erased
 
     async def _deliver(self, delivery: Delivery) -> int:
         ticket = await self.pool.run(self.store.get_ticket, delivery.ticket_id)
         sender = self.senders.get(delivery.kind)
-        if ticket is not None and ticket.erased_at is not None:
+        if ticket is not None and ticket.erased_at is not None and not shows_erasure(delivery):
             # Its personal data was erased: nothing is sent about it any more (the request was
             # withdrawn with the data; its user can no longer be reached): done, unsent.
             await self.pool.run(self.store.complete, delivery.id, self.now())

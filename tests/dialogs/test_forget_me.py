@@ -87,6 +87,7 @@ async def test_forget_me_erases_every_chat_profile_and_ticket(bot, storage) -> N
     first = Chat(bot, conversation_id="chat-a")
     await first.say("I'm a communication officer")
     ticket = await open_ticket(first)
+    bot.desk.store.update_ticket(ticket.id, now=ticket.created_at, channel_activity_id="card-7")
     # A profile from before roles were kept per chat still holds roles.
     storage.memory["msteams/users/user-1"] = {"profile": {"roles": ["auditor"]}, "e_tag": "1"}
     second = Chat(bot, conversation_id="chat-b")
@@ -107,6 +108,8 @@ async def test_forget_me_erases_every_chat_profile_and_ticket(bot, storage) -> N
     assert PROBLEM not in str(erased.to_json())
     assert "Ana Example" not in str(erased.to_json())
     assert "aad-1" not in str(erased.to_json())
+    queued = [d.payload for d in bot.desk.store.pending(ticket.id) if d.kind == "channel"]
+    assert {"erased": True} in queued  # its card in the support channel shows the erasure
 
 
 async def test_forget_me_in_german_is_asked_and_confirmed_in_german(bot, storage) -> None:

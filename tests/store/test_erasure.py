@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from bot.ops.pools import Pool
-from bot.tickets.delivery import DeliveryWorker, Retention
+from bot.tickets.delivery import DeliveryWorker, Retention, show_erasure
 from bot.tickets.model import Delivery, Status, Ticket
 from tests.support.tickets import NOW, REFERENCE, new_ticket
 
@@ -178,10 +178,33 @@ async def test_the_purge_runs_at_most_once_an_hour(store):
     worker = DeliveryWorker(
         store, {}, "worker", lambda: clock[0], pool=Pool("store", 2), retention=retention
     )
+    store.update_ticket(first.id, now=NOW, channel_activity_id="card-1")  # posted
     assert await worker.purge() == [first.id]
+    assert [d.payload for d in store.pending(first.id)] == [{"erased": True}]  # card updated
     second = new_ticket(store)
     store.update_ticket(second.id, now=NOW, status=Status.RESOLVED)
     clock[0] += dt.timedelta(minutes=59)
     assert await worker.purge() == []  # looked less than an hour ago
     clock[0] += dt.timedelta(minutes=1)
     assert await worker.purge() == [second.id]
+
+
+async def test_a_card_posted_in_the_support_channel_is_updated_to_show_the_erasure(store):
+    ticket = new_ticket(store, deliveries=[("channel", {}), ("email", {})])
+    [channel] = [d for d in store.deliveries(ticket.id) if d.kind == "channel"]
+    store.complete(channel.id, NOW)
+    store.update_ticket(ticket.id, now=NOW, channel_activity_id="card-7")  # posted there
+    unposted = new_ticket(store, "never posted")
+    erased = store.erase_user_tickets(["aad-1"], NOTE, LATER)
+    assert erased == [ticket.id, unposted.id]
+    assert show_erasure(store, erased, LATER) == 1  # only the posted card needs it
+    sent: list[tuple[str, str, str, str | None]] = []
+
+    async def send(delivery: Delivery, ticket: Ticket) -> None:
+        sent.append((ticket.id, delivery.kind, ticket.description, ticket.channel_activity_id))
+
+    senders = dict.fromkeys(("channel", "email", "notify"), send)
+    worker = DeliveryWorker(store, senders, "worker", lambda: LATER, pool=Pool("store", 2))
+    assert await worker.run_once() == 1
+    assert sent == [(ticket.id, "channel", NOTE, "card-7")]  # the card updated, no e-mail
+    assert store.pending() == []
