@@ -367,7 +367,9 @@ async def test_fuzzed_activities(client, connector, caplog) -> None:
 
     loop = asyncio.get_running_loop()
     await asyncio.to_thread(one)
-    assert statuses[200] + statuses[201] > statuses.total() / 4  # most reach the bot
+    # Many reach the bot (not all refused at the door): 27-45 % in six runs of 150; the floor
+    # is far enough below that a random draw does not trip it (1/4 did: 23 % once, under load).
+    assert statuses[200] + statuses[201] > statuses.total() / 8, statuses
     await still_works(client, connector)
 
 
