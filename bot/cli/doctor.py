@@ -135,6 +135,25 @@ def audience(settings: Settings) -> list[Finding]:
     return found
 
 
+_EXPORTERS = {
+    "azure_monitor": "Application Insights",
+    "otlp": "an OTLP collector at {endpoint}",
+    "console": "the console",
+}
+
+
+def telemetry(settings: Settings) -> Finding:
+    """Where traces and turn events go (README, "Telemetry"): nowhere unless configured."""
+    config = settings.telemetry
+    if config is None:
+        return _ok(
+            "telemetry",
+            "off (APPLICATIONINSIGHTS_CONNECTION_STRING or OTEL_EXPORTER_OTLP_ENDPOINT turn it on)",
+        )
+    where = [_EXPORTERS[e].format(endpoint=config.otlp_endpoint) for e in config.exporters]
+    return _ok("telemetry", f"on, service {config.service_name}, to {' and '.join(where)}")
+
+
 def links(settings: Settings) -> list[Finding]:
     urls = {"PRIVACY_URL": settings.privacy_url, "TERMS_URL": settings.terms_url}
     defaults = [name for name, value in urls.items() if value == DEFAULT_WEBSITE_URL]
@@ -341,6 +360,7 @@ def examine(settings: Settings, *, store_timeout: float = STORE_TIMEOUT_SECONDS)
         *links(settings),
         *store_findings,
         *tickets(settings, channel),
+        telemetry(settings),
     ]
 
 

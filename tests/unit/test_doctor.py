@@ -78,8 +78,23 @@ def test_nothing_to_fix(live: dict[str, str]) -> None:
         "app links",
         "store",
         "e-mail",
+        "telemetry",
     }
     assert "accepts the sender" in findings["e-mail"].text
+    assert findings["telemetry"].text.startswith("off (")
+
+
+def test_telemetry_says_where_it_goes(live: dict[str, str]) -> None:
+    findings = examine(
+        live,
+        APPLICATIONINSIGHTS_CONNECTION_STRING="InstrumentationKey=00000000-0000-0000-0000-0000",
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4318",
+    )
+    assert findings["telemetry"].level is Level.OK
+    assert findings["telemetry"].text == (
+        "on, service interact-communities-bot, to Application Insights and an OTLP collector at "
+        "http://collector:4318/v1/traces"
+    )
 
 
 def test_the_command_exits_0_when_ready_and_1_on_a_blocker(
