@@ -73,14 +73,18 @@ def _free_port() -> int:
 
 
 def _answers(url: str) -> bool:
+    """True when Azurite answers at ``url``: its own ``Server`` header, not any server's. (The
+    free port is only free when it is picked: another process on this machine may take it
+    before Azurite does, and a test would then talk to a stranger.)"""
     unverified = ssl._create_unverified_context()  # only: is it up? (its own test certificate)
     try:
-        urllib.request.urlopen(url, timeout=1, context=unverified).close()
-    except urllib.error.HTTPError:  # 403 without a signature: it is up
-        return True
+        with urllib.request.urlopen(url, timeout=1, context=unverified) as response:
+            server = response.headers.get("Server", "")
+    except urllib.error.HTTPError as exc:  # 403 without a signature: it is up
+        server = exc.headers.get("Server", "")
     except OSError:
         return False
-    return True
+    return server.startswith("Azurite-Blob")
 
 
 def start(
