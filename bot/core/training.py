@@ -7,7 +7,8 @@ labelled sentences. Each example remembers where it came from (the phrase, the t
 language), so that cross-validation can hold out whole phrases, whole templates or languages.
 
 Labels: ``c:<community id>``, ``faq:<faq id>``, and the answers that are not a community or a FAQ:
-``list``, ``working_groups``, ``escalate``, ``greeting``, ``help``, ``offtopic``.
+``list``, ``working_groups``, ``escalate``, ``greeting``, ``small_talk`` (a thank-you, an ok, a
+goodbye), ``help``, ``offtopic``.
 """
 
 from __future__ import annotations
@@ -29,7 +30,15 @@ FILES = ("communities.yaml", "templates.yaml", "questions.yaml", "languages.yaml
 LANGUAGES = ("en", "de", "fr", "it", "es", "other")
 TEMPLATE_KINDS = ("title", "task", "name", "employer")
 EMPLOYER_PASSES = ("controllers", "auditors", "financial-management", "communication")
-PLAIN_LABELS = ("list", "working_groups", "escalate", "greeting", "help", "offtopic")
+PLAIN_LABELS = (
+    "list",
+    "working_groups",
+    "escalate",
+    "greeting",
+    "small_talk",
+    "help",
+    "offtopic",
+)
 # intents.yaml phrase kinds that are examples of a plain label
 INTENT_LABELS = {
     "list": "list",
@@ -37,7 +46,9 @@ INTENT_LABELS = {
     "problem": "escalate",
     "person": "escalate",
     "greeting": "greeting",
-    "thanks": "greeting",
+    "thanks": "small_talk",
+    "bye": "small_talk",
+    "acknowledge": "small_talk",
     "help": "help",
 }
 

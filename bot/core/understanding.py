@@ -155,6 +155,7 @@ class Understanding:
     model_label: str = ""  # the model's best label and its probability (empty without a model)
     model_confidence: float = 0.0
     also: tuple[Understanding, ...] = ()  # a second question in the same message
+    only_small_talk: bool = False  # nothing but small-talk phrases ("ok, thanks a lot!")
 
 
 @dataclass
@@ -426,6 +427,7 @@ class Understander:
         cues: set[str] = set()
         routes: list[str] = []
         wg_span: set[int] = set()
+        cue_spans: defaultdict[str, set[int]] = defaultdict(set)  # the words of each cue kind
         for position, key in self._segment(toks):
             said = typed_span(words, position, len(key))
             for sense in self._index[key]:
@@ -447,8 +449,7 @@ class Understander:
                         working_groups.append(sense.target)
                 elif sense.kind == "cue":
                     cues.add(sense.target)
-                    if sense.target == "working_groups":
-                        wg_span.update(range(position, position + len(key)))
+                    cue_spans[sense.target].update(range(position, position + len(key)))
                 elif sense.kind == "route":
                     routes.append(sense.target)
 
@@ -469,7 +470,9 @@ class Understander:
             working_groups=tuple(working_groups),
             cues=frozenset(cues),
             corrections=corrections,
+            only_small_talk=_only(toks, set().union(*(cue_spans[k] for k in SMALL_TALK))),
         )
+        wg_span |= cue_spans["working_groups"]
         ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
         ruled = replace(ruled, language=self.language(text))
         if self.model is None or not (toks or _LETTER.search(text)):
@@ -568,6 +571,8 @@ class Understander:
         if not toks:
             # an empty message asks for help; words in another script (Greek ...) are a message
             return replace(u, intent=Intent.FALLBACK if _LETTER.search(u.text) else Intent.HELP)
+        if u.only_small_talk:  # "see you" is a goodbye, not the FAQ about seeing a sub-team
+            return replace(u, intent=Intent.SMALL_TALK)
         return (
             self._decide_invisible(u, faq)
             or self._decide_join(u, context)
@@ -694,8 +699,8 @@ class Understander:
     def _hard(self, u: Understanding) -> bool:
         """A decision of the exact rules that the model may not overrule: an eligibility rule, a
         follow-up, a FAQ asked as written, a community named by its name, a greeting or help, a
-        request for support or a person."""
-        if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT:
+        message of nothing but small talk, a request for support or a person."""
+        if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT or u.only_small_talk:
             return True
         if u.intent == Intent.HELP:
             return True
@@ -731,7 +736,7 @@ class Understander:
             label == f"faq:{u.faq_id}"
             and u.faq_score >= FAQ_OK
             and confidence >= t_answer
-            and not u.refusals
+            and not (u.refusals or u.only_small_talk)
         ):
             # the message reads like a FAQ to both: answer it, even where it names a community
             return replace(u, intent=Intent.FAQ, matches=(), source="both")
@@ -800,8 +805,10 @@ class Understander:
         if label == "escalate":
             contact = routes[0] if routes else cat.escalation.problem_contact
             return replace(u, intent=Intent.ESCALATE, contact_id=contact)
-        if label == "offtopic":
-            return replace(u, intent=Intent.FALLBACK)
+        if label == "offtopic" or (
+            label == Intent.SMALL_TALK and len(tokens(u.text)) > SMALL_TALK_WORDS
+        ):
+            return replace(u, intent=Intent.FALLBACK)  # a long message is more than small talk
         return replace(u, intent=Intent(label))
 
     def _role_matches(self, roles: Iterable[str]) -> tuple[Match, ...]:
@@ -842,3 +849,8 @@ class Understander:
 
 def _content(toks: Iterable[str]) -> list[str]:
     return [t for t in toks if t not in STOPWORDS]
+
+
+def _only(toks: tuple[str, ...], span: set[int]) -> bool:
+    """Whether the words at ``span`` are all the message says (apart from stop words)."""
+    return bool(span) and all(i in span or t in STOPWORDS for i, t in enumerate(toks))

@@ -274,6 +274,26 @@ def test_the_exact_rules_win_over_the_model(catalogue: Catalogue) -> None:
     assert u.refusals and u.refusals[0].community_id == "financial-management"
 
 
+@pytest.mark.parametrize("label", ["greeting", "c:med-lab", "faq:subteams", "help"])
+def test_a_message_of_nothing_but_small_talk_is_small_talk_whatever_the_model_says(
+    catalogue: Catalogue, label: str
+) -> None:
+    reader = _with(catalogue, ((label, 0.9999), ("small_talk", 0.0001)))
+    for text in ("thanks", "great", "see you", "ok, thanks a lot!", "vielen Dank"):
+        assert reader.understand(text).intent == Intent.SMALL_TALK, (text, label)
+
+
+def test_a_long_message_is_more_than_small_talk(catalogue: Catalogue) -> None:
+    reader = _with(catalogue, (("small_talk", 0.99), ("offtopic", 0.01)))
+    u = reader.understand("the weather was lovely on the long walk home along the river today")
+    assert u.intent == Intent.FALLBACK
+
+
+@pytest.mark.parametrize("text", ["dziękuję bardzo", "obrigada", "dank u wel"])
+def test_a_thank_you_in_another_eu_language_is_small_talk(reader: Understander, text: str) -> None:
+    assert reader.understand(text).intent == Intent.SMALL_TALK
+
+
 def test_two_questions_in_one_message_are_both_answered(catalogue: Catalogue, loaded) -> None:
     assistant = Assistant(catalogue, model=loaded.model, languages=loaded.languages)
     reply = assistant.respond(
