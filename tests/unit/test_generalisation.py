@@ -1,7 +1,9 @@
 """Generalisation of the understanding model, by cross-validation on the examples generated from
 data/: whole phrases held out (a job title, a task, a FAQ phrasing, with every template it
 appears in), whole templates held out, whole languages held out. The floors are what the model
-reaches today (README, "Understanding"); a change that lowers them fails here.
+reaches today (README, "Understanding"); a change that lowers them fails here. Each figure is the
+mean over three shuffles of the groups into folds: adding a single phrase reshuffles every fold,
+and one shuffle alone moves the community figure by about a point either way.
 
 The rules plus model together, with the held-out phrases also removed from the rules' lexicon,
 are measured by ``bench/generalisation.py`` (slower).
@@ -10,6 +12,7 @@ are measured by ``bench/generalisation.py`` (slower).
 from __future__ import annotations
 
 from pathlib import Path
+from statistics import mean
 
 import pytest
 
@@ -19,29 +22,33 @@ from bot.core.model import families, features, training_examples
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 FLOORS = {  # (intent, community, community's Team)
-    "phrase": (0.945, 0.745, 0.83),
+    "phrase": (0.945, 0.745, 0.82),  # one shuffle gave 0.845, its mean over three 0.826-0.834
     "template": (0.93, 0.90, 0.92),
     "language": (0.885, 0.745, 0.785),
 }
 GROUPS = {"phrase": by_phrase, "template": by_template, "language": by_language}
+SEEDS = (7, 8, 9)  # the shuffles of the groups into folds
 
 
 @pytest.fixture(scope="module")
-def runs() -> tuple[dict[str, list[Outcome]], dict[str, str]]:
+def runs() -> tuple[dict[str, list[list[Outcome]]], dict[str, str]]:
     catalogue = load_catalogue(DATA)
     items = training_examples(DATA, catalogue)
     feats = [features(e.text) for e in items]
-    out = {name: cross_validate(items, g, folds=4, feats=feats) for name, g in GROUPS.items()}
+    out = {
+        name: [cross_validate(items, g, folds=4, seed=seed, feats=feats) for seed in SEEDS]
+        for name, g in GROUPS.items()
+    }
     return out, families(catalogue)
 
 
 @pytest.mark.parametrize("held_out", sorted(GROUPS))
 def test_cross_validation_stays_above_its_floor(runs, held_out: str) -> None:
-    outcomes, family = runs[0][held_out], runs[1]
+    shuffles, family = runs[0][held_out], runs[1]
     figures = (
-        accuracy(outcomes, "intent"),
-        accuracy(outcomes, "c:"),
-        accuracy(outcomes, "c:", family),
+        mean(accuracy(outcomes, "intent") for outcomes in shuffles),
+        mean(accuracy(outcomes, "c:") for outcomes in shuffles),
+        mean(accuracy(outcomes, "c:", family) for outcomes in shuffles),
     )
     floors = FLOORS[held_out]
     assert all(f >= floor for f, floor in zip(figures, floors, strict=True)), (held_out, figures)
