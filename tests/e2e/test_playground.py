@@ -29,7 +29,7 @@ HARNESS = REPO.parent / "shared" / "tools" / "playground"
 RUN_SH = HARNESS / "run.sh"
 ARTIFACTS = REPO / "artifacts" / "e2e"
 
-RELATED = "Where can I browse the communities?"  # a related question of the register FAQ
+RELATED = "Finding the communities and joining them"  # the register FAQ's related question
 MESSAGES = (
     "hi",
     "click:Controller",  # a role button of the greeting (plain Action.Submit data)
