@@ -11,7 +11,7 @@ from botbuilder.schema import Activity
 from tests.support.cards import actions
 from tests.support.chat import Chat, all_text, card_of
 
-RELATED = "Where can I browse the communities?"  # a related question of the register FAQ
+RELATED = "Finding the communities and joining them"  # the register FAQ's related question
 
 
 def buttons(replies: list[Activity]) -> dict[str, dict[str, Any]]:
