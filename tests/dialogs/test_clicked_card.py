@@ -25,7 +25,7 @@ def buttons(replies: list[Activity]) -> dict[str, dict[str, Any]]:
 
 
 async def test_a_related_question_keeps_the_answer_on_screen(chat: Chat) -> None:
-    shown = await chat.say("how do I register?")
+    shown = await chat.say("how can I sign up for an account?")
     answer = all_text(shown[0])
     assert "register for an account" in answer and RELATED in answer
     replies = await chat.click(buttons(shown)[RELATED])
@@ -64,7 +64,7 @@ async def test_a_button_whose_card_cannot_be_shown_again_says_what_was_asked(cha
 
 
 async def test_the_escalations_question_stays_with_the_answer_marked(chat: Chat) -> None:
-    asked = await chat.say("talk to support")
+    asked = await chat.say("put me through to your support people")
     question = next(r for r in asked if "Yes" in buttons([r]))
     await chat.click(buttons([question])["Yes"])
     [kept] = chat.adapter.updated_activities
@@ -84,7 +84,7 @@ async def test_the_offer_of_a_person_after_a_thumbs_down_stays(chat: Chat) -> No
         "action": "feedback",
         "vote": "down",
         "answer": "faq:register",
-        "q": "how do I register?",
+        "q": "how can I sign up for an account?",
     }
     [offer] = await chat.click(vote)
     title, data = next(iter(buttons([offer]).items()))

@@ -91,7 +91,7 @@ async def test_forget_me_erases_every_chat_profile_and_ticket(bot, storage) -> N
     # A profile from before roles were kept per chat still holds roles.
     storage.memory["msteams/users/user-1"] = {"profile": {"roles": ["auditor"]}, "e_tag": "1"}
     second = Chat(bot, conversation_id="chat-b")
-    await second.say("I'm an auditor")
+    await second.say("I work as an auditor")
 
     replies = await second.say("delete my data")
     replies = await second.click(buttons(replies)["Yes"])
@@ -127,7 +127,7 @@ async def test_forget_me_in_german_is_asked_and_confirmed_in_german(bot, storage
 
 async def test_typed_answers_count_and_anything_else_asks_again(bot, storage) -> None:
     chat = Chat(bot)
-    await chat.say("I'm an auditor")
+    await chat.say("I work as an auditor")
     replies = await chat.say("efface mes données")
     assert "irréversible" in texts(replies)
     replies = await chat.say("quel temps fait-il ?")
@@ -140,7 +140,7 @@ async def test_typed_answers_count_and_anything_else_asks_again(bot, storage) ->
 
 async def test_cancel_while_asked_erases_nothing(bot, storage) -> None:
     chat = Chat(bot)
-    await chat.say("I'm an auditor")
+    await chat.say("I work as an auditor")
     await chat.say("forget me")
     replies = await chat.say("cancel")
     assert "I forgot the roles" in texts(replies)  # "start over", not "forget me"

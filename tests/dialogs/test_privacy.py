@@ -46,7 +46,7 @@ async def test_a_role_is_never_repeated_in_front_of_colleagues(
 
 
 async def test_start_over_says_it_forgot_the_roles_and_does(chat: Chat) -> None:
-    await chat.say("I'm an auditor")
+    await chat.say("I work as an auditor")
     replies = await chat.say("start over")
     assert "I forgot the roles" in texts(replies)
     replies = await chat.say("which team should I join?")
@@ -61,7 +61,7 @@ async def test_start_over_with_nothing_told_only_stops(chat: Chat) -> None:
 
 
 async def test_start_over_in_the_middle_of_a_question_forgets_too(chat: Chat) -> None:
-    await chat.say("I'm an auditor")
+    await chat.say("I work as an auditor")
     await chat.say("I can't log in")  # asks whether to pass it on
     replies = await chat.say("start over")
     assert "I forgot the roles" in texts(replies)

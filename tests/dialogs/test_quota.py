@@ -38,7 +38,7 @@ async def test_past_the_daily_quota_no_ticket_and_the_description_comes_back(cha
     assert "limit" in text and "2 a day per person" in text and "tech.support@interact.eu" in text
     assert third in [r.text for r in replies]  # nothing they wrote is lost
     # the conversation goes on as usual
-    assert "Controllers network" in texts(await chat.say("which team for controllers?"))
+    assert "Controllers network" in texts(await chat.say("is there a group for controllers?"))
 
 
 def test_quota_settings_and_their_defaults() -> None:

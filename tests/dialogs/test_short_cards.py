@@ -91,5 +91,5 @@ async def test_no_feedback_under_a_question_help_or_cant_help(chat: Chat, messag
 
 
 async def test_feedback_under_an_answer(chat: Chat) -> None:
-    for message in ("which team for controllers?", "how do I register?"):
+    for message in ("is there a group for controllers?", "how can I sign up for an account?"):
         assert "Was this helpful?" in shown(await chat.say(message)), message

@@ -69,5 +69,5 @@ async def test_small_talk_never_counts_toward_offering_a_person(any_chat: Chat) 
 
 
 async def test_a_question_with_an_ok_is_still_answered(any_chat: Chat) -> None:
-    replies = await any_chat.say("ok, which team for controllers?")
+    replies = await any_chat.say("ok, is there a group for controllers?")
     assert "Controllers network" in all_text(replies[0])

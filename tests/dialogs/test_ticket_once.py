@@ -89,6 +89,6 @@ async def test_killed_after_the_receipt_before_the_state_is_saved(restart, monke
     replies = await Chat(second).say("thanks!")  # not a new ticket
     assert [t.id for t in second.desk.store.list_tickets()] == ["SUP-0001"]
     assert "SUP-0002" not in "\n".join(all_text(r) for r in replies)
-    replies = await Chat(second).say("which team for controllers?")
+    replies = await Chat(second).say("is there a group for controllers?")
     assert replies  # the conversation goes on
     assert [t.id for t in second.desk.store.list_tickets()] == ["SUP-0001"]

@@ -110,6 +110,6 @@ async def test_the_command_check_runs_once_a_turn(
 
     monkeypatch.setattr(Understander, "command", counted)
     await chat.say("which team should I join?")  # starts the role dialog
-    await chat.say("I'm an auditor")  # continues it
+    await chat.say("I work as an auditor")  # continues it
     await chat.say("help")  # a command while nothing waits
-    assert calls == ["which team should I join?", "I'm an auditor", "help"]
+    assert calls == ["which team should I join?", "I work as an auditor", "help"]

@@ -34,7 +34,7 @@ MESSAGES = (
     "hi",
     "click:Controller",  # a role button of the greeting (plain Action.Submit data)
     "click:List all teams",  # the welcome card's button
-    "how do I register?",
+    "how can I sign up for an account?",
     f"click:{RELATED}",
     "I can't log in",
     "click:Yes",  # the escalation's confirmation

@@ -9,7 +9,7 @@ from tests.support.connector import activity, replies_text
 
 async def test_message_gets_a_recommendation_card(client, connector) -> None:
     resp = await client.post(
-        "/api/messages", json=activity(connector, "which team for controllers?")
+        "/api/messages", json=activity(connector, "is there a group for controllers?")
     )
     assert resp.status in (200, 201)
     assert len(connector.sent) == 1

@@ -317,7 +317,7 @@ async def test_a_valid_token_is_answered_with_the_bots_own_token(
     auth_client, connector: ConnectorStub, keys: Keys, aad: Aad, issuer: KeyIssuer
 ) -> None:
     token = sign(keys.teams, claims(connector.url))
-    resp = await post(auth_client, activity(connector, "which team for controllers?"), token)
+    resp = await post(auth_client, activity(connector, "is there a group for controllers?"), token)
     assert resp.status in (200, 201)
     assert "Controllers network" in replies_text(connector)
     # the reply carried the bot's outgoing token, got for the bot's app id and password
@@ -405,7 +405,7 @@ async def test_a_bad_token_is_refused_and_the_bot_does_nothing(
     auth_client, connector: ConnectorStub, keys: Keys, aad: Aad, case: str
 ) -> None:
     token = bad_tokens(keys, connector.url)[case]
-    resp = await post(auth_client, activity(connector, "which team for controllers?"), token)
+    resp = await post(auth_client, activity(connector, "is there a group for controllers?"), token)
     assert resp.status == 401, case
     assert await resp.json() == {"error": "unauthorized"}
     assert connector.sent == [] and connector.updated == []
@@ -611,7 +611,7 @@ async def test_no_secret_or_token_reaches_a_log_line_or_an_answer(
     async with TestClient(TestServer(started["app"], host="127.0.0.1")) as client:
         for i, token in enumerate([good, *bad.values()]):
             resp = await post(
-                client, activity(connector, "which team for controllers?", id=f"m{i}"), token
+                client, activity(connector, "is there a group for controllers?", id=f"m{i}"), token
             )
             answers.append(await resp.text())
         # a failing turn (its stack trace is logged) with a valid token

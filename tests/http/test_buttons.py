@@ -59,7 +59,7 @@ async def test_the_fallback_refuses_a_user_who_is_not_staff(client, connector) -
 
 
 async def test_a_plain_click_asks_as_if_typed(client, connector) -> None:
-    click = activity(connector, None, value={"ask": "list all teams"})
+    click = activity(connector, None, value={"ask": "show me every team"})
     resp = await client.post("/api/messages", json=click)
     assert resp.status in (200, 201)
     assert "Programme and project management" in str(connector.sent[-1])

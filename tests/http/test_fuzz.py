@@ -40,8 +40,8 @@ SPECIAL_TEXTS = [
     "",
     " ",
     "\u200b",  # zero-width space
-    "which\u200bteam\u200dfor\u2060controllers?\ufeff",
-    "\u202ewhich team for controllers?\u202c",  # right-to-left override
+    "is\u200bthere a group\u200dfor\u2060controllers?\ufeff",
+    "\u202eis there a group for controllers?\u202c",  # right-to-left override
     "\u200fأي فريق لمراقبي الحسابات؟",  # Arabic, with a right-to-left mark
     "איזה צוות לבקרים?",
     "\x00\x01\x1b[31m",
@@ -327,7 +327,8 @@ def encode(body: Any) -> bytes:
 async def still_works(client, connector: ConnectorStub) -> None:
     connector.sent.clear()
     resp = await client.post(
-        "/api/messages", json=activity(connector, "which team for controllers?", id="after-fuzz")
+        "/api/messages",
+        json=activity(connector, "is there a group for controllers?", id="after-fuzz"),
     )
     assert resp.status in (200, 201)
     assert "Controllers network" in replies_text(connector)
@@ -350,7 +351,7 @@ def run_in(loop: asyncio.AbstractEventLoop, coro: Coroutine[Any, Any, None]) -> 
 
 async def test_fuzzed_activities(client, connector, caplog) -> None:
     caplog.set_level(logging.WARNING)
-    base = activity(connector, "which team for controllers?")
+    base = activity(connector, "is there a group for controllers?")
 
     statuses: Counter[int] = Counter()
 
@@ -457,7 +458,7 @@ async def test_fuzzed_raw_bodies(client, connector, caplog) -> None:
 async def test_wrong_types(client, connector, caplog, field, wrong) -> None:
     """Refused with a 400 naming the field, unless the field takes any JSON (value) or any
     object (channelData); never turned into the Python repr of what was sent."""
-    body = activity(connector, "which team for controllers?")
+    body = activity(connector, "is there a group for controllers?")
     body[field] = wrong
     right_type = (
         field == "value"
@@ -477,7 +478,7 @@ async def test_wrong_types(client, connector, caplog, field, wrong) -> None:
     "missing", ["text", "from", "conversation", "recipient", "id", "channelId", "timestamp"]
 )
 async def test_missing_fields(client, connector, caplog, missing) -> None:
-    body = activity(connector, "which team for controllers?")
+    body = activity(connector, "is there a group for controllers?")
     del body[missing]
     await post(client, encode(body))
     assert_clean(caplog, connector, missing)
@@ -489,7 +490,7 @@ async def test_body_over_the_limit_is_413_and_just_under_is_answered(
     limit = client.server.app._client_max_size
     big = encode(activity(connector, "x" * (1024 * 1024)))  # 1 MB
     assert await post(client, big) == 413
-    question = "which team for controllers? " * 10
+    question = "is there a group for controllers? " * 10
     pad = limit - len(encode(activity(connector, question))) - 1
     body = encode(activity(connector, question + "y" * pad))
     assert len(body) == limit - 1
@@ -550,6 +551,6 @@ async def test_service_url_elsewhere_is_refused_or_harmless(
     client, connector, caplog, service_url
 ) -> None:
     """With authentication off, a request naming another serviceUrl is refused (400)."""
-    body = activity(connector, "which team for controllers?", serviceUrl=service_url)
+    body = activity(connector, "is there a group for controllers?", serviceUrl=service_url)
     assert await post(client, encode(body)) == 400
     assert_clean(caplog, connector, service_url)

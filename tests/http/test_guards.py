@@ -83,7 +83,7 @@ async def tenant_client(settings: Settings, catalogue: Catalogue) -> AsyncIterat
 
 
 def from_tenant(connector: ConnectorStub, channel_tenant: Any, conversation_tenant: Any, **kw):
-    body = activity(connector, "which team for controllers?", **kw)
+    body = activity(connector, "is there a group for controllers?", **kw)
     body["channelData"] = {} if channel_tenant is None else {"tenant": {"id": channel_tenant}}
     if conversation_tenant is None:
         body["conversation"].pop("tenantId", None)

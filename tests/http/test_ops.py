@@ -78,7 +78,7 @@ async def test_the_activity_id_is_the_correlation_id_when_no_header_is_given(
     client, connector, json_logs
 ) -> None:
     resp = await client.post(
-        "/api/messages", json=activity(connector, "which team for controllers?", id="act-7")
+        "/api/messages", json=activity(connector, "is there a group for controllers?", id="act-7")
     )
     assert resp.status in (200, 201)
     assert resp.headers["X-Correlation-Id"] == "act-7"

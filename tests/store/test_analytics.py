@@ -44,11 +44,11 @@ def test_counts_refuse_what_is_not_a_counter(store: Store) -> None:
 
 def test_fallback_questions_are_kept_by_day_and_purged(open_store: Callable[[], Store]) -> None:
     one, two = open_store(), open_store()
-    one.add_fallback("write me a poem", NOON - dt.timedelta(days=2))
+    one.add_fallback("sing me a song", NOON - dt.timedelta(days=2))
     two.add_fallback("x" * 2000, NOON)
     one.add_fallback("what time is it", NOON + dt.timedelta(minutes=1))
     found = two.read_fallbacks(DAY - dt.timedelta(days=5))
-    assert [q[:20] for _, q in found] == ["write me a poem", "x" * 20, "what time is it"]
+    assert [q[:20] for _, q in found] == ["sing me a song", "x" * 20, "what time is it"]
     assert len(found[1][1]) == 500  # cut
     assert found[0][0] == NOON - dt.timedelta(days=2)
     assert [q for _, q in one.read_fallbacks(DAY)][-1] == "what time is it"
@@ -88,15 +88,15 @@ def test_the_report_sees_what_every_instance_recorded(open_store: Callable[[], S
     first, second = Analytics(open_store(), retention), Analytics(open_store(), retention)
     first.record_turn(NOON, intent="recommend", language="en", communities=["controllers"])
     second.record_turn(NOON, intent="recommend", language="de", communities=["controllers", "ca"])
-    second.record_turn(NOON, intent="fallback", language="en", question="Write me a POEM!")
-    first.record_turn(NOON, intent="fallback", language="fr", question="write me a poem")
+    second.record_turn(NOON, intent="fallback", language="en", question="Sing me a SONG!")
+    first.record_turn(NOON, intent="fallback", language="fr", question="sing me a song")
     first.record_vote("faq:register", "up", NOON)
     second.record_vote("faq:register", "down", NOON)
     second.record_route("tech-support", NOON)
     store = open_store()
     by_intent = report(store, DAY)
     assert by_intent.counts == [("fallback", 2), ("recommend", 2)]
-    assert by_intent.fallbacks == [("write me a poem", 2)]
+    assert by_intent.fallbacks == [("sing me a song", 2)]
     assert by_intent.votes == [("faq:register", 1, 1)]
     assert report(store, DAY, "community").counts == [("controllers", 2), ("ca", 1)]
     assert report(store, DAY, "language").counts == [("en", 2), ("de", 1), ("fr", 1)]

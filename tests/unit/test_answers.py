@@ -244,22 +244,22 @@ def test_ask_json_contract(cli_env, catalogue):
 
 def test_ask_json_for_a_team_has_no_parent(cli_env):
     out = io.StringIO()
-    assert main(["ask", "--json", "which team for controllers?"], out=out) == 0
+    assert main(["ask", "--json", "is there a group for controllers?"], out=out) == 0
     obj = json.loads(out.getvalue())
-    check_object(obj, "which team for controllers?")
+    check_object(obj, "is there a group for controllers?")
     assert [(t["name"], t["parent"]) for t in obj["teams"]] == [("Controllers network", None)]
 
 
 def test_ask_jsonl_keeps_order_and_line_count(cli_env, monkeypatch):
     questions = [
-        "which team for controllers?",
+        "is there a group for controllers?",
         "",
-        "how do I register?",
+        "how can I sign up for an account?",
         "   ",
         'she said "hi" \\ and left',
-        "Je suis contrôleur de premier niveau 🙂",
+        "Je travaille comme contrôleur de premier niveau 🙂",
         "I can't log in",
-        "list all teams",
+        "show me every team",
         "שלום עולם",
         "x" * 5000,
         "working groups",
@@ -284,11 +284,13 @@ def test_ask_jsonl_keeps_order_and_line_count(cli_env, monkeypatch):
 
 
 def test_ask_jsonl_handles_windows_line_ends(cli_env, monkeypatch):
-    monkeypatch.setattr("sys.stdin", io.StringIO("controllers team?\r\nhow do I register?\r\n"))
+    monkeypatch.setattr(
+        "sys.stdin", io.StringIO("controllers team?\r\nhow can I sign up for an account?\r\n")
+    )
     out = io.StringIO()
     assert main(["ask", "--jsonl"], out=out) == 0
     queries = [json.loads(line)["query"] for line in out.getvalue().splitlines()]
-    assert queries == ["controllers team?", "how do I register?"]
+    assert queries == ["controllers team?", "how can I sign up for an account?"]
 
 
 def test_ask_jsonl_with_no_input_prints_nothing(cli_env, monkeypatch):
@@ -313,7 +315,7 @@ def test_ask_without_a_question_is_a_usage_error(cli_env, capsys):
 def test_ask_honours_the_portal_override(cli_env, monkeypatch):
     monkeypatch.setenv("PORTAL_ALL_COMMUNITIES_URL", "https://portal.example.test/all")
     out = io.StringIO()
-    assert main(["ask", "--json", "I'm an auditor"], out=out) == 0
+    assert main(["ask", "--json", "I work as an auditor"], out=out) == 0
     assert json.loads(out.getvalue())["teams"][0]["join_url"] == "https://portal.example.test/all"
 
 

@@ -356,7 +356,8 @@ def test_refusal_without_recommendation_offers_the_list(catalogue):
         refusals=(_refusal(catalogue, "financial-management", "not open to controllers."),),
     )
     doc = answer_card(ans, catalogue, "k")
-    assert any(a.get("data", {}).get("ask") == "list all teams" for a in actions(doc))
+    says = catalogue.texts().get("choice.list_all.says")
+    assert any(a.get("data", {}).get("ask") == says for a in actions(doc))
 
 
 def test_list_card_groups_all_communities(catalogue):
@@ -421,8 +422,9 @@ def test_welcome_card(catalogue):
     assert asked[: len(CLARIFY_ROLES)] == [
         i_am(labels[r], catalogue.texts()) for r in CLARIFY_ROLES
     ]
-    assert "I'm an auditor" in asked and "I'm a controller" in asked
-    assert "list all teams" in asked
+    texts = catalogue.texts()
+    assert i_am(labels["auditor"], texts) in asked and i_am(labels["controller"], texts) in asked
+    assert texts.get("choice.list_all.says") in asked
     assert "Interact" in card_text(doc)[0]
 
 
@@ -507,7 +509,7 @@ def test_one_reason_per_community_quoting_what_was_typed(catalogue, understander
     """The reason quotes the user's own words (case, accents, hyphen), once per community."""
     cases = {
         "I'm a Comm-Officer!": "Comm-Officer",
-        "I'm an *Auditor*": "Auditor",
+        "I work as an *Auditor*": "Auditor",
         "Ich bin Prüfer": "Prüfer",
         "I am a CONTROLLER": "CONTROLLER",
     }

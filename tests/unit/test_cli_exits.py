@@ -36,7 +36,7 @@ def test_a_broken_data_file_is_exit_code_4_naming_the_file(
     shutil.copytree(ROOT / "data", data)
     (data / "communities.yaml").write_text("teams: {\n", encoding="utf-8")
     monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
-    assert main(["ask", "which team for controllers?"], io.StringIO()) == ExitCode.DATA
+    assert main(["ask", "is there a group for controllers?"], io.StringIO()) == ExitCode.DATA
     assert one_error_line(capsys).startswith(f"error: {data}/communities.yaml:")
 
 

@@ -113,7 +113,7 @@ def test_every_button_is_understood_as_in_english(language: str) -> None:
 def test_an_answer_is_written_in_the_language(language: str) -> None:
     catalogue = real_catalogue()
     reply = Assistant(catalogue).respond(
-        "how do I register?", TODAY, language=ReplyLanguage(language)
+        "how can I sign up for an account?", TODAY, language=ReplyLanguage(language)
     )
     texts = catalogue.texts(language)
     assert reply.answer.language == language

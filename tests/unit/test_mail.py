@@ -53,7 +53,7 @@ def make_ticket(**changes: Any) -> Ticket:
         user_aad_id="00000000-1111-2222-3333-444444444444",
         user_email="jane.doe@example.org",
         transcript=(
-            Turn("user", "which team for controllers?", "2026-11-24T10:14:00+00:00"),
+            Turn("user", "is there a group for controllers?", "2026-11-24T10:14:00+00:00"),
             Turn("bot", "Join the Controllers community.", "2026-11-24T10:14:01+00:00"),
         ),
         created_at=CREATED,
@@ -158,7 +158,7 @@ async def test_the_mail_arrives_with_recipient_subject_and_body(server: Server) 
         "jane.doe@example.org",
         "00000000-1111-2222-3333-444444444444",
         "2026-11-24T10:15:30+00:00",
-        "user: which team for controllers?",
+        "user: is there a group for controllers?",
         "bot: Join the Controllers community.",
     ):
         assert expected in body

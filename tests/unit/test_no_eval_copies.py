@@ -1,14 +1,20 @@
-"""No sentence of the shared evaluation sets is written into data/, the held-out sets or the
-understanding tests: those sets measure how the bot does on questions nobody wrote down, and a
-copy (even with other case, punctuation or spacing) would turn the measure into a memory test.
+"""No sentence of the shared evaluation sets is written into data/, the test inputs (every test
+folder, the held-out sets, the invented fixture catalogue) or the manifest: those sets measure how
+the bot does on questions nobody wrote down, and a copy (even with other case, punctuation or
+spacing) would turn the measure into a memory test.
 
-Not counted as copies: messages of one or two words ("hello", "IMC member"), the catalogue's own
-names for a community (its name, id, nickname and keywords, from the source page), and what the
-bot's own buttons send (data/texts: ``choice``), which the bot shows the user to click."""
+Every string of tests/ and manifest/ is compared (Python string constants, YAML and JSON values),
+whole, line by line, without Teams' <at>mention</at> markup, and, in the manifest's prose, each
+quoted example. Not counted as copies: messages of one or two words ("hello", "IMC member"), the
+catalogue's own names for a community (its name, id, nickname and keywords, from the source
+page), and, in data/ and the manifest, what the bot's own buttons show and send (data/texts:
+``choice``; the manifest's commands are the same messages). A test that clicks such a button
+reads its text from data/."""
 
 from __future__ import annotations
 
 import ast
+import json
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -21,8 +27,9 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 EVAL = ROOT.parent / "shared" / "eval"
 EVAL_SETS = ("dev.yaml", "dev2.yaml")
-# The tests whose sentences are questions put to the understanding engine.
-SENTENCE_TESTS = ("test_model.py", "test_generalisation.py", "test_understanding.py")
+SCANNED = ("tests", "manifest")  # every test input, and the manifest's titles and examples
+_MENTION = re.compile(r"<at>[^<]*</at>")
+_QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“]+)“|«\s*([^»]+?)\s*»")
 
 
 def normal(text: str) -> str:
@@ -55,6 +62,15 @@ def catalogue_names() -> set[str]:
     return names
 
 
+def button_texts() -> set[str]:
+    """What the bot's own buttons show and send, in every language (data/texts: ``choice``)."""
+    texts: set[str] = set()
+    for path in sorted((DATA / "texts").glob("*.yaml")):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts |= {normal(text) for _, text in strings(doc.get("choice") or {}, "choice")}
+    return texts
+
+
 @pytest.fixture(scope="module")
 def evaluation() -> dict[str, str]:
     if not all((EVAL / name).is_file() for name in EVAL_SETS):
@@ -66,15 +82,26 @@ def evaluation() -> dict[str, str]:
     return questions
 
 
-def copies(found: Iterator[tuple[str, str]], evaluation: dict[str, str]) -> list[str]:
-    allowed = catalogue_names()
-    return [
-        f"{where}: {text!r} is {evaluation[normal(text)]}"
-        for where, text in found
-        if normal(text) in evaluation
-        and len(normal(text).split()) > 2
-        and normal(text) not in allowed
-    ]
+def copies(
+    found: Iterator[tuple[str, str]],
+    evaluation: dict[str, str],
+    allowed: frozenset[str] | set[str] = frozenset(),
+) -> list[str]:
+    allowed = set(allowed) | catalogue_names()
+    out = []
+    for where, text in found:
+        for part in dict.fromkeys(readings(text)):
+            said = normal(part)
+            if said in evaluation and len(said.split()) > 2 and said not in allowed:
+                out.append(f"{where}: {part!r} is {evaluation[said]}")
+    return out
+
+
+def readings(text: str) -> Iterator[str]:
+    """The string, each of its lines, and both without @mentions."""
+    for whole in (text, _MENTION.sub(" ", text)):
+        yield whole
+        yield from whole.splitlines()
 
 
 def data_phrases() -> Iterator[tuple[str, str]]:
@@ -85,27 +112,56 @@ def data_phrases() -> Iterator[tuple[str, str]]:
         yield from strings(doc, str(path.relative_to(ROOT)))
 
 
+def file_strings(path: Path) -> Iterator[tuple[str, str]]:
+    where = str(path.relative_to(ROOT))
+    if path.suffix == ".py":
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                yield f"{where}:{node.lineno}", node.value
+    elif path.suffix in (".yaml", ".yml"):
+        for doc in yaml.safe_load_all(path.read_text(encoding="utf-8")):
+            yield from strings(doc, where)
+    elif path.suffix == ".json":
+        yield from strings(json.loads(path.read_text(encoding="utf-8")), where)
+
+
+def scanned(folder: str) -> Iterator[tuple[str, str]]:
+    for path in sorted((ROOT / folder).rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            yield from file_strings(path)
+
+
+def quoted(found: Iterator[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Each string, and each example quoted in it ('Try "help" or "list all teams"')."""
+    for where, text in found:
+        yield where, text
+        for match in _QUOTED.finditer(text):
+            yield where, next(g for g in match.groups() if g)
+
+
 def test_no_phrase_in_data_is_an_evaluation_question(evaluation: dict[str, str]) -> None:
     assert copies(data_phrases(), evaluation) == []
 
 
-def test_no_held_out_or_test_sentence_is_an_evaluation_question(
-    evaluation: dict[str, str],
-) -> None:
-    def found() -> Iterator[tuple[str, str]]:
-        for path in sorted((ROOT / "tests" / "heldout").glob("*.yaml")):
-            for i, case in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))):
-                yield f"{path.relative_to(ROOT)}[{i}].q", case["q"]
-        for name in SENTENCE_TESTS:
-            path = ROOT / "tests" / "unit" / name
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if isinstance(node, ast.Constant) and isinstance(node.value, str):
-                    yield f"{path.relative_to(ROOT)}:{node.lineno}", node.value
-
-    assert copies(found(), evaluation) == []
+def test_no_test_input_is_an_evaluation_question(evaluation: dict[str, str]) -> None:
+    assert copies(scanned("tests"), evaluation) == []
 
 
-def test_a_copy_is_found_whatever_its_case_punctuation_and_spacing() -> None:
+def test_no_manifest_text_is_an_evaluation_question(evaluation: dict[str, str]) -> None:
+    assert copies(quoted(scanned("manifest")), evaluation, button_texts()) == []
+
+
+def test_a_copy_is_found_whatever_its_case_punctuation_spacing_and_mention() -> None:
     question = {normal("How do I  reach the Portal?"): "dev.yaml: 'How do I reach the Portal?'"}
     assert copies(iter([("x", "how do i reach the portal")]), question)
+    assert copies(iter([("x", "<at>Bot</at> How do I reach the portal?")]), question)
+    assert copies(iter([("x", "hi\r\nhow do I reach the portal?\r\n")]), question)
+    assert copies(quoted(iter([("x", 'Try "how do I reach the portal" today')])), question)
     assert not copies(iter([("x", "how might one reach the portal")]), question)
+
+
+def test_every_kind_of_file_in_use_is_read() -> None:
+    """Inputs live in Python, YAML and JSON files (Markdown and images are no test inputs): a new
+    kind of file must be taught to ``file_strings`` before it can hold an input unchecked."""
+    kinds = {p.suffix for folder in SCANNED for p in (ROOT / folder).rglob("*") if p.is_file()}
+    assert kinds - {".pyc"} <= {".py", ".yaml", ".json", ".md", ".png"}, kinds

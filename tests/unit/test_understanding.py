@@ -203,6 +203,20 @@ def test_subteam_with_its_parent(assistant, catalogue, text, subteam, parent):
     assert parent not in recommended(reply)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I do the press work for an IPA programme",  # the manifest's examples, five languages
+        "Ich mache die Pressearbeit für ein IPA-Programm",
+        "je m'occupe de la presse d'un programme IPA",
+        "curo l'ufficio stampa di un programma IPA",
+        "llevo la prensa de un programa IPA",
+    ],
+)
+def test_press_work_is_communication(assistant, text):
+    assert_recommends_first(ask(assistant, text), "ipa-communication")
+
+
 # --------------------------------------------------------------------------- eligibility
 
 
