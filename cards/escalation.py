@@ -7,6 +7,7 @@ from bot.core.texts import Texts
 from cards.builders import Card, ask, card, from_card, text_block
 
 CONFIRM = "confirm"  # the source the confirmation's buttons name: a click shows it again
+FORGET = "forget"  # the same, for the question before "forget me" erases
 OFFER_PERSON = "offer_person"  # the source the offer's button names
 
 
@@ -29,3 +30,11 @@ def confirm_card(texts: Texts, contact_id: str, email: str, *, automatic: bool) 
     buttons = [ask(yes.title, yes.text, yes.language), ask(no.title, no.text, no.language)]
     built = card([text_block(texts.get(text_id, email=email))], buttons)
     return from_card(built, card=CONFIRM, contact=contact_id)
+
+
+def forget_card(texts: Texts) -> Card:
+    """The question before erasing everything about the user, with Yes and No. Its buttons name
+    it (``card``), so that a click shows it again with the answer marked."""
+    yes, no = choice(texts, "confirm_yes"), choice(texts, "confirm_no")
+    buttons = [ask(yes.title, yes.text, yes.language), ask(no.title, no.text, no.language)]
+    return from_card(card([text_block(texts.get("forget.confirm"))], buttons), card=FORGET)

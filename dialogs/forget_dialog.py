@@ -20,9 +20,8 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 
-from bot.core.answers import choice
 from bot.core.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts, listed
-from cards.builders import ask, card, text_block
+from cards.escalation import forget_card
 from dialogs.ask import Ask
 from dialogs.conversation import Conversation, card_activity, is_private, turn_input
 from dialogs.escalation_dialog import confirmed
@@ -56,10 +55,7 @@ class ForgetDialog(ComponentDialog):
 
     async def _show_confirm(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         texts = self.conversation.texts(turn_context)
-        yes, no = choice(texts, "confirm_yes"), choice(texts, "confirm_no")
-        buttons = [ask(yes.title, yes.text, yes.language), ask(no.title, no.text, no.language)]
-        question = texts.get("forget.confirm")
-        await turn_context.send_activity(card_activity(card([text_block(question)], buttons)))
+        await turn_context.send_activity(card_activity(forget_card(texts)))
 
     async def confirm(self, step: WaterfallStepContext) -> DialogTurnResult:
         return await step.begin_dialog("forget.confirm", {})

@@ -59,7 +59,7 @@ from cards.builders import (
     outcome_card,
     welcome_card,
 )
-from cards.escalation import CONFIRM, confirm_card, offer_person_card
+from cards.escalation import CONFIRM, FORGET, confirm_card, forget_card, offer_person_card
 from cards.extension import search_response
 from cards.tickets import TICKET_ACTION, read_ticket_action
 from dialogs.conversation import TURN_INPUT, Conversation, card_activity
@@ -178,6 +178,8 @@ class InteractBot(TeamsActivityHandler):
         texts = self.conversation.texts(turn_context)
         if value.get("card") == CONFIRM:  # the escalation's question, as configured now
             shown = await self._confirm_card(turn_context, value, texts)
+        elif value.get("card") == FORGET:  # the question before "forget me" erases
+            shown = [forget_card(texts)]
         else:
             shown = await self.conversation.clicked_cards(turn_context, value)
         card = chosen(shown, str(value.get("ask") or ""), texts)

@@ -94,3 +94,13 @@ async def test_the_offer_of_a_person_after_a_thumbs_down_stays(chat: Chat) -> No
     text = all_text(kept)
     assert "Would you like a person at Interact to help you?" in text, text
     assert f"✓ {title}" in text and "You asked" not in text, text
+
+
+async def test_the_forget_me_question_stays_with_the_answer_marked(chat: Chat) -> None:
+    asked = await chat.say("please erase all my data")
+    question = next(r for r in asked if "No" in buttons([r]))
+    await chat.click(buttons([question])["No"])
+    [kept] = chat.adapter.updated_activities
+    text = all_text(kept)
+    assert "Shall I erase everything I keep about you?" in text, text
+    assert "✓ No" in text and "✓ Yes" not in text and "You asked" not in text, text

@@ -40,6 +40,9 @@ MESSAGES = (
     "click:Yes",  # the escalation's confirmation
     "The activation e-mail never arrives, I tried twice",
     "Ich bin Kontrolleur, welches Team passt zu mir?",
+    "thank you!",  # small talk: a short reply, not the welcome card
+    "please delete my data",  # "forget me": asked first, with Yes / No buttons
+    "click:Yes",  # the erasure confirmed
 )
 GERMAN = ("War das hilfreich?", "So treten Sie bei")  # labels of a German answer card
 TECH_SUPPORT = "tech.support@interact.eu"
@@ -163,7 +166,8 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
         bad = [w for w in turn["wire"] if not 200 <= int(w.get("status") or 0) < 300]
         assert not bad, f"{name}: HTTP exchanges that failed: {bad}"
 
-    hi, controllers, listed, register, related, login, confirm, described, german = turns
+    hi, controllers, listed, register, related, login, confirm, described, german, *rest = turns
+    thanks, forget, erased = rest
 
     # "hi": a greeting the user can read
     assert _turn_text(hi).strip(), "'hi': the reply is empty"
@@ -206,6 +210,19 @@ def _check_transcript(t: dict[str, Any], out: str) -> None:
     assert "Controllers network" in said, said
     assert all(label in said for label in GERMAN), said
     assert "Was this helpful?" not in said, said
+
+    # "thank you!": a short friendly reply, neither the welcome card nor an apology
+    said = _turn_text(thanks)
+    assert "welcome" in said.lower() and "I help people" not in said, said
+    assert "can't help" not in said, said
+
+    # "please delete my data": asked first; "Yes" clicked: what was erased is said, including
+    # the support request made above (its number), and the question stays with "Yes" marked
+    assert "Shall I erase everything" in _turn_text(forget), _turn_text(forget)
+    said = _turn_text(erased)
+    assert "Done: I erased" in said and "SUP-0001" in said, said
+    kept = _updated_text(erased)
+    assert "✓ Yes" in kept and "Shall I erase everything" in kept, kept
 
 
 def _converse(store_dir: Path) -> tuple[int, str, Path]:
