@@ -28,6 +28,7 @@ from cards.render import message
 
 TURN_INPUT = "interact.turn"  # turn_state key: the turn's TurnInput, built once by the edge
 ASSISTANT = "interact.assistant"  # turn_state key: the assistant this turn took (turn_assistant)
+REPORTED = "interact.reported"  # turn_state key: this turn's telemetry event went out (report)
 MAX_REMEMBERED = 5
 MAX_HISTORY = 8  # turns kept for the context of a support request
 
@@ -109,6 +110,22 @@ class Conversation:
         """This turn's assistant (``turn_assistant``: one per turn, whatever a reload swaps)."""
         return turn_assistant(turn_context, self.content)
 
+    def report(self, turn_context: TurnContext, event: TurnEvent) -> None:
+        """This turn's telemetry event (an answer, a vote, an escalation opened); a message turn
+        that reports none gets a ``step`` event from ``report_unreported``."""
+        turn_context.turn_state[REPORTED] = True
+        self.telemetry.turn(event)
+
+    def report_unreported(self, turn_context: TurnContext) -> None:
+        """One event per message turn: a turn that answered no question, voted or opened no
+        request (a dialog's step such as a "yes" or a description, a command, a staff action)
+        is reported as a ``step``, with its command if it was one."""
+        if turn_context.turn_state.get(REPORTED) or turn_context.activity.type != "message":
+            return
+        turn = turn_input(turn_context)
+        language = self.language(turn_context).code
+        self.report(turn_context, TurnEvent("step", language=language, intent=turn.command or ""))
+
     def language(self, turn_context: TurnContext) -> ReplyLanguage:
         """The turn's reply language (chosen once, by the edge, in the ``TurnInput``); for a turn
         without one (a welcome, a vote) Teams' locale."""
@@ -175,7 +192,8 @@ class Conversation:
             communities=[r.community.id for r in answer.recommendations],
             question=text if fell_back else "",
         )
-        self.telemetry.turn(
+        self.report(
+            turn_context,
             TurnEvent(
                 "answer",
                 language=reply.language.code,
@@ -183,7 +201,7 @@ class Conversation:
                 confidence=confidence_band(reply.understanding),
                 communities=tuple(r.community.id for r in answer.recommendations),
                 fell_back=fell_back,
-            )
+            ),
         )
         return reply
 

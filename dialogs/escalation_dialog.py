@@ -164,8 +164,8 @@ class EscalationDialog(ComponentDialog):
         self.conversation.background.submit(
             self.conversation.analytics.record_route, contact.id, self.conversation.now()
         )
-        self.conversation.telemetry.turn(
-            TurnEvent("escalation", language=texts.language, route=contact.id)
+        self.conversation.report(
+            step.context, TurnEvent("escalation", language=texts.language, route=contact.id)
         )
         opened = texts.get("dialog.request_opened", id=ticket.id)
         await self.conversation.remember(step.context, "bot", opened)

@@ -60,7 +60,8 @@ class _NoSpan:
 @dataclass(frozen=True)
 class TurnEvent:
     """What one turn tells the operators. ``kind``: ``answer`` (a question answered or fallen
-    back), ``vote`` (a feedback button) or ``escalation`` (a support request opened)."""
+    back), ``vote`` (a feedback button), ``escalation`` (a support request opened) or ``step``
+    (any other message turn: a dialog's step, a command in ``intent``, a staff action)."""
 
     kind: str
     language: str = ""

@@ -116,6 +116,7 @@ class InteractBot(TeamsActivityHandler):
         try:
             async with lock, self._lease(key):
                 await super().on_turn(turn_context)
+                self.conversation.report_unreported(turn_context)
                 await self._save(turn_context)
         finally:
             lock, users = self._turn_locks[key]
@@ -251,7 +252,7 @@ class InteractBot(TeamsActivityHandler):
         self.conversation.background.submit(
             self.conversation.analytics.record_vote, answer, vote, self.conversation.now()
         )
-        self.conversation.telemetry.turn(TurnEvent("vote", language=language.code, vote=vote))
+        self.conversation.report(turn_context, TurnEvent("vote", language=language.code, vote=vote))
         # The answer stays on screen; only its feedback row turns into thanks (no second vote).
         shown = await self.conversation.answer_card(turn_context, query) if query else None
         if shown is not None:

@@ -124,9 +124,9 @@ async def test_nothing_exported_says_who_the_user_is_or_what_they_wrote(
     await wait_for(lambda: any(s.name == "smtp send" for s in exported.get_finished_spans()))
     spans = exported.get_finished_spans()
     everything = "\n".join(span.to_json() for span in spans)  # names, attributes, events, resource
-    # 3 answers (the last one offers a person), a vote, a request opened: the search below
-    # searched the turns' events too
-    assert len(turn_events(spans)) == 5
+    # 3 answers (the last one offers a person), a vote, a "yes" (a dialog's step), a request
+    # opened: the search below searched the turns' events too
+    assert len(turn_events(spans)) == 6
     leaked = [value for value in NEVER if value.lower() in everything.lower()]
     assert leaked == []
 
@@ -134,8 +134,10 @@ async def test_nothing_exported_says_who_the_user_is_or_what_they_wrote(
 async def test_each_turn_is_one_event_with_what_operators_need(
     traced, connector, exported, catalogue
 ) -> None:
-    await a_few_turns(traced, connector)
+    ids = await a_few_turns(traced, connector)
     events = turn_events(exported.get_finished_spans())
+    # one event per turn: six messages, six events, each on its own request's span
+    assert len(events) == len(ids) == len({span.context.span_id for span, _ in events})
     by_kind: dict[str, list[dict[str, Any]]] = {}
     for span, event in events:
         assert span.kind is SpanKind.SERVER  # on the request's span
@@ -156,6 +158,8 @@ async def test_each_turn_is_one_event_with_what_operators_need(
 
     [vote] = by_kind["vote"]
     assert vote["interact.vote"] == "down" and vote["interact.language"] == "en"
+    [step] = by_kind["step"]  # the "yes" to the escalation's question: a dialog's step
+    assert step["interact.language"] == "en" and "interact.intent" not in step
     [escalation] = by_kind["escalation"]
     assert escalation["interact.route"] in {c.id for c in catalogue.contacts}
 
@@ -241,7 +245,7 @@ async def test_application_insights_gets_the_events_as_the_kql_files_read_them(
         if e["data"]["baseType"] == "MessageData" and e["data"]["baseData"]["message"] == TURN_EVENT
     ]
     kinds = sorted(t["properties"]["interact.kind"] for t in turns)
-    assert kinds == ["answer", "answer", "answer", "escalation", "vote"]
+    assert kinds == ["answer", "answer", "answer", "escalation", "step", "vote"]
     fell_back = [t["properties"].get("interact.fell_back") for t in turns]
     assert "True" in fell_back and "False" in fell_back  # as answered_vs_fell_back.kql reads it
     requests = [e["data"]["baseData"] for e in envelopes if e["data"]["baseType"] == "RequestData"]
