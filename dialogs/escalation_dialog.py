@@ -66,6 +66,15 @@ def confirmed(text: str, locale: str = "", texts: Iterable[Texts] = ()) -> bool 
     return None
 
 
+def step_confirmed(conversation: Conversation, step: WaterfallStepContext) -> bool | None:
+    """``confirmed`` for the answer a waterfall step got: the buttons' words in the turn's
+    language and in every other language of the bot, with Teams' locale for the recognizers."""
+    texts = conversation.texts(step.context)
+    catalogue = conversation.assistant(step.context).catalogue
+    books = [texts, *(catalogue.texts(language) for language in LANGUAGES)]
+    return confirmed(str(step.result or ""), turn_input(step.context).locale, books)
+
+
 class EscalationDialog(ComponentDialog):
     """Confirm, collect a short description (unless the first message gave one), open a ticket
     and tell the user its id and the truth about where it arrived."""
@@ -107,9 +116,7 @@ class EscalationDialog(ComponentDialog):
 
     async def describe(self, step: WaterfallStepContext) -> DialogTurnResult:
         texts = self.conversation.texts(step.context)
-        catalogue = self.conversation.assistant(step.context).catalogue
-        books = [texts, *(catalogue.texts(language) for language in LANGUAGES)]
-        answer = confirmed(str(step.result or ""), turn_input(step.context).locale, books)
+        answer = step_confirmed(self.conversation, step)
         if answer is None:  # neither yes nor no: ask again
             return await step.replace_dialog("escalation.steps", step.options)
         if not answer:

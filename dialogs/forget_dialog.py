@@ -20,11 +20,11 @@ from botbuilder.dialogs import (
     WaterfallStepContext,
 )
 
-from bot.core.texts import DEFAULT_LANGUAGE, LANGUAGES, Texts, listed
+from bot.core.texts import DEFAULT_LANGUAGE, Texts, listed
 from cards.escalation import forget_card
 from dialogs.ask import Ask
-from dialogs.conversation import Conversation, card_activity, is_private, turn_input
-from dialogs.escalation_dialog import confirmed
+from dialogs.conversation import Conversation, card_activity, is_private
+from dialogs.escalation_dialog import step_confirmed
 from dialogs.ports import Erased, UserDataEraser
 
 
@@ -63,8 +63,7 @@ class ForgetDialog(ComponentDialog):
     async def act(self, step: WaterfallStepContext) -> DialogTurnResult:
         texts = self.conversation.texts(step.context)
         catalogue = self.conversation.assistant(step.context).catalogue
-        books = [texts, *(catalogue.texts(language) for language in LANGUAGES)]
-        answer = confirmed(str(step.result or ""), turn_input(step.context).locale, books)
+        answer = step_confirmed(self.conversation, step)
         if answer is None:  # neither yes nor no: ask again
             return await step.replace_dialog(self.ID)
         if not answer:
