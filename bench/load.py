@@ -64,7 +64,8 @@ TARGET_RSS_MB = 150.0
 APOLOGY = "something went wrong"  # the assistant's on_turn_error apology
 ECHO_ERROR = "encountered an error"  # the echo sample's
 RATE_LIMITED = "faster than I can answer"  # the assistant's rate limiter
-CONFIRM = "Shall I pass your request"  # the escalation dialog's yes/no question
+# the escalation dialog's yes/no question: passed on by the bot, or an e-mail the user sends
+CONFIRMS = ("Shall I pass your request", "Shall I prepare an e-mail")
 
 
 # --------------------------------------------------------------------------- connector stub
@@ -356,7 +357,7 @@ async def conversation(
         if APOLOGY in texts or ECHO_ERROR in texts or RATE_LIMITED in texts:
             result.errors += 1
             result.error_samples.append(f"{cid} {turn_id}: the bot apologised: {texts[:120]}")
-        answer_no = CONFIRM in texts
+        answer_no = any(confirm in texts for confirm in CONFIRMS)
         result.latencies.append(max(done, replies[-1][0]) - start)
 
 
