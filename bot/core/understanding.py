@@ -23,7 +23,7 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.catalogue import Catalogue
+from bot.core.catalogue import PERSON_PAIR_KINDS, Catalogue
 from bot.core.language import detect
 from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
 from bot.core.text import STOPWORDS, tokens, typed, typed_span
@@ -50,6 +50,7 @@ CONTAINED_WORDS = 12  # a longer message is about something else
 SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
 GREETING_WORDS = 3  # a greeting with more content words than this may be about something else
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
+QUESTION_OPENING = 2  # a question word among a message's first words makes it a question
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
 MIN_SCORE = 1.0  # evidence a community needs before it is recommended
 KEEP_RATIO = 0.5  # further recommendations need at least this share of the best one's score
@@ -156,6 +157,8 @@ class Understanding:
     model_confidence: float = 0.0
     also: tuple[Understanding, ...] = ()  # a second question in the same message
     only_small_talk: bool = False  # nothing but small-talk phrases ("ok, thanks a lot!")
+    question: bool = False  # opens with a question word ("who", "how", "wo", "qui" ...)
+    support_request: bool = False  # a contact verb, then a support target ("email the helpdesk")
 
 
 @dataclass
@@ -200,11 +203,13 @@ class Understander:
         self.languages = dict(languages or {})
         self._families = families(catalogue)
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
+        # contact verbs, support targets, question words (found apart from the phrases above)
+        self._pair: dict[tuple[str, ...], str] = {}
         self._build_index()
         self._max_len = max(len(k) for k in self._index)
         self._build_faq_index()
         self._invisible_faqs = self._faqs_about_visibility()
-        words = {w for key in self._index for w in key} | set(STOPWORDS)
+        words = {w for key in (*self._index, *self._pair) for w in key} | set(STOPWORDS)
         words |= {w for phr in self._faq_phrasings for w in phr[1]}
         self._words = frozenset(words)
         by_letter: defaultdict[str, list[str]] = defaultdict(list)
@@ -259,7 +264,10 @@ class Understander:
                     self._add(phrase, Sense("working_group", wg.id))
         for kind, phrases in cat.intent_phrases:
             for phrase in phrases:
-                self._add(phrase, Sense("cue", kind))
+                if kind in PERSON_PAIR_KINDS:
+                    self._pair[tokens(phrase)] = kind
+                else:
+                    self._add(phrase, Sense("cue", kind))
         for route in cat.escalation.routes:
             for phrase in route.phrases:
                 self._add(phrase, Sense("route", route.contact))
@@ -349,6 +357,22 @@ class Understander:
         if len(self._corrections) < 50_000:
             self._corrections[token] = found
         return found or token
+
+    def _contact_words(self, toks: tuple[str, ...]) -> tuple[bool, bool]:
+        """Whether the message opens with a question word, and whether it asks to reach support:
+        a contact verb followed by a support target ("email the helpdesk", "I'd like to write to
+        the support team") in a message that is no question ("where do I email the helpdesk?"
+        asks for an address, not for a person)."""
+        longest = max(map(len, self._pair), default=0)
+        found: defaultdict[str, list[int]] = defaultdict(list)
+        for i in range(len(toks)):
+            for n in range(1, longest + 1):
+                kind = self._pair.get(toks[i : i + n])
+                if kind:
+                    found[kind].append(i)
+        question = any(i < QUESTION_OPENING for i in found["question_words"])
+        verbs, targets = found["contact_verbs"], found["support_targets"]
+        return question, not question and any(v < t for v in verbs for t in targets)
 
     def _segment(self, toks: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
         """Longest phrases of the index found in ``toks``, left to right, not overlapping."""
@@ -452,6 +476,7 @@ class Understander:
                     cue_spans[sense.target].update(range(position, position + len(key)))
                 elif sense.kind == "route":
                     routes.append(sense.target)
+        question, support_request = self._contact_words(toks)
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
         matches, refusals = self._rank(evidence, known_roles)
@@ -471,6 +496,8 @@ class Understander:
             cues=frozenset(cues),
             corrections=corrections,
             only_small_talk=_only(toks, set().union(*(cue_spans[k] for k in SMALL_TALK))),
+            question=question,
+            support_request=support_request,
         )
         wg_span |= cue_spans["working_groups"]
         ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
@@ -637,11 +664,15 @@ class Understander:
         the communities it names."""
         cat = self.catalogue
         cues = u.cues
-        # A question asked the way a FAQ asks it gets that FAQ, whatever cue words it has.
-        if u.faq_score >= FAQ_EXACT:
+        # A question asked the way a FAQ asks it gets that FAQ, whatever cue words it has; a
+        # request to reach support is no question ("please email the helpdesk").
+        if u.faq_score >= FAQ_EXACT and not u.support_request:
             return replace(u, intent=Intent.FAQ)
-        # A problem is escalated, and so is a request for a person.
-        if "problem" in cues or "person" in cues:
+        # A problem is escalated, and so is a request for a person; a question about whom or how
+        # to contact that a FAQ answers gets the FAQ ("how do I reach the helpdesk?").
+        answered = u.question and u.faq_score >= FAQ_OK
+        person = u.support_request or ("person" in cues and not answered)
+        if "problem" in cues or person:
             if "problem" in cues:
                 contact = cat.escalation.problem_contact
             else:
@@ -706,7 +737,7 @@ class Understander:
             return True
         if u.intent == Intent.GREETING and len(_content(tokens(u.text))) <= GREETING_WORDS:
             return True  # a hello and little else ("hi, I coach applicants" is more than that)
-        if u.intent == Intent.ESCALATE and "person" in u.cues:
+        if u.intent == Intent.ESCALATE and ("person" in u.cues or u.support_request):
             return True  # asked for support or a person, in so many words
         if u.intent == Intent.FAQ and "invisible" in u.cues:
             return True  # cannot see a sub-team: the sub-teams rule
