@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -24,6 +25,21 @@ from tests.support.connector import ConnectorStub, serving
 
 TODAY = dt.date(2026, 11, 24)
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+# The Azure Monitor exporter (telemetry tests) starts threads that call Microsoft's services on
+# their own: its configuration service (settings.sdk.monitor.azure.com) and statsbeat. A test
+# never reaches the network (tests/http/test_auth.py's offline check caught such a lookup, made
+# by a thread an earlier test had started), so both are off for the whole run.
+QUIET_AZURE_MONITOR = {
+    "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED": "true",
+    "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, value in QUIET_AZURE_MONITOR.items():
+        os.environ.setdefault(name, value)
 
 
 def data_hashes(folder: Path = DATA) -> dict[str, str]:
