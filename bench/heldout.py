@@ -1,6 +1,7 @@
 """The held-out question sets (tests/heldout, own sentences never trained or tuned on), scored
 with the evaluation's own scorer, one line per language; then the fresh set (tests/heldout/fresh,
-written later and never looked at while tuning) the same way.
+written later and never looked at while tuning) and the fresh2 set (tests/heldout/fresh2, written
+later still, before any tuning on it) the same way, named fresh/<lang> and fresh2/<lang>.
 
     .venv/bin/python bench/heldout.py
 
@@ -22,9 +23,11 @@ def main() -> int:
         print(f"no scorer at {SCORE}")
         return 2
     heldout = ROOT / "tests" / "heldout"
-    paths = sorted(heldout.glob("*.yaml")) + sorted((heldout / "fresh").glob("*.yaml"))
+    paths = sorted(heldout.glob("*.yaml"))
+    for extra in ("fresh", "fresh2"):
+        paths += sorted((heldout / extra).glob("*.yaml"))
     for path in paths:
-        name = path.stem if path.parent == heldout else f"fresh/{path.stem}"
+        name = path.stem if path.parent == heldout else f"{path.parent.name}/{path.stem}"
         out = subprocess.run(
             [sys.executable, str(SCORE), "--set", str(path)],
             cwd=ROOT,
