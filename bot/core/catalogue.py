@@ -56,6 +56,8 @@ INTENT_PHRASE_KINDS = (
     "forget_me",
     "support_channel",
     "invisible",
+    "offtopic",
+    "empty",
     "reload_catalogue",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
@@ -63,6 +65,8 @@ SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-y
 # intents.yaml kinds that are not cues of their own: a contact verb followed by a support target
 # asks for a person, unless the message opens with a question word
 PERSON_PAIR_KINDS = ("contact_verbs", "support_targets", "question_words")
+# In an intent phrase, words may stand here ("sehe ... nicht": "ich sehe den Kanal nicht")
+GAP = "..."
 LINK_NAMES = ("register", "all_communities")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
@@ -838,7 +842,14 @@ def _load_intents(
     out = []
     for kind in INTENT_PHRASE_KINDS:
         reader.entry = kind
-        optional = kind in (*SMALL_TALK_KINDS, *PERSON_PAIR_KINDS, "invisible", "reload_catalogue")
+        optional = kind in (
+            *SMALL_TALK_KINDS,
+            *PERSON_PAIR_KINDS,
+            "invisible",
+            "offtopic",
+            "empty",
+            "reload_catalogue",
+        )
         out.append((kind, reader.terms(kind, required=not optional)))
     return tuple(out)
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from bot.core.catalogue import Catalogue, CatalogueError, Problem
+from bot.core.catalogue import GAP, Catalogue, CatalogueError, Problem
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when there, else Python's
 TRAINING_DIR = "training"
@@ -301,7 +301,8 @@ def _whole_phrases(cat: Catalogue) -> Iterator[Example]:
             yield Example(q, f"faq:{faq.id}", q, "", "en")
     for kind, phrases in cat.intent_phrases:
         for p in phrases if kind in INTENT_LABELS else ():
-            yield Example(p, INTENT_LABELS[kind], p, "", "en")
+            if GAP not in p:  # a phrase with a gap is a pattern, not words people write
+                yield Example(p, INTENT_LABELS[kind], p, "", "en")
     for wg in cat.working_groups:
         for p in (wg.name, wg.nickname, *wg.keywords):
             if p:

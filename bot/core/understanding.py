@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -23,7 +23,7 @@ from enum import StrEnum
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.core.catalogue import PERSON_PAIR_KINDS, Catalogue
+from bot.core.catalogue import GAP, PERSON_PAIR_KINDS, Catalogue
 from bot.core.language import detect
 from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
 from bot.core.text import STOPWORDS, tokens, typed, typed_span
@@ -51,6 +51,7 @@ SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds o
 GREETING_WORDS = 3  # a greeting with more content words than this may be about something else
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
 QUESTION_OPENING = 2  # a question word among a message's first words makes it a question
+GAP_WORDS = 5  # at most this many words stand for the gap of an intent phrase (catalogue.GAP)
 MAX_TOKENS = 200  # a message is read up to this many words; the rest cannot change the answer
 MIN_SCORE = 1.0  # evidence a community needs before it is recommended
 KEEP_RATIO = 0.5  # further recommendations need at least this share of the best one's score
@@ -159,6 +160,8 @@ class Understanding:
     only_small_talk: bool = False  # nothing but small-talk phrases ("ok, thanks a lot!")
     question: bool = False  # opens with a question word ("who", "how", "wo", "qui" ...)
     support_request: bool = False  # a contact verb, then a support target ("email the helpdesk")
+    # a question with a contact verb or a support target ("how do I reach support?")
+    contact_question: bool = False
 
 
 @dataclass
@@ -169,6 +172,8 @@ class _Evidence:
     strong: defaultdict[str, list[Reason]] = field(default_factory=lambda: defaultdict(list))
     weak: defaultdict[str, list[Reason]] = field(default_factory=lambda: defaultdict(list))
     first_seen: dict[str, int] = field(default_factory=dict)
+    # the communities each phrase (by its position) gave evidence to, and how much
+    at: defaultdict[int, list[tuple[str, float]]] = field(default_factory=lambda: defaultdict(list))
 
     def add(
         self, cid: str, weight: float, reason: Reason, position: int, *, qualifier: bool
@@ -179,6 +184,7 @@ class _Evidence:
                 self.qualifier_phrases[cid].add(position)
         else:
             self.score[cid] += weight
+            self.at[position].append((cid, weight))
         reasons = (self.weak if weight <= W_WORD else self.strong)[cid]
         if reason not in reasons:
             reasons.append(reason)
@@ -205,11 +211,15 @@ class Understander:
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
         # contact verbs, support targets, question words (found apart from the phrases above)
         self._pair: dict[tuple[str, ...], str] = {}
+        # cue phrases with a gap: their parts in order, and the cue kind
+        self._gapped: list[tuple[tuple[tuple[str, ...], ...], str]] = []
         self._build_index()
         self._max_len = max(len(k) for k in self._index)
         self._build_faq_index()
         self._invisible_faqs = self._faqs_about_visibility()
-        words = {w for key in (*self._index, *self._pair) for w in key} | set(STOPWORDS)
+        self._contact_faqs = self._faqs_naming_contacts()
+        gapped = (part for parts, _ in self._gapped for part in parts)
+        words = {w for key in (*self._index, *self._pair, *gapped) for w in key} | set(STOPWORDS)
         words |= {w for phr in self._faq_phrasings for w in phr[1]}
         self._words = frozenset(words)
         by_letter: defaultdict[str, list[str]] = defaultdict(list)
@@ -264,7 +274,10 @@ class Understander:
                     self._add(phrase, Sense("working_group", wg.id))
         for kind, phrases in cat.intent_phrases:
             for phrase in phrases:
-                if kind in PERSON_PAIR_KINDS:
+                parts = tuple(tokens(p) for p in phrase.split(GAP))
+                if len(parts) > 1 and all(parts) and kind not in PERSON_PAIR_KINDS:
+                    self._gapped.append((parts, kind))
+                elif kind in PERSON_PAIR_KINDS:
                     self._pair[tokens(phrase)] = kind
                 else:
                     self._add(phrase, Sense("cue", kind))
@@ -306,10 +319,10 @@ class Understander:
         self._idf_unknown = math.log(1 + n)
         self._faq_phrasings = tuple(phrasings)
 
-    def _faqs_about_visibility(self) -> frozenset[str]:
+    def _faqs_about_visibility(self) -> dict[str, int]:
         """The FAQs with a phrasing that says a community cannot be seen, or names sub-teams or
         channels (an "invisible" or "subteams" phrase of intents.yaml): the ones that answer "I
-        can't see the X channel"."""
+        can't see the X channel", with how many of their phrasings say so."""
         keys = {
             tokens(p)
             for kind, phrases in self.catalogue.intent_phrases
@@ -317,7 +330,7 @@ class Understander:
             for p in phrases
         }
         longest = max((len(k) for k in keys), default=0)
-        out = set()
+        out: defaultdict[str, int] = defaultdict(int)
         for faq in self.catalogue.faqs:
             for q in faq.questions:
                 toks = tokens(q)
@@ -325,8 +338,18 @@ class Understander:
                     toks[i : i + n] for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
                 )
                 if any(span in keys for span in spans):
-                    out.add(faq.id)
-        return frozenset(out)
+                    out[faq.id] += 1
+        return dict(out)
+
+    def _faqs_naming_contacts(self) -> dict[str, str]:
+        """For each contact, the FAQ whose first link is that contact (the one that answers
+        "whom do I write to about ...?" with it)."""
+        contacts = {c.id for c in self.catalogue.contacts}
+        out: dict[str, str] = {}
+        for faq in self.catalogue.faqs:
+            if faq.links and faq.links[0] in contacts:
+                out.setdefault(faq.links[0], faq.id)
+        return out
 
     # ------------------------------------------------------------------ steps
 
@@ -358,11 +381,16 @@ class Understander:
             self._corrections[token] = found
         return found or token
 
-    def _contact_words(self, toks: tuple[str, ...]) -> tuple[bool, bool]:
-        """Whether the message opens with a question word, and whether it asks to reach support:
+    def _gapped_cues(self, toks: tuple[str, ...]) -> set[str]:
+        """The kinds of the cue phrases with a gap found in ``toks`` ("sehe ... nicht")."""
+        return {kind for parts, kind in self._gapped if _in_order(toks, parts)}
+
+    def _contact_words(self, toks: tuple[str, ...]) -> tuple[bool, bool, bool]:
+        """Whether the message opens with a question word; whether it asks to reach support:
         a contact verb followed by a support target ("email the helpdesk", "I'd like to write to
         the support team") in a message that is no question ("where do I email the helpdesk?"
-        asks for an address, not for a person)."""
+        asks for an address, not for a person); and whether it is a question with a contact verb
+        or a support target in it ("how do I reach support?", "whom do I write to?")."""
         longest = max(map(len, self._pair), default=0)
         found: defaultdict[str, list[int]] = defaultdict(list)
         for i in range(len(toks)):
@@ -372,7 +400,8 @@ class Understander:
                     found[kind].append(i)
         question = any(i < QUESTION_OPENING for i in found["question_words"])
         verbs, targets = found["contact_verbs"], found["support_targets"]
-        return question, not question and any(v < t for v in verbs for t in targets)
+        request = not question and any(v < t for v in verbs for t in targets)
+        return question, request, question and bool(verbs or targets)
 
     def _segment(self, toks: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
         """Longest phrases of the index found in ``toks``, left to right, not overlapping."""
@@ -476,7 +505,10 @@ class Understander:
                     cue_spans[sense.target].update(range(position, position + len(key)))
                 elif sense.kind == "route":
                     routes.append(sense.target)
-        question, support_request = self._contact_words(toks)
+        cues |= self._gapped_cues(toks)
+        if "empty" in cues:  # a page that loads empty is a problem like any other
+            cues.add("problem")
+        question, support_request, contact_question = self._contact_words(toks)
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
         matches, refusals = self._rank(evidence, known_roles)
@@ -498,6 +530,7 @@ class Understander:
             only_small_talk=_only(toks, set().union(*(cue_spans[k] for k in SMALL_TALK))),
             question=question,
             support_request=support_request,
+            contact_question=contact_question,
         )
         wg_span |= cue_spans["working_groups"]
         ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
@@ -539,14 +572,18 @@ class Understander:
         cat = self.catalogue
         score = dict(ev.score)
         reasons = {cid: ev.reasons(cid) for cid in {*ev.strong, *ev.weak}}
+        self._qualified_phrases(ev, score)
         # Qualifiers count only together with other evidence for the sub-team or its parent, or
-        # when two different phrases qualify it ("transnational" + "programme head").
+        # when two different phrases qualify it and no other community alike ("transnational" +
+        # "programme head"; "transnational" + "Alpine Space" qualify two sub-teams alike).
+        phrases = {cid: frozenset(p) for cid, p in ev.qualifier_phrases.items()}
+        alike = defaultdict(int, Counter(phrases.values()))
         for cid, q in ev.qualifier.items():
             parent = cat.community(cid).parent
             if (
                 score.get(cid, 0.0) >= MIN_SCORE
                 or (parent and score.get(parent, 0.0) >= MIN_SCORE)
-                or len(ev.qualifier_phrases[cid]) > 1
+                or (len(phrases[cid]) > 1 and alike[phrases[cid]] == 1)
             ):
                 score[cid] = score.get(cid, 0.0) + q
         # A sub-team with evidence of its own carries its parent's evidence too.
@@ -585,6 +622,23 @@ class Understander:
         )
         return matches, tuple(refusals)
 
+    def _qualified_phrases(self, ev: _Evidence, score: dict[str, float]) -> None:
+        """A phrase that qualifies a community named elsewhere in the message means that
+        community, not the one it names on its own, unless that one's Team is named too: "the
+        core group of HIT" is HIT's core group, not Jems' Core Group ("Jems core group and HIT"
+        still names both)."""
+        cat = self.catalogue
+        for cid, positions in ev.qualifier_phrases.items():
+            if ev.score.get(cid, 0.0) < MIN_SCORE:
+                continue
+            family = {cid, cat.community(cid).parent}
+            for position in positions:
+                for other, weight in ev.at.get(position, ()):
+                    team = cat.community(other).parent or other
+                    named = ev.score.get(team, 0.0) - (weight if team == other else 0.0)
+                    if other not in family and named <= 0.0:
+                        score[other] = score.get(other, 0.0) - weight
+
     def _decide(
         self,
         u: Understanding,
@@ -614,11 +668,15 @@ class Understander:
         if "invisible" not in u.cues:
             return None
         about = {f: s for f, s in faq.items() if f in self._invisible_faqs}
+        cat = self.catalogue
+        named_subteam = any(cat.community(m.community_id).parent for m in u.matches)
+        if not about and named_subteam and self._invisible_faqs:
+            # the sub-team's name and "I can't see" share no word with any FAQ: the FAQ that
+            # most often says so answers it
+            about = {max(self._invisible_faqs, key=self._invisible_faqs.__getitem__): 0.0}
         faq_id, score = max((about or faq).items(), key=lambda kv: kv[1], default=(None, 0.0))
         if faq_id is None:
             return None
-        cat = self.catalogue
-        named_subteam = any(cat.community(m.community_id).parent for m in u.matches)
         # a sub-team's own name takes most of the words: any FAQ overlap will do then
         if named_subteam or ("subteams" in u.cues and score >= FAQ_OK):
             return replace(
@@ -668,6 +726,12 @@ class Understander:
         # request to reach support is no question ("please email the helpdesk").
         if u.faq_score >= FAQ_EXACT and not u.support_request:
             return replace(u, intent=Intent.FAQ)
+        top = u.matches[0].score if u.matches else 0.0
+        # "whom do I write to about my password?", "wie erreiche ich den Support?": the FAQ that
+        # names the contact, unless the message names a community
+        contact_faq = self._contact_faq(u, routes) if top < W_KEYWORD else None
+        if contact_faq:
+            return replace(u, intent=Intent.FAQ, faq_id=contact_faq, matches=())
         # A problem is escalated, and so is a request for a person; a question about whom or how
         # to contact that a FAQ answers gets the FAQ ("how do I reach the helpdesk?").
         answered = u.question and u.faq_score >= FAQ_OK
@@ -678,7 +742,6 @@ class Understander:
             else:
                 contact = routes[0] if routes else cat.escalation.default_contact
             return replace(u, intent=Intent.ESCALATE, contact_id=contact, matches=())
-        top = u.matches[0].score if u.matches else 0.0
         if "list" in cues and not u.matches:
             return replace(u, intent=Intent.LIST)
         if (u.working_groups or "working_groups" in cues) and top < W_NAME:
@@ -689,9 +752,28 @@ class Understander:
                 return replace(u, intent=Intent.WORKING_GROUPS, matches=())
         if u.faq_score >= FAQ_STRONG and u.faq_score * 4 >= top:
             return replace(u, intent=Intent.FAQ)
+        asked = u.question or "?" in u.text
+        if "offtopic" in cues and asked and not u.roles and top < W_NAME and u.faq_score < FAQ_OK:
+            # asked for a programme's rates, deadlines, eligible costs or budget: a programme's
+            # or a strand's name in it is no reason to recommend a team ("I prepare the calls
+            # for proposals" says what someone does: no question)
+            return replace(u, intent=Intent.FALLBACK, matches=())
         if u.matches:
             return replace(u, intent=Intent.RECOMMEND)
         return None
+
+    def _contact_faq(self, u: Understanding, routes: list[str]) -> str | None:
+        """The FAQ naming the contact that a question about whom or how to contact asks for:
+        the contact of the message's first route, or for a problem the problem contact."""
+        if not u.contact_question:
+            return None
+        if routes:
+            contact = routes[0]
+        elif "problem" in u.cues or "person" in u.cues:
+            contact = self.catalogue.escalation.problem_contact
+        else:
+            return None
+        return self._contact_faqs.get(contact)
 
     def _decide_rest(
         self, u: Understanding, context: Context, known_roles: tuple[str, ...]
@@ -739,9 +821,18 @@ class Understander:
             return True  # a hello and little else ("hi, I coach applicants" is more than that)
         if u.intent == Intent.ESCALATE and ("person" in u.cues or u.support_request):
             return True  # asked for support or a person, in so many words
-        if u.intent == Intent.FAQ and "invisible" in u.cues:
-            return True  # cannot see a sub-team: the sub-teams rule
+        if u.intent == Intent.FAQ and ("invisible" in u.cues or u.contact_question):
+            return True  # cannot see a sub-team: the sub-teams rule; whom to contact
+        if u.intent == Intent.FALLBACK and "offtopic" in u.cues:
+            return True  # a programme's rates, deadlines or budget: no team answers that
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
+
+    def _technical_problem(self, u: Understanding, routes: list[str]) -> bool:
+        """A problem with something the problem contact looks after ("I need assistance with my
+        account"): escalated whatever community the model half thinks of ("compte" is an
+        account and accounts)."""
+        contact = self.catalogue.escalation.problem_contact
+        return u.intent == Intent.ESCALATE and "problem" in u.cues and contact in routes
 
     def _family(self, label: str) -> str:
         if not label.startswith("c:"):
@@ -767,11 +858,11 @@ class Understander:
             label == f"faq:{u.faq_id}"
             and u.faq_score >= FAQ_OK
             and confidence >= t_answer
-            and not (u.refusals or u.only_small_talk)
+            and not (u.refusals or u.only_small_talk or "problem" in u.cues)
         ):
             # the message reads like a FAQ to both: answer it, even where it names a community
             return replace(u, intent=Intent.FAQ, matches=(), source="both")
-        if self._hard(u):
+        if self._hard(u) or self._technical_problem(u, routes):
             return u
         if rule and label and self._family(rule) == self._family(label):
             # the same Team: the rules' qualifiers decide between it and its sub-teams
@@ -880,6 +971,21 @@ class Understander:
 
 def _content(toks: Iterable[str]) -> list[str]:
     return [t for t in toks if t not in STOPWORDS]
+
+
+def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether the parts of a gapped phrase stand in ``toks`` in order, each at most
+    ``GAP_WORDS`` words after the one before."""
+    start, limit = 0, len(toks)
+    for part in parts:
+        n = len(part)
+        places = range(start, min(limit, len(toks) - n + 1))
+        found = next((i for i in places if toks[i : i + n] == part), None)
+        if found is None:
+            return False
+        start = found + n
+        limit = start + GAP_WORDS + 1
+    return True
 
 
 def _only(toks: tuple[str, ...], span: set[int]) -> bool:

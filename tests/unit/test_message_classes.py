@@ -1,0 +1,251 @@
+"""Issue 10: classes of messages the bot got wrong, each with sentences of our own in the
+languages people write them in, run with the trained model the bot serves (data/model).
+
+None of these sentences is a phrase of data/ or of an evaluation set; each class is fixed by rules
+and vocabulary (data/intents.yaml, data/vocabulary.yaml, data/escalation.yaml), not by a sentence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.catalogue import load_catalogue
+from bot.core.learning import load_understanding
+from bot.core.understanding import Intent, Understander, Understanding
+from tests.unit.test_catalogue import copy_of_fixture
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+@pytest.fixture(scope="module")
+def reader() -> Understander:
+    catalogue = load_catalogue(DATA)
+    loaded = load_understanding(DATA, catalogue)
+    return Understander(catalogue, loaded.model, loaded.languages)
+
+
+def _top(u: Understanding) -> str | None:
+    return u.matches[0].community_id if u.intent == Intent.RECOMMEND and u.matches else None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The All Communities page is empty for me",
+        "the list of teams is completely blank",
+        "I open the join page and there's nothing there",
+        "All Communities loads but without any content",
+        "Die Seite All Communities ist leer",
+        "Bei mir ist die Liste der Teams leer",
+        "La page All Communities est vide",
+        "La liste des équipes s'affiche vide chez moi",
+        "La pagina All Communities è vuota",
+        "L'elenco dei team risulta vuoto",
+        "La página All Communities está vacía",
+        "La lista de equipos me aparece vacía",
+    ],
+)
+def test_an_empty_communities_page_is_a_problem_for_tech_support(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie hoch ist der EFRE-Fördersatz bei Interreg Europe?",
+        "Welcher Kofinanzierungssatz gilt im Alpenraum?",
+        "Quelle est la date limite de l'appel à projets ?",
+        "Quelles dépenses sont éligibles dans Interreg Europe ?",
+        "Qual è il tasso di cofinanziamento nel programma Alpine Space?",
+        "Quali spese sono ammissibili per un partner transnazionale?",
+        "¿Qué gastos son elegibles en POCTEP?",
+        "¿Cuánto presupuesto tiene el programa Interreg Europe?",
+    ],
+)
+def test_a_programme_s_rates_deadlines_and_costs_get_no_team(reader, text):
+    u = reader.understand(text)
+    assert u.intent == Intent.FALLBACK and not u.matches, (text, u.intent, _top(u))
+
+
+def test_someone_who_works_on_calls_still_gets_a_team(reader):
+    """The words of a call or a budget in what someone does, not in a question, are no reason
+    to fall back."""
+    u = reader.understand("Je suis contrôleur, je vérifie les dépenses éligibles")
+    assert _top(u) == "controllers"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Impossible de voir le canal IPA Communication",
+        "Je n'arrive pas à trouver le canal User Group",
+        "Ich sehe den Kanal Baltic Sea nicht",
+        "Ich kann das Unterteam User Group nicht finden",
+        "Das Core-Group-Unterteam taucht bei mir nicht auf",
+        "Il canale User Group non compare",
+        "Non riesco a trovare il sottogruppo Med Lab",
+        "No encuentro el subequipo Core Group",
+    ],
+)
+def test_a_sub_team_one_cannot_see_gets_the_sub_teams_faq(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "subteams"), (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("Kommunikation Ausrichtung B", "transnational-communication"),
+        ("chargé de communication volet B", "transnational-communication"),
+        ("comunicazione componente B", "transnational-communication"),
+        ("comunicación capítulo B", "transnational-communication"),
+        ("press officer at Interreg Alpine Space", "transnational-communication"),
+        ("Ich bin Pressesprecherin eines IPA-Programms", "ipa-communication"),
+        ("head of programme at Interreg North Sea", "transnational-heads"),
+        ("I direct an Interreg C programme", "interregional-heads"),
+    ],
+)
+def test_strand_and_function_pick_the_sub_team(reader, text, team):
+    assert _top(reader.understand(text)) == team, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie erreiche ich den Support?",
+        "Wie kann ich den technischen Support kontaktieren?",
+        "Comment contacter le support technique ?",
+        "Comment joindre le support ?",
+        "Come posso contattare il supporto?",
+        "Come raggiungo l'assistenza tecnica?",
+        "¿Cómo contacto con el soporte?",
+        "¿Cómo puedo contactar al soporte técnico?",
+    ],
+)
+def test_how_to_reach_support_asked_as_a_question_gets_the_contact_faq(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "account-contact"), (text, u.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bitte verbinden Sie mich mit dem Support",
+        "Mettez-moi en relation avec le support, svp",
+        "Per favore mettetemi in contatto con il supporto",
+        "please put me through to support",
+    ],
+)
+def test_a_request_to_reach_support_still_escalates(reader, text):
+    assert reader.understand(text).intent == Intent.ESCALATE, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "À qui dois-je écrire pour mon mot de passe ?",
+        "À qui m'adresser pour un problème de compte ?",
+        "A chi scrivo per la password?",
+        "A chi mi rivolgo per il mio login?",
+        "¿A quién escribo por mi contraseña?",
+        "An wen wende ich mich wegen meines Passworts?",
+        "Wem schreibe ich wegen meines Logins?",
+        "whom should I write to about my password?",
+    ],
+)
+def test_whom_to_write_to_about_an_account_gets_the_tech_support_faq(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "account-contact"), (text, u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "J'ai besoin d'assistance pour mon compte",
+        "Ho bisogno di assistenza per il mio account",
+        "Necesito asistencia con mi cuenta",
+        "Ich brauche Hilfe beim Konto",
+        "I need assistance with my account",
+    ],
+)
+def test_help_with_an_account_goes_to_tech_support(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "contacter l'assistance pour mon compte",
+        "contattare l'assistenza per il mio account, per favore",
+        "quiero contactar con asistencia por mi cuenta",
+    ],
+)
+def test_a_request_for_account_help_is_routed_to_tech_support(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.contact_id)
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("JS, I handle the press contacts", "communication"),
+        ("MA – I look after the payment claims", "financial-management"),
+        ("joint secretariat, I take care of press relations", "communication"),
+        ("autorité de gestion, je traite les demandes de paiement", "financial-management"),
+        ("Verwaltungsbehörde, ich bearbeite die Zahlungsanträge", "financial-management"),
+        ("segretariato congiunto, curo i rapporti con la stampa", "communication"),
+    ],
+)
+def test_an_employer_and_a_short_task_get_the_task_s_community(reader, text, team):
+    assert _top(reader.understand(text)) == team, text
+
+
+@pytest.mark.parametrize(
+    "text", ["core group of HIT", "HIT Kerngruppe", "gruppo ristretto HIT", "grupo central HIT"]
+)
+def test_the_hit_core_group_is_hit_not_the_jems_core_group(reader, text):
+    assert _top(reader.understand(text)) == "hit", text
+
+
+def test_the_core_group_alone_is_still_jems(reader):
+    assert _top(reader.understand("I'd like to join the core group")) == "jems-core-group"
+
+
+# ---------------------------------------------------------------- the rules are data (fixture)
+
+
+def _reader_with(tmp_path: Path, extra: str) -> Understander:
+    folder = copy_of_fixture(tmp_path)
+    path = folder / "intents.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return Understander(load_catalogue(folder))
+
+
+def test_a_gap_in_a_cue_phrase_stands_for_up_to_five_words(tmp_path):
+    reader = _reader_with(tmp_path, "invisible: [lamp ... dark]\n")
+    assert "invisible" in reader.understand("the lamp in the north tower stays dark").cues
+    assert "invisible" not in reader.understand("the lamp is fine but the sea is rather dark").cues
+    assert "invisible" not in reader.understand("dark lamp").cues  # in their order
+
+
+def test_an_offtopic_question_falls_back_only_with_the_words_in_intents(tmp_path):
+    text = "what is the tidal coefficient in the fjords?"
+    assert Understander(load_catalogue(copy_of_fixture(tmp_path))).understand(text).intent == (
+        Intent.CLARIFY
+    )
+    reader = _reader_with(tmp_path / "2", "offtopic: [tidal coefficient]\n")
+    assert reader.understand(text).intent == Intent.FALLBACK
+    # said by someone with a role it is about their work
+    assert reader.understand("I am a port captain, what is the tidal coefficient?").matches
+
+
+def test_a_question_about_whom_to_write_gets_the_faq_linking_the_route_s_contact(tmp_path):
+    reader = _reader_with(tmp_path, "contact_verbs: [write to]\nquestion_words: [who, whom]\n")
+    u = reader.understand("whom do I write to about my password?")
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "helpdesk")
+    # no FAQ links the communication contact first: no contact FAQ for a question about events
+    assert reader.understand("whom do I write to about the event?").faq_id != "helpdesk"
