@@ -205,6 +205,28 @@ def test_an_employer_and_a_short_task_get_the_task_s_community(reader, text, tea
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "what sort of things can I ask you?",
+        "what do you know about?",
+        "Wobei kannst du mir helfen?",
+        "Was weißt du alles?",
+        "Quelles questions puis-je te poser ?",
+        "Che cosa posso chiederti?",
+        "Su cosa mi puoi aiutare?",
+        "¿Qué te puedo preguntar?",
+        "¿En qué me puedes ayudar?",
+        "Welche Fragen kannst du beantworten?",
+        "Qu'est-ce que je peux te demander exactement ?",
+        "Cosa si può chiederti?",
+        "¿Qué cosas te puedo preguntar?",
+    ],
+)
+def test_what_the_bot_can_do_gets_help(reader, text):
+    assert reader.understand(text).intent == Intent.HELP, text
+
+
+@pytest.mark.parametrize(
     "text", ["core group of HIT", "HIT Kerngruppe", "gruppo ristretto HIT", "grupo central HIT"]
 )
 def test_the_hit_core_group_is_hit_not_the_jems_core_group(reader, text):
