@@ -211,14 +211,16 @@ class Understander:
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
         # contact verbs, support targets, question words (found apart from the phrases above)
         self._pair: dict[tuple[str, ...], str] = {}
-        # cue phrases with a gap: their parts in order, and the cue kind
-        self._gapped: list[tuple[tuple[tuple[str, ...], ...], str]] = []
+        # cue phrases with a gap, by their first word: their parts in order, and the cue kind
+        self._gapped: defaultdict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = defaultdict(
+            list
+        )
         self._build_index()
         self._max_len = max(len(k) for k in self._index)
         self._build_faq_index()
         self._invisible_faqs = self._faqs_about_visibility()
         self._contact_faqs = self._faqs_naming_contacts()
-        gapped = (part for parts, _ in self._gapped for part in parts)
+        gapped = (part for found in self._gapped.values() for parts, _ in found for part in parts)
         words = {w for key in (*self._index, *self._pair, *gapped) for w in key} | set(STOPWORDS)
         words |= {w for phr in self._faq_phrasings for w in phr[1]}
         self._words = frozenset(words)
@@ -276,7 +278,7 @@ class Understander:
             for phrase in phrases:
                 parts = tuple(tokens(p) for p in phrase.split(GAP))
                 if len(parts) > 1 and all(parts) and kind not in PERSON_PAIR_KINDS:
-                    self._gapped.append((parts, kind))
+                    self._gapped[parts[0][0]].append((parts, kind))
                 elif kind in PERSON_PAIR_KINDS:
                     self._pair[tokens(phrase)] = kind
                 else:
@@ -383,7 +385,9 @@ class Understander:
 
     def _gapped_cues(self, toks: tuple[str, ...]) -> set[str]:
         """The kinds of the cue phrases with a gap found in ``toks`` ("sehe ... nicht")."""
-        return {kind for parts, kind in self._gapped if _in_order(toks, parts)}
+        firsts = set(toks).intersection(self._gapped)
+        candidates = (g for word in firsts for g in self._gapped[word])
+        return {kind for parts, kind in candidates if _in_order(toks, parts)}
 
     def _contact_words(self, toks: tuple[str, ...]) -> tuple[bool, bool, bool]:
         """Whether the message opens with a question word; whether it asks to reach support:
