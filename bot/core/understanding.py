@@ -483,6 +483,7 @@ class Understander:
         working_groups: list[str] = []
         cues: set[str] = set()
         routes: list[str] = []
+        verb_routes: list[str] = []
         wg_span: set[int] = set()
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)  # the words of each cue kind
         for position, key in self._segment(toks):
@@ -508,7 +509,9 @@ class Understander:
                     cues.add(sense.target)
                     cue_spans[sense.target].update(range(position, position + len(key)))
                 elif sense.kind == "route":
-                    routes.append(sense.target)
+                    (verb_routes if key in self._pair else routes).append(sense.target)
+        # a route phrase that is the contact verb ("email") says less about whom than the rest
+        routes += verb_routes
         cues |= self._gapped_cues(toks)
         if "empty" in cues:  # a page that loads empty is a problem like any other
             cues.add("problem")

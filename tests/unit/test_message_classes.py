@@ -45,6 +45,7 @@ def _top(u: Understanding) -> str | None:
         "L'elenco dei team risulta vuoto",
         "La página All Communities está vacía",
         "La lista de equipos me aparece vacía",
+        "La page des communautés est toute blanche",
     ],
 )
 def test_an_empty_communities_page_is_a_problem_for_tech_support(reader, text):
@@ -88,6 +89,8 @@ def test_someone_who_works_on_calls_still_gets_a_team(reader):
         "Il canale User Group non compare",
         "Non riesco a trovare il sottogruppo Med Lab",
         "No encuentro el subequipo Core Group",
+        "Je ne vois nulle part le canal Med Lab Group",
+        "Der Kanal Med Lab Group wird mir nicht angezeigt",  # "nicht", not the empty "nichts"
     ],
 )
 def test_a_sub_team_one_cannot_see_gets_the_sub_teams_faq(reader, text):
@@ -104,6 +107,10 @@ def test_a_sub_team_one_cannot_see_gets_the_sub_teams_faq(reader, text):
         ("comunicación capítulo B", "transnational-communication"),
         ("press officer at Interreg Alpine Space", "transnational-communication"),
         ("Ich bin Pressesprecherin eines IPA-Programms", "ipa-communication"),
+        (
+            "Ich bin Kommunikationsmanagerin bei Interreg Central Europe",
+            "transnational-communication",
+        ),  # noqa: E501
         ("head of programme at Interreg North Sea", "transnational-heads"),
         ("I direct an Interreg C programme", "interregional-heads"),
     ],
@@ -128,6 +135,28 @@ def test_strand_and_function_pick_the_sub_team(reader, text, team):
 def test_how_to_reach_support_asked_as_a_question_gets_the_contact_faq(reader, text):
     u = reader.understand(text)
     assert (u.intent, u.faq_id) == (Intent.FAQ, "account-contact"), (text, u.intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "faq_id"),
+    [
+        ("who should I e-mail about the working groups?", "general-contact"),
+        ("whom do I email about the communities on Teams?", "general-contact"),
+        ("whom do I email about my login?", "account-contact"),
+    ],
+)
+def test_the_contact_faq_follows_what_the_question_is_about_not_the_verb(reader, text, faq_id):
+    """ "email" is a route to tech support and a contact verb: as the verb it says nothing about
+    whom to write to."""
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, faq_id), (text, u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text", ["where do I find the page to join teams?", "what must I do to join the teams?"]
+)
+def test_joining_is_no_contact_question(reader, text):
+    assert not reader.understand(text).contact_question, text
 
 
 @pytest.mark.parametrize(
@@ -168,6 +197,7 @@ def test_whom_to_write_to_about_an_account_gets_the_tech_support_faq(reader, tex
         "Ho bisogno di assistenza per il mio account",
         "Necesito asistencia con mi cuenta",
         "Ich brauche Hilfe beim Konto",
+        "Ich brauche Unterstützung bei meinem Konto",
         "I need assistance with my account",
     ],
 )
