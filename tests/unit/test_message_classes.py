@@ -110,7 +110,7 @@ def test_a_sub_team_one_cannot_see_gets_the_sub_teams_faq(reader, text):
         (
             "Ich bin Kommunikationsmanagerin bei Interreg Central Europe",
             "transnational-communication",
-        ),  # noqa: E501
+        ),
         ("head of programme at Interreg North Sea", "transnational-heads"),
         ("I direct an Interreg C programme", "interregional-heads"),
     ],
@@ -232,6 +232,20 @@ def test_a_request_for_account_help_is_routed_to_tech_support(reader, text):
 )
 def test_an_employer_and_a_short_task_get_the_task_s_community(reader, text, team):
     assert _top(reader.understand(text)) == team, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I look after our social media channels",
+        "Ich kümmere mich um die Social-Media-Kanäle unseres Programms",
+        "gestisco i canali social del programma",
+        "llevo los canales de redes sociales del programa",
+    ],
+)
+def test_one_s_own_communication_channels_are_no_sub_teams(reader, text):
+    """ "channels" of social media are no Teams channels: the communication community itself."""
+    assert _top(reader.understand(text)) == "communication", text
 
 
 @pytest.mark.parametrize(
