@@ -383,6 +383,22 @@ class Understander:
             self._corrections[token] = found
         return found or token
 
+    def _settled_cues(
+        self,
+        toks: tuple[str, ...],
+        cues: set[str],
+        subteam_words: set[int],
+        role_spans: list[tuple[int, int]],
+    ) -> set[str]:
+        """The cues of the phrases found, with the gapped phrases' ones; "channels" next to a
+        role term are someone's own (no sub-teams); a page that loads empty is a problem."""
+        out = cues | self._gapped_cues(toks)
+        if _own_channels(subteam_words, role_spans):
+            out.discard("subteams")
+        if "empty" in out:
+            out.add("problem")
+        return out
+
     def _gapped_cues(self, toks: tuple[str, ...]) -> set[str]:
         """The kinds of the cue phrases with a gap found in ``toks`` ("sehe ... nicht")."""
         firsts = set(toks).intersection(self._gapped)
@@ -484,6 +500,7 @@ class Understander:
         cues: set[str] = set()
         routes: list[str] = []
         verb_routes: list[str] = []
+        role_spans: list[tuple[int, int]] = []  # where role terms stand (start, end)
         wg_span: set[int] = set()
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)  # the words of each cue kind
         for position, key in self._segment(toks):
@@ -497,8 +514,10 @@ class Understander:
                         position,
                         qualifier=sense.kind == "qualifier",
                     )
-                elif sense.kind == "role" and sense.target not in roles:
-                    roles.append(sense.target)
+                elif sense.kind == "role":
+                    role_spans.append((position, position + len(key)))
+                    if sense.target not in roles:
+                        roles.append(sense.target)
                 elif sense.kind == "topic" and sense.target not in topics:
                     topics.append(sense.target)
                 elif sense.kind == "working_group":
@@ -512,9 +531,7 @@ class Understander:
                     (verb_routes if key in self._pair else routes).append(sense.target)
         # a route phrase that is the contact verb ("email") says less about whom than the rest
         routes += verb_routes
-        cues |= self._gapped_cues(toks)
-        if "empty" in cues:  # a page that loads empty is a problem like any other
-            cues.add("problem")
+        cues = self._settled_cues(toks, cues, cue_spans["subteams"], role_spans)
         question, support_request, contact_question = self._contact_words(toks)
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
@@ -978,6 +995,14 @@ class Understander:
 
 def _content(toks: Iterable[str]) -> list[str]:
     return [t for t in toks if t not in STOPWORDS]
+
+
+def _own_channels(subteam_words: set[int], role_spans: list[tuple[int, int]]) -> bool:
+    """Whether every sub-team word stands next to a role term (at most one word between): "our
+    social media channels", "les canaux des réseaux sociaux" are someone's own channels, not
+    Teams channels."""
+    near = {i for start, end in role_spans for i in range(start - 2, end + 2)}
+    return bool(subteam_words) and subteam_words <= near
 
 
 def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> bool:

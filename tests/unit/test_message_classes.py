@@ -106,6 +106,9 @@ def test_a_sub_team_one_cannot_see_gets_the_sub_teams_faq(reader, text):
         ("comunicazione componente B", "transnational-communication"),
         ("comunicación capítulo B", "transnational-communication"),
         ("press officer at Interreg Alpine Space", "transnational-communication"),
+        ("Responsable de comunicación de Interreg Sudoe", "transnational-communication"),
+        ("Pressearbeit für Interreg Baltic Sea Region", "transnational-communication"),
+        ("chargée de communication, Interreg Euro-MED", "transnational-communication"),
         ("Ich bin Pressesprecherin eines IPA-Programms", "ipa-communication"),
         (
             "Ich bin Kommunikationsmanagerin bei Interreg Central Europe",
