@@ -53,6 +53,41 @@ def stem(token: str) -> str:
     return token
 
 
+# Other forms of a role word (issue 10): the ending of the form the lexicon writes -> the endings of
+# its feminine and plural forms in German, French, Italian and Spanish (a plural "s" is already
+# removed by ``stem``). "auditeur" -> "auditrice", "controllore" -> "controllori", "Prüfer" ->
+# "Prüferinnen", "auditor" -> "auditora", "responsabile" -> "responsabili".
+_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("teur", ("trice",)),  # FR auditeur
+    ("eur", ("euse", "eurin", "eurinnen")),  # FR contrôleur; DE Kontrolleur
+    ("tore", ("trice", "trici")),  # IT auditore
+    ("ore", ("ori", "ora", "ore")),  # IT revisore, controllore
+    ("or", ("ora", "orin", "orinnen")),  # ES auditor, controlador; DE Auditor
+    ("ier", ("iere",)),  # FR financier
+    ("ter", ("te", "ten")),  # DE Beauftragter -> die Beauftragte(n)
+    ("cher", ("che", "chen")),  # DE Verantwortlicher
+    ("er", ("erin", "erinnen")),  # DE Prüfer, Controller
+    ("ent", ("entin", "entinnen")),  # DE Referent
+    ("e", ("ee", "en", "i")),  # FR chargé(e); DE Behörde(n); IT responsabile, comunicazione
+    ("o", ("a", "i", "e")),  # IT addetto; ES encargado
+    ("al", ("aux",)),  # FR national
+)
+FORM_MIN = 5  # shorter words have no generated forms ("pr", "flc", "ipa")
+
+
+def word_forms(token: str) -> tuple[str, ...]:
+    """The feminine and plural forms of a (stemmed) word, as ``tokens`` would read them:
+    "controleur" -> ("controleuse", "controleurin", "controleurinnen")."""
+    if len(token) < FORM_MIN or not token.isalpha():
+        return ()
+    out: list[str] = []
+    for ending, others in _FORMS:
+        if token.endswith(ending):
+            base = token[: len(token) - len(ending)]
+            out.extend(stem(base + other) for other in others)
+    return tuple(f for f in dict.fromkeys(out) if f != token)
+
+
 def tokens(text: str) -> tuple[str, ...]:
     """Normalised, stemmed tokens: "Can't log-in to Jems!" -> ("cant", "log", "in", "to", "jem")."""
     folded = _ELISION.sub(r"\1 ", _APOSTROPHES.sub("'", fold(text))).replace("'", "")

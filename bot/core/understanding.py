@@ -4,7 +4,10 @@ Pure Python, no botbuilder. ``Understander`` indexes a catalogue once (phrases, 
 made of, FAQ phrasings); ``understand`` then reads a message in a few steps:
 
 1. normalise it into tokens (case, accents, punctuation, plurals folded);
-2. correct typos token by token against the catalogue's own words (rapidfuzz, OSA distance);
+2. read each token as the catalogue's words: feminine and plural forms of them are in the index
+   ("auditrice", "Prüferinnen"), typos are corrected against them (rapidfuzz, OSA distance), and
+   run-together words and German compounds are split into them ("controllersnetwork",
+   "Projektkontrolleurin");
 3. find the catalogue's phrases in it, longest first ("jems core group" before "core group");
 4. add up the evidence for each community, apply sub-team and eligibility rules, rank;
 5. compare the message with the FAQ phrasings (IDF-weighted word overlap);
@@ -26,7 +29,7 @@ from rapidfuzz.distance import OSA
 from bot.core.catalogue import GAP, PERSON_PAIR_KINDS, Catalogue
 from bot.core.language import detect
 from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
-from bot.core.text import STOPWORDS, tokens, typed, typed_span
+from bot.core.text import STOPWORDS, stem, tokens, typed, typed_span, word_forms
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Greek, Cyrillic ... count too)
@@ -75,6 +78,10 @@ T_OVERRIDE = 0.999
 CANDIDATE_MIN = 0.15  # a community the model gives this much is offered when the bot asks back
 MIN_COVERAGE = 0.5  # the model has an opinion when it knows this share of a message's n-grams
 ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about it unprompted
+PART_MIN = 4  # letters of the shortest part of a compound word ("jems" in "jemsnetwork")
+# German endings after which a compound joins its next part with an "s" ("Kommunikations|team")
+_LINKED = ("ung", "ion", "heit", "keit", "tat", "schaft", "tum", "ling")
+_FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
 
 
 class Intent(StrEnum):
@@ -216,16 +223,23 @@ class Understander:
             list
         )
         self._build_index()
-        self._max_len = max(len(k) for k in self._index)
         self._build_faq_index()
         self._invisible_faqs = self._faqs_about_visibility()
         self._contact_faqs = self._faqs_naming_contacts()
-        gapped = (part for found in self._gapped.values() for parts, _ in found for part in parts)
-        words = {w for key in (*self._index, *self._pair, *gapped) for w in key} | set(STOPWORDS)
-        words |= {w for phr in self._faq_phrasings for w in phr[1]}
-        self._words = frozenset(words)
+        gaps = (parts for found in self._gapped.values() for parts, _ in found)
+        gapped = {w for parts in gaps for part in parts for w in part}
+        common = {w for phr in self._faq_phrasings for w in phr[1]} | STOPWORDS
+        common |= {w for key in self._pair for w in key} | gapped
+        plain = common | {w for key in self._index for w in key}
+        self._index_forms(common.union(*self.languages.values()))
+        self._max_len = max(len(k) for k in self._index)
+        # the words of the index with the generated forms; a typo is corrected to a word of
+        # ``plain`` only ("auditorium" is no form of "auditor")
+        self._words = frozenset(plain | {w for key in self._index for w in key})
+        self._parts = self._compound_parts(self._words)
+        self._reads: dict[tuple[str, bool], tuple[str, ...]] = {}
         by_letter: defaultdict[str, list[str]] = defaultdict(list)
-        for w in sorted(self._words):
+        for w in sorted(plain):
             if len(w) >= 4 and w.isalpha():
                 by_letter[w[0]].append(w)
         self._by_letter = {k: tuple(v) for k, v in by_letter.items()}
@@ -303,6 +317,39 @@ class Understander:
             for w in words:
                 if df[w] <= 2 and len(w) > 2 and not w.isdigit() and (w,) not in meaningful:
                     self._add(w, Sense("community", cid, W_WORD))
+
+    def _index_forms(self, common: set[str]) -> None:
+        """The feminine and plural forms of the lexicon's words mean what the words mean
+        ("auditrice", "controllori", "Prüferinnen", "responsabili della comunicazione"): each
+        form of a phrase's word makes a phrase of its own, unless that phrase is already in the
+        index, or, for a one-word phrase, the form is a common word of its own (``common``)."""
+        forms: dict[tuple[str, ...], list[Sense]] = {}
+        for key, senses in self._index.items():
+            meant = [s for s in senses if s.kind in _FORM_KINDS and s.weight != W_WORD]
+            if not meant:
+                continue
+            for i, word in enumerate(key):
+                for form in word_forms(word):
+                    if len(key) == 1 and form in common:
+                        continue
+                    variant = (*key[:i], form, *key[i + 1 :])
+                    if variant not in self._index:
+                        forms.setdefault(variant, []).extend(
+                            s for s in meant if s not in forms.get(variant, ())
+                        )
+        self._index.update(forms)
+
+    def _compound_parts(self, known: Iterable[str]) -> dict[str, str]:
+        """The words a compound or run-together word may be made of, as written -> as the
+        lexicon has them: the lexicon's own words and, for German compounds, their stems
+        ("finanz" in "Finanzabteilung" from "Finanzen", "kontroll" from "Kontrolle")."""
+        parts = {w: w for w in known if len(w) >= 3 and w.isalpha() and w not in STOPWORDS}
+        for w in list(parts):
+            for ending in ("en", "e"):
+                short = w[: -len(ending)]
+                if w.endswith(ending) and len(short) >= PART_MIN:
+                    parts.setdefault(short, w)
+        return parts
 
     def _build_faq_index(self) -> None:
         phrasings: list[tuple[str, frozenset[str]]] = []
@@ -382,6 +429,68 @@ class Understander:
         if len(self._corrections) < 50_000:
             self._corrections[token] = found
         return found or token
+
+    def read(self, token: str, *, compounds: bool = False) -> tuple[str, ...]:
+        """The lexicon's word or words for one token: the token when known, the word a typo
+        meant, or the words a run-together word or compound is made of ("controllersnetwork" ->
+        controller network). ``compounds`` (German): one part may be unknown, if another is a
+        role or topic of the lexicon ("Projektkontrolleurin" -> projekt kontrolleurin)."""
+        if token in self._words or len(token) < 4 or not token.isalpha():
+            return (token,)
+        key = (token, compounds)
+        found = self._reads.get(key)
+        if found is None:
+            corrected = self.correct(token)
+            found = (corrected,) if corrected != token else self._split(token, compounds)
+            if len(self._reads) < 50_000:
+                self._reads[key] = found
+        return found
+
+    def _part(self, piece: str) -> str | None:
+        return self._parts.get(piece) or self._parts.get(stem(piece))
+
+    def _split(self, token: str, compounds: bool) -> tuple[str, ...]:
+        """``token`` as the known words it is made of, fewest first; German compounds may join
+        their parts with an "s" ("Kommunikations|team"). The token itself when it is none."""
+        n = len(token)
+        # best[i]: the fewest known parts that make up token[i:], or None
+        best: list[tuple[str, ...] | None] = [None] * (n + 1)
+        best[n] = ()
+        for i in range(n - PART_MIN, -1, -1):
+            for j in range(i + PART_MIN, n + 1):
+                word = self._part(token[i:j])
+                if word is None:
+                    continue
+                linked = compounds and token[j : j + 1] == "s" and token[:j].endswith(_LINKED)
+                for k in (j, j + 1) if linked else (j,):
+                    tail = best[k]
+                    current = best[i]
+                    if tail is not None and (current is None or len(tail) + 1 < len(current)):
+                        best[i] = (word, *tail)
+        whole = best[0]
+        if whole is not None and len(whole) > 1:
+            return whole
+        if compounds:
+            return self._split_partly(token) or (token,)
+        return (token,)
+
+    def _split_partly(self, token: str) -> tuple[str, ...] | None:
+        """A German compound with one unknown part before or after a role or topic of the
+        lexicon: "Projekt|kontrolleurin", "Finanz|abteilung" (longest known part first)."""
+        n = len(token)
+        for length in range(n - PART_MIN, PART_MIN - 1, -1):
+            for head in (True, False):
+                known = token[:length] if head else token[n - length :]
+                rest = token[length:] if head else token[: n - length]
+                if head and rest.startswith("s") and known.endswith(_LINKED):
+                    rest = rest[1:]
+                word = self._part(known)
+                if word and self._meaningful(word):
+                    return (word, stem(rest)) if head else (stem(rest), word)
+        return None
+
+    def _meaningful(self, word: str) -> bool:
+        return any(s.kind in ("role", "topic") for s in self._index.get((word,), ()))
 
     def _settled_cues(
         self,
@@ -488,10 +597,15 @@ class Understander:
 
     def _understand(self, text: str, context: Context | None = None) -> Understanding:
         context = context or Context()
+        language = self.language(text)
         raw = tokens(text[:20_000])[:MAX_TOKENS]
-        words = typed(text[:20_000])[:MAX_TOKENS]
-        toks = tuple(self.correct(t) for t in raw)
-        corrections = tuple((a, b) for a, b in zip(raw, toks, strict=True) if a != b)
+        read = [self.read(t, compounds=language == "de") for t in raw]
+        typed_words = typed(text[:20_000])[:MAX_TOKENS]
+        toks = tuple(w for parts in read for w in parts)
+        words = tuple(said for said, parts in zip(typed_words, read, strict=True) for _ in parts)
+        corrections = tuple(
+            (a, " ".join(parts)) for a, parts in zip(raw, read, strict=True) if parts != (a,)
+        )
 
         evidence = _Evidence()
         roles: list[str] = []
@@ -558,7 +672,7 @@ class Understander:
         )
         wg_span |= cue_spans["working_groups"]
         ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
-        ruled = replace(ruled, language=self.language(text))
+        ruled = replace(ruled, language=language)
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         return self._combine(ruled, self.model.predict(text), routes, known_roles)
