@@ -139,7 +139,8 @@ SEPARATOR = st.one_of(
     st.builds(
         lambda a, digits, b: a + digits + b,
         st.sampled_from([" ", ", ", " #", " ("]),
-        st.text(alphabet="0123456789", min_size=1, max_size=4),
+        # "404" is a problem in so many words (intents.yaml), not gibberish
+        st.text(alphabet="0123456789", min_size=1, max_size=4).filter(lambda d: d != "404"),
         st.sampled_from([" ", ") ", ". ", "! "]),
     ),
 )
