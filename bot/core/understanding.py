@@ -79,6 +79,7 @@ CANDIDATE_MIN = 0.15  # a community the model gives this much is offered when th
 MIN_COVERAGE = 0.5  # the model has an opinion when it knows this share of a message's n-grams
 ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about it unprompted
 PART_MIN = 4  # letters of the shortest part of a compound word ("jems" in "jemsnetwork")
+WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corrected nor split
 # German endings after which a compound joins its next part with an "s" ("Kommunikations|team")
 _LINKED = ("ung", "ion", "heit", "keit", "tat", "schaft", "tum", "ling")
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
@@ -435,7 +436,7 @@ class Understander:
         meant, or the words a run-together word or compound is made of ("controllersnetwork" ->
         controller network). ``compounds`` (German): one part may be unknown, if another is a
         role or topic of the lexicon ("Projektkontrolleurin" -> projekt kontrolleurin)."""
-        if token in self._words or len(token) < 4 or not token.isalpha():
+        if token in self._words or not PART_MIN <= len(token) <= WORD_MAX or not token.isalpha():
             return (token,)
         key = (token, compounds)
         found = self._reads.get(key)

@@ -8,6 +8,7 @@ Our own sentences (not those of shared/eval or tests/heldout).
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,11 @@ def test_word_forms_of_role_words():
     assert "auditora" in word_forms("auditor")
     assert "pruferinnen" in word_forms("prufer")
     assert word_forms("flc") == ()  # too short to have forms
+
+
+def test_a_very_long_word_is_read_at_once(reader):
+    """A 20,000-letter "word" (a pasted blob) is neither corrected nor split: no quadratic work."""
+    start = time.perf_counter()
+    u = reader.understand("x" + "ab" * 10_000)
+    assert time.perf_counter() - start < 1.0
+    assert u.intent != Intent.RECOMMEND
