@@ -6,7 +6,10 @@ thresholds are picked again inside each fold.
     .venv/bin/python bench/generalisation.py [--sample 3]
 
 Prints the share of held-out examples answered right, answered wrong (confidently), and asked
-back or fallen back (safe), overall and per language.
+back or fallen back (safe), overall and per language. With the model of naive Bayes plus an
+averaged perceptron (bot/core/model.py) and thresholds read off a fitted precision curve: right
+81.1 %, wrong 5.6 %, safe 13.3 %; with naive Bayes alone and the earlier thresholds it was
+76.0 %, 6.8 %, 17.2 % on the same examples (README, "Understanding").
 """
 
 from __future__ import annotations

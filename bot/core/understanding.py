@@ -973,6 +973,11 @@ class Understander:
         contact = self.catalogue.escalation.problem_contact
         return u.intent == Intent.ESCALATE and "problem" in u.cues and contact in routes
 
+    def _reported(self, u: Understanding, label: str) -> bool:
+        """A problem the rules read is not answered with a FAQ or a list, however sure the model
+        is of the topic (an empty All Communities page is no question about it)."""
+        return u.intent == Intent.ESCALATE and "problem" in u.cues and not label.startswith("c:")
+
     def _family(self, label: str) -> str:
         if not label.startswith("c:"):
             return label
@@ -1001,7 +1006,7 @@ class Understander:
         ):
             # the message reads like a FAQ to both: answer it, even where it names a community
             return replace(u, intent=Intent.FAQ, matches=(), source="both")
-        if self._hard(u) or self._technical_problem(u, routes):
+        if self._hard(u) or self._technical_problem(u, routes) or self._reported(u, label):
             return u
         if rule and label and self._family(rule) == self._family(label):
             # the same Team: the rules' qualifiers decide between it and its sub-teams

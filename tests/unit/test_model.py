@@ -82,6 +82,17 @@ def test_a_stale_model_fails_the_check_and_is_never_served(data_copy: Path, caps
     assert loaded.model.fingerprint == current_fingerprint(items)
 
 
+def test_a_stale_model_is_trained_again_with_the_saved_thresholds(data_copy: Path) -> None:
+    """Trained again in seconds at start-up, not cross-validated (python -m bot train does)."""
+    saved = TextModel.from_json(yaml.safe_load((data_copy / MODEL_FILE).read_text()))
+    _add_task(data_copy, "I tick off each partner's receipts against the bank statements")
+    loaded = load_understanding(data_copy, load_catalogue(data_copy))
+    assert loaded.retrained and "stale" in loaded.retrained and "thresholds" in loaded.retrained
+    assert loaded.model.thresholds == saved.thresholds
+    assert loaded.model.temperature == saved.temperature
+    assert loaded.model.rows != saved.rows  # trained on the new data
+
+
 def test_train_writes_a_fresh_model_that_the_check_accepts(data_copy: Path) -> None:
     real = (DATA / MODEL_FILE).read_bytes()
     before = (data_copy / MODEL_FILE).read_bytes()
