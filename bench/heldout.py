@@ -2,14 +2,18 @@
 with the evaluation's own scorer, one line per language; then the fresh set (tests/heldout/fresh,
 written later and never looked at while tuning) and the fresh2 set (tests/heldout/fresh2, written
 later still, before any tuning on it) the same way, named fresh/<lang> and fresh2/<lang>.
+With --fresh3 also the fresh3 set (tests/heldout/fresh3, written blind before the next round of
+work), named fresh3/<lang>; it is off by default so that nobody scores it before that round ends.
 
     .venv/bin/python bench/heldout.py
+    .venv/bin/python bench/heldout.py --fresh3
 
 Needs ../shared/eval/score.py next to the project (as in the team's workspace).
 """
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -18,13 +22,21 @@ ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--fresh3", action="store_true", help="also score tests/heldout/fresh3 (off by default)"
+    )
+    args = ap.parse_args(argv)
     if not SCORE.is_file():
         print(f"no scorer at {SCORE}")
         return 2
     heldout = ROOT / "tests" / "heldout"
     paths = sorted(heldout.glob("*.yaml"))
-    for extra in ("fresh", "fresh2"):
+    extras = ["fresh", "fresh2"] + (["fresh3"] if args.fresh3 else [])
+    for extra in extras:
         paths += sorted((heldout / extra).glob("*.yaml"))
     for path in paths:
         name = path.stem if path.parent == heldout else f"{path.parent.name}/{path.stem}"
