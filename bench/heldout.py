@@ -4,9 +4,12 @@ written later and never looked at while tuning) and the fresh2 set (tests/heldou
 later still, before any tuning on it) the same way, named fresh/<lang> and fresh2/<lang>.
 With --fresh3 also the fresh3 set (tests/heldout/fresh3, written blind before the next round of
 work), named fresh3/<lang>; it is off by default so that nobody scores it before that round ends.
+With --fresh4 likewise the fresh4 set (tests/heldout/fresh4, written blind before the round after
+that), named fresh4/<lang>; also off by default, to be scored only at the end of that round.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3
+    .venv/bin/python bench/heldout.py --fresh4
 
 Needs ../shared/eval/score.py next to the project (as in the team's workspace).
 """
@@ -29,13 +32,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--fresh3", action="store_true", help="also score tests/heldout/fresh3 (off by default)"
     )
+    ap.add_argument(
+        "--fresh4", action="store_true", help="also score tests/heldout/fresh4 (off by default)"
+    )
     args = ap.parse_args(argv)
     if not SCORE.is_file():
         print(f"no scorer at {SCORE}")
         return 2
     heldout = ROOT / "tests" / "heldout"
     paths = sorted(heldout.glob("*.yaml"))
-    extras = ["fresh", "fresh2"] + (["fresh3"] if args.fresh3 else [])
+    extras = ["fresh", "fresh2"]
+    extras += ["fresh3"] if args.fresh3 else []
+    extras += ["fresh4"] if args.fresh4 else []
     for extra in extras:
         paths += sorted((heldout / extra).glob("*.yaml"))
     for path in paths:
