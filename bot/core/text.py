@@ -1,8 +1,10 @@
 """Text normalisation shared by the catalogue index and the understanding of messages.
 
 Pure functions: case, accents, dashes, apostrophes and punctuation are folded away so that
-"Contrôleur", "controleur" and "CONTROLEUR!" are the same token, and a light stemmer removes a
-plural "s" so that "controllers" matches "controller".
+"Contrôleur", "controleur" and "CONTROLEUR!" are the same token, Greek and Cyrillic letters are
+written in Latin ones ("ελεγκτής" -> "elegktis", "одитор" -> "oditor") so that the rules read
+every EU language, and a light stemmer removes a plural "s" so that "controllers" matches
+"controller".
 """
 
 from __future__ import annotations
@@ -13,6 +15,33 @@ import unicodedata
 # Letters that NFKD does not decompose into a base letter plus accents.
 _FOLD = str.maketrans(
     {"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "ı": "i", "&": " "}
+)
+# Greek and Cyrillic letters (after their accents are gone) -> Latin ones, one way for matching,
+# not an official transliteration: a term of data/ and a message are written alike.
+_SCRIPTS = str.maketrans(
+    {
+        **dict(zip("αβγδεζηικλμνξοπρσςτυφω", "avgdeziiklmnxoprsstyfo", strict=True)),
+        "θ": "th",
+        "χ": "ch",
+        "ψ": "ps",
+        **dict(zip("абвгдезиклмнопрстуфхыэіјћ", "abvgdeziklmnoprstufhyeijc", strict=True)),
+        "ж": "zh",
+        "ц": "ts",
+        "ч": "ch",
+        "ш": "sh",
+        "щ": "sht",
+        "ъ": "a",
+        "ь": "",
+        "ю": "yu",
+        "я": "ya",
+        "є": "ye",
+        "ґ": "g",
+        "ђ": "dj",
+        "љ": "lj",
+        "њ": "nj",
+        "џ": "dz",
+        "ѕ": "dz",
+    }
 )
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
@@ -37,9 +66,10 @@ STOPWORDS = frozenset(
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and fold special letters; keep everything else."""
+    """Lower-case, strip accents, fold special letters and write Greek and Cyrillic in Latin
+    letters; keep everything else."""
     text = unicodedata.normalize("NFKD", text.casefold().translate(_FOLD))
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).translate(_SCRIPTS)
 
 
 def stem(token: str) -> str:

@@ -670,10 +670,10 @@ class Understander:
             question=question,
             support_request=support_request,
             contact_question=contact_question,
+            language=language,
         )
         wg_span |= cue_spans["working_groups"]
         ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
-        ruled = replace(ruled, language=language)
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         return self._combine(ruled, self.model.predict(text), routes, known_roles)
@@ -809,7 +809,10 @@ class Understander:
         about = {f: s for f, s in faq.items() if f in self._invisible_faqs}
         cat = self.catalogue
         named_subteam = any(cat.community(m.community_id).parent for m in u.matches)
-        if not about and named_subteam and self._invisible_faqs:
+        # in another language ("nie widzę zespołu"), or without a word of any FAQ, nothing named
+        unread = (u.language == "other" or not faq) and not u.matches
+        unread = unread and not u.cues & {"problem", "person"}
+        if not about and (named_subteam or unread) and self._invisible_faqs:
             # the sub-team's name and "I can't see" share no word with any FAQ: the FAQ that
             # most often says so answers it
             about = {max(self._invisible_faqs, key=self._invisible_faqs.__getitem__): 0.0}
@@ -817,7 +820,7 @@ class Understander:
         if faq_id is None:
             return None
         # a sub-team's own name takes most of the words: any FAQ overlap will do then
-        if named_subteam or ("subteams" in u.cues and score >= FAQ_OK):
+        if named_subteam or unread or ("subteams" in u.cues and score >= FAQ_OK):
             return replace(
                 u, intent=Intent.FAQ, matches=(), faq_id=faq_id, faq_score=round(score, 3)
             )
@@ -1024,7 +1027,7 @@ class Understander:
                 # a programme's budget, rates or calls: weak rules (a programme's name) are no
                 # reason to recommend a team; falling back is safe
                 return u if confidence < ASK_MIN else self._from_model(u, label, routes, roles)
-            if rule in candidates or not candidates:
+            if rule in candidates or not candidates or self._stands(u, rule, weak):
                 return u
             if not rule.startswith("c:") and confidence < ASK_MIN:
                 # the rules read a problem, a list or a FAQ in so many words; the model only
@@ -1035,6 +1038,12 @@ class Understander:
         if candidates and label.startswith("c:") and (asked or confidence >= ASK_MIN):
             return self._ask_back(u, candidates)
         return self._other_language(u)
+
+    @staticmethod
+    def _stands(u: Understanding, rule: str, weak: bool) -> bool:
+        """In another language the model knows only a few examples: a community the rules found
+        by a role term of the lexicon stands unless the model is sure of something else."""
+        return u.language == "other" and rule.startswith("c:") and not weak
 
     def _other_language(self, u: Understanding) -> Understanding:
         if u.intent == Intent.FALLBACK and u.language == "other":

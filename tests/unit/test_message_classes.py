@@ -318,3 +318,42 @@ def test_a_question_about_whom_to_write_gets_the_faq_linking_the_route_s_contact
     assert (u.intent, u.faq_id) == (Intent.FAQ, "helpdesk")
     # no FAQ links the communication contact first: no contact FAQ for a question about events
     assert reader.understand("whom do I write to about the event?").faq_id != "helpdesk"
+
+
+@pytest.mark.parametrize(
+    ("text", "community_id"),
+    [
+        ("PM in an Interreg programme", "programme-management"),
+        ("I am a PM", "programme-management"),
+        ("PM at the JS, which team?", "programme-management"),
+        ("I'm the fin. officer of our programme", "financial-management"),
+        ("MA, fin manager", "financial-management"),
+        ("JS, I'm a comms officer", "communication"),
+        ("I work in the AA", "auditors"),
+        ("FLC for partners in my region", "controllers"),
+        ("CP for my country", "ncp"),
+        ("I'm in the MC of our programme", "programme-management"),
+        ("member of the Interact MC", "imc"),
+    ],
+)
+def test_abbreviations_map_as_the_glossary_says(reader, text, community_id):
+    u = reader.understand(text)
+    assert _top(u) == community_id, (text, u.intent, _top(u), u.model_label)
+
+
+@pytest.mark.parametrize(
+    ("text", "community_id"),
+    [
+        ("I'm a programe manger", "programme-management"),
+        ("projekt managment team", "programme-management"),
+        ("finacial managment please", "financial-management"),
+        ("comunication oficer", "communication"),
+        ("Ich bin Finanzmanagerin, welche Gruppe?", "financial-management"),
+        ("chargée de comunication", "communication"),
+        ("responsabile della comunicazzione", "communication"),
+        ("soy controladora de primer nivell", "controllers"),
+    ],
+)
+def test_misspelt_multi_word_roles_are_corrected(reader, text, community_id):
+    u = reader.understand(text)
+    assert _top(u) == community_id, (text, u.intent, _top(u), u.corrections)
