@@ -146,7 +146,8 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")
     out.write(
-        f"train: {len(items)} examples, {len(model.labels)} labels, {len(model.rows)} features; "
+        f"train: {len(items)} examples, {len(model.labels)} labels, {len(model.rows)} features, "
+        f"{model.entries()} weights; "
         f"temperature {model.temperature}, thresholds {model.thresholds}; wrote {path}\n"
     )
     return 0

@@ -19,22 +19,32 @@ overlap; the perceptron learns the words that tell them apart, but alone it read
 answer (a FAQ, a list, small talk) worse; together they keep the best of both on held-out
 phrases (README, "Understanding").
 
-A model file (``data/model/understanding.json``) carries the fingerprint of the training examples
-it was trained on (``bot.core.training.fingerprint``); ``load_model`` refuses a model whose
-fingerprint does not match the data (a stale model), and ``bot.core.learning.load_understanding``
-then trains a new one in memory, so a stale model is never served. ``python -m bot check`` fails
-on a stale model; ``python -m bot train`` writes a fresh one.
+Both weights are kept as integers: a naive Bayes delta in steps of ``nb_step`` (the logarithm of
+a count, so it takes few values), a perceptron weight in steps of ``weight_step``; a perceptron
+weight under ``prune`` is dropped (README, "Understanding": how it was picked). A feature's
+entry is its class and the two integers packed into one (``delta << 32`` plus the weight), so
+that one integer addition sums both, and equal entries share one object in memory.
+
+A model file (``data/model/understanding.json``; its layout is ``FORMAT``: JSON whose entries
+are little-endian integer arrays, zlib-compressed and base64-encoded) carries the fingerprint of
+the training examples it was trained on (``bot.core.training.fingerprint``); ``load_model``
+refuses a model whose fingerprint does not match the data (a stale model) or of another format,
+and ``bot.core.learning.load_understanding`` then trains a new one in memory, so a stale model
+is never served. ``python -m bot check`` fails on a stale model; ``python -m bot train`` writes
+a fresh one.
 """
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import math
 import random
 import re
+import sys
 import zlib
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +55,8 @@ from bot.core.text import fold, stem
 from bot.core.training import Example, examples, fingerprint, load_training
 
 MODEL_FILE = Path("model") / "understanding.json"
-FORMAT = 2
+PRUNE = 0.1  # README, "Compact model": the largest threshold that cost no accuracy
+FORMAT = 3  # 2: weights as JSON floats, per feature; 3: packed integer arrays
 CONFIG: dict[str, Any] = {
     "format": FORMAT,
     "bits": 20,
@@ -56,12 +67,19 @@ CONFIG: dict[str, Any] = {
     "epochs": 3,  # the perceptron's passes over the examples
     "margin": 1.0,  # by how much the right class must win before the perceptron leaves it be
     "seed": 1,  # the perceptron's order of examples (training is deterministic)
+    "nb_step": 0.001,  # naive Bayes deltas are stored in these steps
+    "weight_step": 0.01,  # perceptron weights are stored in these steps
+    "prune": PRUNE,  # perceptron weights smaller than this are dropped
 }
 # The model names a sub-team when it holds this share of its Team's probability (else the Team:
 # a Team for a sub-team's question is safe, its members find the sub-team there).
 SUBTEAM_SHARE = 0.6
 _WORD = re.compile(r"[^\W_]+")
 _MASK = (1 << int(CONFIG["bits"])) - 1
+# A packed entry: the naive Bayes delta (in nb_step units, never negative) << _SHIFT, plus the
+# perceptron weight (in weight_step units, signed); sums of entries unpack the same way.
+_SHIFT = 32
+_LOW, _HALF = (1 << _SHIFT) - 1, 1 << (_SHIFT - 1)
 
 
 def features(text: str) -> list[int]:
@@ -121,18 +139,21 @@ class Prediction:
 class TextModel:
     labels: tuple[str, ...]
     default: tuple[float, ...]  # naive Bayes: log P(unseen feature | class)
-    # feature -> (class index, naive Bayes delta, perceptron weight) triples
-    rows: dict[int, tuple[tuple[int, float, float], ...]]
+    # feature -> its entries, flat: class, packed weights, class, packed weights, ... (_pack)
+    rows: dict[int, tuple[int, ...]]
     bias: tuple[float, ...] = ()  # the perceptron's bias per class (none: zero)
     fingerprint: str = ""
     temperature: float = 1.0
     thresholds: dict[str, float] = field(default_factory=dict)
 
+    def entries(self) -> int:
+        """How many (feature, class) weights the model keeps."""
+        return sum(len(row) for row in self.rows.values()) // 2
+
     def scores(self, feats: Iterable[int]) -> tuple[list[float], int]:
         """The score of each class, and how many of the features the model knows."""
         n = len(self.labels)
-        nb = [0.0] * n
-        linear = [0.0] * n
+        sums = [0] * n  # packed: naive Bayes deltas and perceptron weights, summed at once
         known = 0
         rows = self.rows
         for f in feats:
@@ -140,16 +161,20 @@ class TextModel:
             if row is None:
                 continue
             known += 1
-            for c, d, w in row:
-                nb[c] += d
-                linear[c] += w
+            entries = iter(row)
+            for c, packed in zip(entries, entries, strict=False):
+                sums[c] += packed
         bias = self.bias or (0.0,) * n
         if not known:
             return list(bias), 0
-        weight, root, default = float(CONFIG["nb_weight"]), math.sqrt(known), self.default
-        return [
-            bias[c] + linear[c] / root + weight * (default[c] + nb[c] / known) for c in range(n)
-        ], known
+        weight, default = float(CONFIG["nb_weight"]), self.default
+        nb_scale = weight * float(CONFIG["nb_step"]) / known
+        linear_scale = float(CONFIG["weight_step"]) / math.sqrt(known)
+        out = []
+        for c, total in enumerate(sums):
+            nb, linear = _unpack(total)
+            out.append(bias[c] + linear * linear_scale + weight * default[c] + nb * nb_scale)
+        return out, known
 
     def predict(self, text: str, top: int = 8) -> Prediction:
         feats = features(text)
@@ -168,39 +193,63 @@ class TextModel:
     # ------------------------------------------------------------------ files
 
     def to_json(self) -> dict[str, Any]:
+        """The model as JSON (``FORMAT``): the entries as five integer arrays, per feature in
+        ascending order: the feature (as the gap from the one before), its number of entries,
+        and per entry the class, the naive Bayes delta and the perceptron weight (in steps)."""
+        ids = sorted(self.rows)
+        classes, deltas, weights = [], [], []
+        for f in ids:
+            entries = iter(self.rows[f])
+            for c, packed in zip(entries, entries, strict=True):
+                nb, linear = _unpack(packed)
+                classes.append(c)
+                deltas.append(nb)
+                weights.append(linear)
         return {
             "format": FORMAT,
             "config": CONFIG,
             "fingerprint": self.fingerprint,
             "labels": list(self.labels),
-            "default": [round(d, 4) for d in self.default],
-            "bias": [round(b, 3) for b in self.bias],
+            "default": list(self.default),
+            "bias": list(self.bias),
             "temperature": self.temperature,
             "thresholds": self.thresholds,
-            # per feature, flat: class, naive Bayes delta, perceptron weight, class, ... (a zero
-            # written as 0: a third of the entries are one learner's alone)
             "rows": {
-                str(f): [x for c, d, w in row for x in (c, round(d, 3) or 0, round(w, 2) or 0)]
-                for f, row in self.rows.items()
+                "features": _encode("I", [b - a for a, b in itertools.pairwise([0, *ids])]),
+                "sizes": _encode("H", [len(self.rows[f]) // 2 for f in ids]),
+                "classes": _encode("H", classes),
+                "deltas": _encode("I", deltas),
+                "weights": _encode("i", weights),
             },
         }
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> TextModel:
-        if doc.get("format") != FORMAT or doc.get("config") != CONFIG:
-            raise ModelError("the model file was made by another version of the bot")
-        rows: dict[int, tuple[tuple[int, float, float], ...]] = {}
-        for f, flat in doc["rows"].items():
-            if len(flat) % 3:
-                raise ValueError(f"feature {f}: not (class, delta, weight) triples")
-            rows[int(f)] = tuple(
-                (int(flat[i]), float(flat[i + 1]), float(flat[i + 2]))
-                for i in range(0, len(flat), 3)
+        """The model of a ``to_json`` document; ModelError when it is of another format or was
+        trained with other settings, ValueError (or KeyError, TypeError) when it is damaged."""
+        if doc.get("format") != FORMAT:
+            raise ModelError(
+                f"a model file of format {doc.get('format')!r}, made by another version of the "
+                f"bot; this one reads format {FORMAT} (run: python -m bot train)"
             )
+        if doc.get("config") != CONFIG:
+            raise ModelError(
+                "a model file trained with other settings than this version of the bot's "
+                "(run: python -m bot train)"
+            )
+        arrays = doc["rows"]
+        ids = list(itertools.accumulate(_decode("I", arrays["features"])))
+        sizes, classes = _decode("H", arrays["sizes"]), _decode("H", arrays["classes"])
+        deltas, weights = _decode("I", arrays["deltas"]), _decode("i", arrays["weights"])
+        labels = tuple(str(label) for label in doc["labels"])
+        if len(sizes) != len(ids) or not len(classes) == len(deltas) == len(weights) == sum(sizes):
+            raise ValueError("the arrays of entries do not match in length")
+        if classes and max(classes) >= len(labels):
+            raise ValueError("an entry's class is not one of the labels")
         return cls(
-            labels=tuple(doc["labels"]),
+            labels=labels,
             default=tuple(float(d) for d in doc["default"]),
-            rows=rows,
+            rows=_rows(ids, sizes, classes, deltas, weights),
             bias=tuple(float(b) for b in doc["bias"]),
             fingerprint=str(doc["fingerprint"]),
             temperature=float(doc["temperature"]),
@@ -208,63 +257,108 @@ class TextModel:
         )
 
 
+def _unpack(packed: int) -> tuple[int, int]:
+    """(naive Bayes delta, perceptron weight) of a packed entry or a sum of them."""
+    linear = ((packed + _HALF) & _LOW) - _HALF
+    return (packed - linear) >> _SHIFT, linear
+
+
+def _rows(
+    ids: Sequence[int],
+    sizes: Sequence[int],
+    classes: Sequence[int],
+    deltas: Sequence[int],
+    weights: Sequence[int],
+) -> dict[int, tuple[int, ...]]:
+    """Per feature, its entries as one flat tuple of (class, packed weights); equal packed
+    values are one object (about ten thousand distinct values among 180,000 entries)."""
+    shared: dict[int, int] = {}
+    keep = shared.setdefault
+    packed = (keep(v, v) for v in ((d << _SHIFT) + w for d, w in zip(deltas, weights, strict=True)))
+    flat = itertools.chain.from_iterable(zip(classes, packed, strict=True))
+    return {f: tuple(itertools.islice(flat, 2 * size)) for f, size in zip(ids, sizes, strict=True)}
+
+
+def _encode(typecode: str, values: Sequence[int]) -> str:
+    data = array(typecode, values)
+    if sys.byteorder == "big":
+        data.byteswap()
+    return base64.b64encode(zlib.compress(data.tobytes(), 9)).decode("ascii")
+
+
+def _decode(typecode: str, text: str) -> array[int]:
+    data = array(typecode)
+    data.frombytes(zlib.decompress(base64.b64decode(text, validate=True)))
+    if sys.byteorder == "big":
+        data.byteswap()
+    return data
+
+
 class ModelError(Exception):
     """The model file is missing, unreadable, or stale (trained on other data)."""
 
 
 def train(items: Sequence[Example], feats: Sequence[list[int]] | None = None) -> TextModel:
-    """Naive Bayes and the averaged perceptron on the same features, in one model."""
-    labels = tuple(sorted({e.label for e in items}))
-    index = {label: i for i, label in enumerate(labels)}
-    ys = [index[e.label] for e in items]
-    xs = list(feats) if feats is not None else [features(e.text) for e in items]
-    default, deltas = _naive_bayes(xs, ys, len(labels))
-    bias, weights = _perceptron(xs, ys, len(labels))
-    rows = {}
-    for f in deltas.keys() | weights.keys():
-        nb, w = deltas.get(f, {}), weights.get(f, {})
-        rows[f] = tuple((c, nb.get(c, 0.0), w.get(c, 0.0)) for c in sorted(nb.keys() | w.keys()))
-    return TextModel(labels, default, rows, bias)
-
-
-def _naive_bayes(
-    xs: Sequence[list[int]], ys: Sequence[int], n: int
-) -> tuple[tuple[float, ...], dict[int, dict[int, float]]]:
-    """Multinomial naive Bayes on binary features; classes weigh the same (uniform prior)."""
-    alpha = float(CONFIG["alpha"])
-    counts: defaultdict[int, defaultdict[int, int]] = defaultdict(lambda: defaultdict(int))
-    totals = [0] * n
-    for fs, c in zip(xs, ys, strict=True):
-        totals[c] += len(fs)
-        for f in fs:
-            counts[f][c] += 1
-    vocabulary = len(counts)
-    default = tuple(math.log(alpha) - math.log(t + alpha * vocabulary) for t in totals)
-    log_alpha = math.log(alpha)
-    deltas = {
-        f: {c: math.log(k + alpha) - log_alpha for c, k in per_class.items()}
-        for f, per_class in counts.items()
-    }
-    return default, deltas
-
-
-def _perceptron(
-    xs: Sequence[list[int]], ys: Sequence[int], n: int
-) -> tuple[tuple[float, ...], dict[int, dict[int, float]]]:
-    """An averaged multi-class perceptron with a margin: for each example (``epochs`` passes in
-    a shuffled order), when the best wrong class scores within ``margin`` of the right one, the
-    example's features (by ``1 / sqrt(k)`` each, for its ``k`` features) and the biases (by one)
-    move towards the right class and away from that wrong one. The weights returned are the
-    average over all steps (steadier than the last).
+    """Naive Bayes and the averaged perceptron on the same features, in one model: per feature,
+    an entry for each class it was seen with (naive Bayes) or whose perceptron weight is at
+    least ``prune``, both weights rounded to their steps.
 
     Trained with numpy (imported here only: a bot serving a fresh model never imports it)."""
     import numpy as np
 
-    margin = float(CONFIG["margin"])
+    labels = tuple(sorted({e.label for e in items}))
+    index = {label: i for i, label in enumerate(labels)}
+    ys = [index[e.label] for e in items]
+    xs = list(feats) if feats is not None else [features(e.text) for e in items]
     column: dict[int, int] = {}
-    rows = [np.array([column.setdefault(f, len(column)) for f in fs], dtype=np.intp) for fs in xs]
-    weights = np.zeros((len(column), n))
-    stamps = np.zeros((len(column), n))  # sum of step * update, for the average
+    cols = [np.array([column.setdefault(f, len(column)) for f in fs], dtype=np.intp) for fs in xs]
+    default, deltas = _naive_bayes(cols, ys, len(column), len(labels))
+    bias, weights = _perceptron(cols, ys, len(column), len(labels))
+    nb = np.rint(deltas / float(CONFIG["nb_step"])).astype(np.int64)
+    linear = np.rint(weights / float(CONFIG["weight_step"])).astype(np.int64)
+    linear[np.abs(weights) < float(CONFIG["prune"])] = 0
+    ids = np.fromiter(column, dtype=np.int64, count=len(column))
+    order = np.argsort(ids)
+    kept = ((deltas > 0) | (linear != 0))[order]
+    at, cs = np.nonzero(kept)  # by feature, then class
+    rows = _rows(
+        ids[order].tolist(),
+        kept.sum(axis=1).tolist(),
+        cs.tolist(),
+        nb[order][at, cs].tolist(),
+        linear[order][at, cs].tolist(),
+    )
+    return TextModel(labels, default, rows, bias)
+
+
+def _naive_bayes(xs: Sequence[Any], ys: Sequence[int], width: int, n: int) -> tuple[Any, Any]:
+    """Multinomial naive Bayes on binary features; classes weigh the same (uniform prior).
+    ``xs``: each example's feature columns (of ``width``). Returns the per-class log-likelihood
+    of an unseen feature and, per column and class, the delta of a seen one (0: never seen)."""
+    import numpy as np
+
+    alpha = float(CONFIG["alpha"])
+    counts = np.zeros((width, n))
+    for ix, c in zip(xs, ys, strict=True):
+        counts[ix, c] += 1  # a message's features are distinct
+    totals = counts.sum(axis=0)
+    default = tuple(float(d) for d in math.log(alpha) - np.log(totals + alpha * width))
+    return default, np.where(counts > 0, np.log(counts + alpha) - math.log(alpha), 0.0)
+
+
+def _perceptron(
+    xs: Sequence[Any], ys: Sequence[int], width: int, n: int
+) -> tuple[tuple[float, ...], Any]:
+    """An averaged multi-class perceptron with a margin: for each example (``epochs`` passes in
+    a shuffled order), when the best wrong class scores within ``margin`` of the right one, the
+    example's features (by ``1 / sqrt(k)`` each, for its ``k`` features) and the biases (by one)
+    move towards the right class and away from that wrong one. The weights returned (per
+    column and class) are the average over all steps (steadier than the last)."""
+    import numpy as np
+
+    margin = float(CONFIG["margin"])
+    weights = np.zeros((width, n))
+    stamps = np.zeros((width, n))  # sum of step * update, for the average
     bias, bias_stamps = np.zeros(n), np.zeros(n)
     order = list(range(len(xs)))
     shuffle = random.Random(int(CONFIG["seed"])).shuffle
@@ -272,7 +366,7 @@ def _perceptron(
     for _ in range(int(CONFIG["epochs"])):
         shuffle(order)
         for i in order:
-            ix, y = rows[i], ys[i]
+            ix, y = xs[i], ys[i]
             x = 1.0 / math.sqrt(len(ix)) if len(ix) else 1.0
             s = weights[ix].sum(axis=0) * x + bias
             right = s[y]
@@ -288,14 +382,7 @@ def _perceptron(
                 bias_stamps[y] += step
                 bias_stamps[z] -= step
             step += 1
-    averaged = weights - stamps / step
-    kept = np.abs(averaged) >= 0.005
-    out: dict[int, dict[int, float]] = {}
-    for f, j in column.items():
-        cs = np.flatnonzero(kept[j])
-        if cs.size:
-            out[f] = {int(c): float(averaged[j, c]) for c in cs}
-    return tuple(float(b) for b in bias - bias_stamps / step), out
+    return tuple(float(b) for b in bias - bias_stamps / step), weights - stamps / step
 
 
 def families(catalogue: Catalogue) -> dict[str, str]:
@@ -311,7 +398,9 @@ def read_model(path: str | Path) -> TextModel:
         return TextModel.from_json(doc)
     except FileNotFoundError as exc:
         raise ModelError(f"{path}: no model file (run: python -m bot train)") from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except ModelError as exc:
+        raise ModelError(f"{path}: {exc}") from exc
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, zlib.error) as exc:
         raise ModelError(f"{path}: cannot be read: {exc}") from exc
 
 

@@ -50,16 +50,27 @@ def test_the_learner_tells_a_sub_team_from_its_team_where_naive_bayes_alone_does
     assert sum(alone) < sum(both)
 
 
-def test_training_is_deterministic_and_the_file_keeps_the_model() -> None:
+def test_training_is_deterministic_and_the_file_keeps_the_model_exactly() -> None:
     items = _team_and_sub_team()
     first, second = train(items), train(items)
-    assert first.rows == second.rows and first.bias == second.bias
+    assert first == second
     first.temperature = 0.1
     again = TextModel.from_json(json.loads(json.dumps(first.to_json())))
+    assert again == first
     for text in ("I pay the lead partners for the south west", "I forecast the spending"):
-        a, b = first.predict(text), again.predict(text)
-        assert a.label == b.label
-        assert a.confidence == pytest.approx(b.confidence, abs=0.01)
+        assert again.predict(text) == first.predict(text)
+
+
+def test_small_perceptron_weights_are_pruned_without_changing_the_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pruned = train(_team_and_sub_team())
+    monkeypatch.setitem(model.CONFIG, "prune", 0.0)
+    whole = train(_team_and_sub_team())
+    assert pruned.entries() < whole.entries()
+    assert pruned.rows.keys() == whole.rows.keys()  # every feature stays known
+    for text in (*TASKS, *(f"{t} {r}" for t in TASKS for r in REGIONS)):
+        assert pruned.predict(text).label == whole.predict(text).label
 
 
 def test_a_model_file_of_another_version_is_refused() -> None:
@@ -67,3 +78,19 @@ def test_a_model_file_of_another_version_is_refused() -> None:
     doc["config"] = {**doc["config"], "epochs": 99}
     with pytest.raises(model.ModelError):
         TextModel.from_json(doc)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda rows: rows.update(classes=rows["classes"][:-8] + "AAAA"),  # not base64 of zlib
+        lambda rows: rows.update(sizes=rows["features"]),  # arrays of other lengths
+    ],
+)
+def test_a_damaged_model_file_is_refused(tmp_path, damage) -> None:
+    doc = train(_team_and_sub_team()).to_json()
+    damage(doc["rows"])
+    path = tmp_path / "understanding.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(model.ModelError, match="cannot be read"):
+        model.read_model(path)

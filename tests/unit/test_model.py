@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -18,7 +19,14 @@ from bot.cli.main import main
 from bot.core.catalogue import Catalogue, load_catalogue
 from bot.core.language import detect
 from bot.core.learning import Loaded, load_understanding
-from bot.core.model import MODEL_FILE, Prediction, TextModel, features, training_examples
+from bot.core.model import (
+    FORMAT,
+    MODEL_FILE,
+    Prediction,
+    TextModel,
+    features,
+    training_examples,
+)
 from bot.core.text import tokens
 from bot.core.training import load_training
 from bot.core.understanding import Intent, Understander
@@ -109,6 +117,35 @@ def test_a_missing_model_is_trained_at_start(data_copy: Path) -> None:
     (data_copy / MODEL_FILE).unlink()
     loaded = load_understanding(data_copy, load_catalogue(data_copy))
     assert loaded.retrained and "no model file" in loaded.retrained
+    assert loaded.model.predict("I audit the programme").label == "c:auditors"
+
+
+def _older_format(path: Path) -> None:
+    """The model file as the bot wrote it before FORMAT 3: per feature, JSON floats."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["format"] = doc["config"]["format"] = 2
+    for key in ("nb_step", "weight_step", "prune"):
+        doc["config"].pop(key, None)
+    doc["rows"] = {"12345": [0, 1.099, 0.25, 3, 0, -0.12]}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_a_model_file_of_an_older_format_fails_the_check_and_says_so(
+    data_copy: Path, capsys
+) -> None:
+    _older_format(data_copy / MODEL_FILE)
+    code, _ = run("check", str(data_copy))
+    err = capsys.readouterr().err
+    assert code == ExitCode.DATA
+    assert "format 2" in err and f"reads format {FORMAT}" in err
+    assert "python -m bot train" in err
+
+
+def test_a_model_file_of_an_older_format_is_never_served(data_copy: Path) -> None:
+    """As a missing model: trained and calibrated again at start-up."""
+    _older_format(data_copy / MODEL_FILE)
+    loaded = load_understanding(data_copy, load_catalogue(data_copy))
+    assert loaded.retrained and "format 2" in loaded.retrained
     assert loaded.model.predict("I audit the programme").label == "c:auditors"
 
 
