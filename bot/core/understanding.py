@@ -224,6 +224,14 @@ class Understander:
             list
         )
         self._build_index()
+        # the words of topics that point at several communities (employers): no function
+        self._choice_words = frozenset(
+            w
+            for t in catalogue.topics
+            if len(t.communities) > 1
+            for term in t.terms
+            for w in tokens(term)
+        )
         self._build_faq_index()
         self._invisible_faqs = self._faqs_about_visibility()
         self._contact_faqs = self._faqs_naming_contacts()
@@ -275,9 +283,10 @@ class Understander:
                     weight = W_ROLE if i == 0 else W_ROLE_OTHER
                     self._add(term, Sense("community", cid, weight, via=role.id))
         for topic in self.catalogue.topics:
+            alone = len(topic.communities) == 1  # several: choices to ask back, no evidence
             for term in topic.terms:
                 self._add(term, Sense("topic", topic.id))
-                for cid in topic.communities:
+                for cid in topic.communities if alone else ():
                     self._add(term, Sense("community", cid, W_TOPIC, via=topic.id))
                 for cid in topic.qualifies:
                     self._add(term, Sense("qualifier", cid, W_QUALIFIER, via=topic.id))
@@ -936,8 +945,19 @@ class Understander:
         if cues & SMALL_TALK and len(tokens(u.text)) <= SMALL_TALK_WORDS:
             return replace(u, intent=Intent.SMALL_TALK)
         if "join" in cues or u.roles or u.topics or "subteams" in cues:
-            return replace(u, intent=Intent.CLARIFY)
+            return replace(u, intent=Intent.CLARIFY, matches=self._topic_choices(u.topics))
         return replace(u, intent=Intent.FALLBACK, offer_person=context.fallbacks >= 1)
+
+    def _topic_choices(self, topic_ids: tuple[str, ...]) -> tuple[Match, ...]:
+        """The communities to ask back between for topics that point at several alike (an
+        employer: "I'm at the JS")"""
+        ids = [
+            cid
+            for t in self.catalogue.topics
+            if t.id in topic_ids and len(t.communities) > 1
+            for cid in t.communities
+        ]
+        return tuple(Match(cid, 0.0, ()) for cid in dict.fromkeys(ids))
 
     # ------------------------------------------------------------------ rules + model
 
@@ -1009,7 +1029,12 @@ class Understander:
         ):
             # the message reads like a FAQ to both: answer it, even where it names a community
             return replace(u, intent=Intent.FAQ, matches=(), source="both")
-        if self._hard(u) or self._technical_problem(u, routes) or self._reported(u, label):
+        if (
+            self._hard(u)
+            or self._technical_problem(u, routes)
+            or self._reported(u, label)
+            or self._keeps_choices(u, label, confidence)
+        ):
             return u
         if rule and label and self._family(rule) == self._family(label):
             # the same Team: the rules' qualifiers decide between it and its sub-teams
@@ -1044,6 +1069,23 @@ class Understander:
         """In another language the model knows only a few examples: a community the rules found
         by a role term of the lexicon stands unless the model is sure of something else."""
         return u.language == "other" and rule.startswith("c:") and not weak
+
+    def _keeps_choices(self, u: Understanding, label: str, confidence: float) -> bool:
+        """The rules ask back with their own choices (an employer without a role): the model
+        answers instead when it is sure, and for one of those choices when the message says
+        little more than the employer, only when it is surer still (what it knows of an employer
+        is no function)."""
+        if u.intent != Intent.CLARIFY or not u.matches or self.model is None:
+            return False
+        thresholds = self.model.thresholds
+        # the employer, common words and at most one more ("I work in the JS"): no function
+        common = self._choice_words.union(*self.languages.values())
+        rest = [w for w in _content(tokens(u.text)) if w not in common]
+        chosen = len(rest) <= 1 and label in {f"c:{m.community_id}" for m in u.matches}
+        needed = (
+            thresholds.get("override", T_OVERRIDE) if chosen else thresholds.get("answer", T_ANSWER)
+        )
+        return confidence < needed
 
     def _other_language(self, u: Understanding) -> Understanding:
         if u.intent == Intent.FALLBACK and u.language == "other":

@@ -321,6 +321,43 @@ def test_a_question_about_whom_to_write_gets_the_faq_linking_the_route_s_contact
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "JS",
+        "I'm at the managing authority",
+        "we are the joint secretariat",
+        "MA here",
+        "I'm in the JTS",
+        "I work in the JS",
+        "Ich arbeite im Gemeinsamen Sekretariat",
+        "Je travaille au secrétariat conjoint",
+        "Lavoro nel segretariato congiunto",
+        "Trabajo en la secretaría conjunta",
+    ],
+)
+def test_an_employer_alone_asks_which_function(reader, text):
+    """An employer is context, not a role (MA and JS have programme, finance and communication
+    staff): alone it asks back with those functions as the choices, never a guess."""
+    u = reader.understand(text)
+    choices = {m.community_id for m in u.matches}
+    assert u.intent == Intent.CLARIFY, (text, u.intent, _top(u), u.model_label)
+    assert {"programme-management", "financial-management", "communication"} <= choices
+
+
+@pytest.mark.parametrize(
+    ("text", "community_id"),
+    [
+        ("joint secretariat, I assess the applications", "programme-management"),
+        ("managing authority, I'm the finance officer", "financial-management"),
+        ("I head the JS of an Interreg B programme", "transnational-heads"),
+    ],
+)
+def test_an_employer_with_a_function_gets_the_function(reader, text, community_id):
+    u = reader.understand(text)
+    assert _top(u) == community_id, (text, u.intent, _top(u), u.model_label)
+
+
+@pytest.mark.parametrize(
     ("text", "community_id"),
     [
         ("PM in an Interreg programme", "programme-management"),

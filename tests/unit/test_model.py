@@ -453,8 +453,8 @@ def test_a_job_described_with_person_words_is_no_request_for_a_person(
 def test_an_employer_alone_is_weak_rules_that_a_confident_model_overrules(
     catalogue: Catalogue,
 ) -> None:
-    """The joint secretariat points at Programme and project management only as a topic (the
-    employer is context): the function, told in words the rules do not know, decides."""
+    """The joint secretariat is context, not a role (alone it asks back which function): the
+    function, told in words the rules do not know, decides."""
     reader = _with(catalogue, (("c:communication", 0.9), ("c:programme-management", 0.1)))
     u = reader.understand("joint secretariat, I look after what the public hears about us")
     assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == "communication"

@@ -81,7 +81,6 @@ SYNONYMS = [
     ("the AA of a cross-border programme", "auditors"),
     ("I'm in the GoA", "auditors"),
     ("JS project officer looking for peers", "programme-management"),
-    ("I'm in the JTS", "programme-management"),
     ("NCP for Interreg Central Europe", "ncp"),
     ("our NCP wants to join", "ncp"),
     ("I'm on the IMC", "imc"),
@@ -95,9 +94,6 @@ SYNONYMS = [
     ("programme manager for a NEXT programme", "programme-management"),
     ("ENI CBC", "external-cooperation"),
     ("I work for an IPA programme", "external-cooperation"),
-    # the employer alone still points at programme management (but is no role: "JS, finance
-    # side" is finance, see test_model.py)
-    ("I work in the JS", "programme-management"),
 ]
 
 
@@ -127,7 +123,6 @@ LANGUAGES = [
     ("Ich bin Kontrolleurin", "controllers"),
     ("Ich arbeite bei der Prüfbehörde", "auditors"),
     ("Ich mache Öffentlichkeitsarbeit für unser Programm", "communication"),
-    ("Ich arbeite im Gemeinsamen Sekretariat", "programme-management"),
     ("Ich bin nationale Kontaktstelle", "ncp"),
     ("Ich bin für die Finanzen zuständig", "financial-management"),
     ("Welches Team für Prüfer?", "auditors"),
@@ -135,14 +130,12 @@ LANGUAGES = [
     ("Je suis contrôleuse", "controllers"),
     ("Je suis auditeur", "auditors"),
     ("Je suis chargé de communication pour un programme Interreg", "communication"),
-    ("Je travaille au secrétariat conjoint", "programme-management"),
     ("Je suis le point de contact national", "ncp"),
     ("Quelle équipe pour les contrôleurs ?", "controllers"),
     # Italian
     ("Lavoro come controllore", "controllers"),
     ("Sono revisore dei conti", "auditors"),
     ("Mi occupo di comunicazione", "communication"),
-    ("Lavoro nel segretariato congiunto", "programme-management"),
     ("Sono il punto di contatto nazionale", "ncp"),
     ("Mi occupo di gestione finanziaria", "financial-management"),
     ("Quale team per i controllori?", "controllers"),
@@ -150,7 +143,6 @@ LANGUAGES = [
     ("Soy controladora", "controllers"),
     ("Soy auditora", "auditors"),
     ("Trabajo en comunicación del programa", "communication"),
-    ("Trabajo en la secretaría conjunta", "programme-management"),
     ("Soy punto de contacto nacional", "ncp"),
     ("Trabajo en gestión financiera", "financial-management"),
 ]
