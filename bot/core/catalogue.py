@@ -58,6 +58,8 @@ INTENT_PHRASE_KINDS = (
     "invisible",
     "offtopic",
     "empty",
+    "account_request",
+    "eligibility",
     "reload_catalogue",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
@@ -127,6 +129,7 @@ class EligibilityRule:
     community: str
     not_open_to: tuple[str, ...]
     source_text: str
+    faq: str = ""  # the FAQ answering whether someone may join it ("" when there is none)
 
 
 @dataclass(frozen=True)
@@ -759,6 +762,7 @@ def _load_communities(
             community=r.text("community"),
             not_open_to=r.texts("not_open_to", required=True),
             source_text=r.text("source_text"),
+            faq=r.text("faq", required=False),
         )
 
     rules = _read_all(file, doc, "eligibility", problems, rule)
@@ -849,6 +853,8 @@ def _load_intents(
             "invisible",
             "offtopic",
             "empty",
+            "account_request",
+            "eligibility",
             "reload_catalogue",
         )
         out.append((kind, reader.terms(kind, required=not optional)))
@@ -903,6 +909,7 @@ def _community_ids(cat: Catalogue) -> set[str]:
 def _check_eligibility(cat: Catalogue, at: _At) -> None:
     community_ids = _community_ids(cat)
     role_ids = {r.id for r in cat.roles}
+    faq_ids = {f.id for f in cat.faqs}
     for i, rule in enumerate(cat.eligibility):
         r = at("communities.yaml", "eligibility", i)
         if rule.community and rule.community not in community_ids:
@@ -910,6 +917,8 @@ def _check_eligibility(cat: Catalogue, at: _At) -> None:
         for role in rule.not_open_to:
             if role not in role_ids:
                 r.problem("not_open_to", f"{role!r} is not the id of a role in vocabulary.yaml")
+        if rule.faq and rule.faq not in faq_ids:
+            r.problem("faq", f"{rule.faq!r} is not the id of a FAQ in faq.yaml")
 
 
 def _check_vocabulary(cat: Catalogue, at: _At) -> None:

@@ -44,6 +44,7 @@ INTENT_LABELS = {
     "list": "list",
     "working_groups": "working_groups",
     "problem": "escalate",
+    "account_request": "escalate",
     "person": "escalate",
     "greeting": "greeting",
     "thanks": "small_talk",
@@ -296,8 +297,9 @@ def _about_communities(cat: Catalogue, tr: Training) -> Iterator[Example]:
 
 
 def _whole_phrases(cat: Catalogue) -> Iterator[Example]:
+    rule_faqs = {rule.faq for rule in cat.eligibility}  # given by their rule only
     for faq in cat.faqs:
-        for q in faq.questions:
+        for q in faq.questions if faq.id not in rule_faqs else ():
             yield Example(q, f"faq:{faq.id}", q, "", "en")
     for kind, phrases in cat.intent_phrases:
         for p in phrases if kind in INTENT_LABELS else ():

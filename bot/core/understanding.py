@@ -223,6 +223,8 @@ class Understander:
         self._gapped: defaultdict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = defaultdict(
             list
         )
+        # the FAQs of eligibility rules: given by the rule only, never matched by their words
+        self._rule_faqs = frozenset(rule.faq for rule in catalogue.eligibility if rule.faq)
         self._build_index()
         # the words of topics that point at several communities (employers): no function
         self._choice_words = frozenset(
@@ -365,6 +367,8 @@ class Understander:
         phrasings: list[tuple[str, frozenset[str]]] = []
         df: defaultdict[str, int] = defaultdict(int)
         for faq in self.catalogue.faqs:
+            if faq.id in self._rule_faqs:
+                continue
             words_of_faq: set[str] = set()
             for q in faq.questions:
                 content = frozenset(_content(tokens(q)))
@@ -373,7 +377,7 @@ class Understander:
                     words_of_faq |= content
             for w in words_of_faq:
                 df[w] += 1
-        n = max(len(self.catalogue.faqs), 1)
+        n = max(sum(f.id not in self._rule_faqs for f in self.catalogue.faqs), 1)
         self._idf = {w: math.log(1 + n / d) for w, d in df.items()}
         self._idf_unknown = math.log(1 + n)
         self._faq_phrasings = tuple(phrasings)
@@ -506,36 +510,46 @@ class Understander:
         self,
         toks: tuple[str, ...],
         cues: set[str],
-        subteam_words: set[int],
+        cue_spans: defaultdict[str, set[int]],
         role_spans: list[tuple[int, int]],
     ) -> set[str]:
-        """The cues of the phrases found, with the gapped phrases' ones; "channels" next to a
-        role term are someone's own (no sub-teams); a page that loads empty is a problem."""
-        out = cues | self._gapped_cues(toks)
-        if _own_channels(subteam_words, role_spans):
+        """The cues of the phrases found, with the gapped phrases' ones (their words are added
+        to ``cue_spans``); "channels" next to a role term are someone's own (no sub-teams); a page
+        that loads empty and an account or a request left waiting are problems."""
+        out = cues | self._gapped_cues(toks, cue_spans)
+        if _own_channels(cue_spans["subteams"], role_spans):
             out.discard("subteams")
-        if "empty" in out:
+        if out & {"empty", "account_request"}:
             out.add("problem")
         return out
 
-    def _gapped_cues(self, toks: tuple[str, ...]) -> set[str]:
-        """The kinds of the cue phrases with a gap found in ``toks`` ("sehe ... nicht")."""
+    def _gapped_cues(
+        self, toks: tuple[str, ...], cue_spans: defaultdict[str, set[int]]
+    ) -> set[str]:
+        """The kinds of the cue phrases with a gap found in ``toks`` ("sehe ... nicht"); the
+        positions of their words are added to ``cue_spans``."""
         firsts = set(toks).intersection(self._gapped)
-        candidates = (g for word in firsts for g in self._gapped[word])
-        return {kind for parts, kind in candidates if _in_order(toks, parts)}
+        found: set[str] = set()
+        for parts, kind in (g for word in firsts for g in self._gapped[word]):
+            at = _in_order(toks, parts)
+            if at is not None:
+                found.add(kind)
+                cue_spans[kind].update(at)
+        return found
 
-    def _contact_words(self, toks: tuple[str, ...]) -> tuple[bool, bool, bool]:
+    def _contact_words(self, toks: tuple[str, ...], ignored: set[int]) -> tuple[bool, bool, bool]:
         """Whether the message opens with a question word; whether it asks to reach support:
         a contact verb followed by a support target ("email the helpdesk", "I'd like to write to
         the support team") in a message that is no question ("where do I email the helpdesk?"
         asks for an address, not for a person); and whether it is a question with a contact verb
-        or a support target in it ("how do I reach support?", "whom do I write to?")."""
+        or a support target in it ("how do I reach support?", "whom do I write to?"). Words at
+        the ``ignored`` positions are none of these."""
         longest = max(map(len, self._pair), default=0)
         found: defaultdict[str, list[int]] = defaultdict(list)
         for i in range(len(toks)):
             for n in range(1, longest + 1):
                 kind = self._pair.get(toks[i : i + n])
-                if kind:
+                if kind and ignored.isdisjoint(range(i, i + n)):
                     found[kind].append(i)
         question = any(i < QUESTION_OPENING for i in found["question_words"])
         verbs, targets = found["contact_verbs"], found["support_targets"]
@@ -600,8 +614,12 @@ class Understander:
         return detect(text, self.languages) if self.languages else "en"
 
     def _kind(self, u: Understanding) -> str | None:
-        """The kind of a confident answer (None when it asks back, falls back or greets)."""
+        """The kind of a confident answer (None when it asks back, falls back or greets, or for
+        a FAQ only a few of its words point at, which the model does not read there either: "I
+        have a new employer" is no question about the new platform)."""
         if u.intent in (Intent.CLARIFY, Intent.FALLBACK, Intent.GREETING, Intent.HELP):
+            return None
+        if u.intent == Intent.FAQ and u.source == "rules" and u.faq_score < FAQ_STRONG:
             return None
         return str(u.intent)
 
@@ -655,8 +673,11 @@ class Understander:
                     (verb_routes if key in self._pair else routes).append(sense.target)
         # a route phrase that is the contact verb ("email") says less about whom than the rest
         routes += verb_routes
-        cues = self._settled_cues(toks, cues, cue_spans["subteams"], role_spans)
-        question, support_request, contact_question = self._contact_words(toks)
+        cues = self._settled_cues(toks, cues, cue_spans, role_spans)
+        # "change the e-mail of my account": the e-mail is what changes, no contact verb
+        question, support_request, contact_question = self._contact_words(
+            toks, cue_spans["account_request"]
+        )
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
         matches, refusals = self._rank(evidence, known_roles)
@@ -804,6 +825,7 @@ class Understander:
             return replace(u, intent=Intent.SMALL_TALK)
         return (
             self._decide_invisible(u, faq)
+            or self._decide_eligibility(u, faq)
             or self._decide_join(u, context)
             or self._decide_subteams(u, context, known_roles)
             or self._decide_asked(u, toks, wg_span, routes)
@@ -833,6 +855,29 @@ class Understander:
             return replace(
                 u, intent=Intent.FAQ, matches=(), faq_id=faq_id, faq_score=round(score, 3)
             )
+        return None
+
+    def _decide_eligibility(
+        self, u: Understanding, faq: Mapping[str, float]
+    ) -> Understanding | None:
+        """ "Is the finance team open to auditors?", "does Financial management accept
+        controllers?": a question about a community with an eligibility rule, whom it is open to,
+        gets the rule's FAQ (whom it is for, and where those it is not open to go instead),
+        whatever the user's own role. Asked about oneself ("can I, a controller, join it?"), the
+        rule refuses it and the user's own network is recommended (``_rank``)."""
+        if "eligibility" not in u.cues or u.cues & {"problem", "join"}:
+            return None
+        cat = self.catalogue
+        # refused to one of the user's roles, or named by its name or keywords ("I'm a finance
+        # officer, can I join a team?" is no question about Financial management)
+        named = {r.community_id for r in u.refusals} | {
+            m.community_id for m in u.matches if any(r.kind == "mentioned" for r in m.reasons)
+        }
+        for rule in cat.eligibility:
+            family = {rule.community, *(c.id for c in cat.children(rule.community))}
+            if rule.faq and named & family:
+                score = round(faq.get(rule.faq, 0.0), 3)
+                return replace(u, intent=Intent.FAQ, matches=(), faq_id=rule.faq, faq_score=score)
         return None
 
     def _decide_join(self, u: Understanding, context: Context) -> Understanding | None:
@@ -983,8 +1028,12 @@ class Understander:
             return True  # a hello and little else ("hi, I coach applicants" is more than that)
         if u.intent == Intent.ESCALATE and ("person" in u.cues or u.support_request):
             return True  # asked for support or a person, in so many words
+        if u.intent == Intent.ESCALATE and "account_request" in u.cues:
+            return True  # an account or a request left waiting: tech support, whatever is named
         if u.intent == Intent.FAQ and ("invisible" in u.cues or u.contact_question):
             return True  # cannot see a sub-team: the sub-teams rule; whom to contact
+        if u.intent == Intent.FAQ and "eligibility" in u.cues and u.faq_id in self._rule_faqs:
+            return True  # may someone join a community with an eligibility rule: the rule says
         if u.intent == Intent.FALLBACK and "offtopic" in u.cues:
             return True  # a programme's rates, deadlines or budget: no team answers that
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
@@ -1176,19 +1225,21 @@ def _own_channels(subteam_words: set[int], role_spans: list[tuple[int, int]]) ->
     return bool(subteam_words) and subteam_words <= near
 
 
-def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> bool:
-    """Whether the parts of a gapped phrase stand in ``toks`` in order, each at most
-    ``GAP_WORDS`` words after the one before."""
+def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> list[int] | None:
+    """Where the parts of a gapped phrase stand in ``toks`` in order, each at most ``GAP_WORDS``
+    words after the one before: the positions of their words (None when they do not)."""
     start, limit = 0, len(toks)
+    at: list[int] = []
     for part in parts:
         n = len(part)
         places = range(start, min(limit, len(toks) - n + 1))
         found = next((i for i in places if toks[i : i + n] == part), None)
         if found is None:
-            return False
+            return None
+        at.extend(range(found, found + n))
         start = found + n
         limit = start + GAP_WORDS + 1
-    return True
+    return at
 
 
 def _only(toks: tuple[str, ...], span: set[int]) -> bool:

@@ -343,6 +343,18 @@ def test_eligibility_rule_naming_an_unknown_role(tmp_path):
     assert p.line == line_of(folder, "communities.yaml", "- community: fisheries")
 
 
+def test_eligibility_rule_naming_an_unknown_faq(tmp_path):
+    folder = broken(
+        tmp_path,
+        "communities.yaml",
+        "or lighthouse keepers\n",
+        "or lighthouse keepers\n    faq: who-fishes\n",
+    )
+    p = the_problem(problems_of(folder), "communities.yaml", "faq")
+    assert p.entry == "eligibility[0] (id 'fisheries')"
+    assert "'who-fishes'" in p.message and "faq.yaml" in p.message
+
+
 def test_eligibility_rule_naming_an_unknown_community(tmp_path):
     folder = broken(tmp_path, "communities.yaml", "- community: fisheries", "- community: fishery")
     p = the_problem(problems_of(folder), "communities.yaml", "community")

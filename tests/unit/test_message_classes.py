@@ -394,3 +394,164 @@ def test_abbreviations_map_as_the_glossary_says(reader, text, community_id):
 def test_misspelt_multi_word_roles_are_corrected(reader, text, community_id):
     u = reader.understand(text)
     assert _top(u) == community_id, (text, u.intent, _top(u), u.corrections)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my account is still pending approval, nobody has got back to me for a week",
+        "I registered days ago and my account has not been activated yet",
+        "I requested access to the Jems network team and never heard back",
+        "I asked to join the Jems network but nobody answered",
+        "Ich habe den Beitritt zu einem Team beantragt, aber niemand hat reagiert",
+        "Ich bin dem Kommunikationsteam beigetreten, aber keiner hat geantwortet",
+        "Mon compte n'a toujours pas été activé après cinq jours",
+        "J'ai demandé à rejoindre le Jems network, toujours aucune réponse",
+        "Ho chiesto di entrare in un team ma nessuno mi ha risposto",
+        "Il mio account non è ancora stato attivato dopo una settimana",
+        "Mi cuenta sigue pendiente de aprobación desde hace días",
+        "Solicité unirme a un equipo y nadie me ha contestado",
+        "Pedí unirme al Controllers network y nadie respondió",
+    ],
+)
+def test_an_account_or_a_join_request_left_waiting_goes_to_tech_support(reader, text):
+    """Only tech support can approve an account or chase a request to join: escalated there,
+    whatever community the message names."""
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how can I get the email on my Interact account changed?",
+        "I have a new employer and my account needs my new work e-mail",
+        "Wie ändere ich die E-Mail-Adresse in meinem Konto?",
+        "Ich habe den Arbeitgeber gewechselt und muss die E-Mail-Adresse meines Kontos ändern",
+        "Comment changer l'adresse e-mail de mon compte Interact ?",
+        "Je dois modifier l'adresse e-mail de mon compte, j'ai changé d'employeur",
+        "Come cambio l'indirizzo e-mail del mio account?",
+        "Devo cambiare l'indirizzo email del mio account perché ho un nuovo datore di lavoro",
+        "¿Cómo cambio el correo electrónico de mi cuenta?",
+        "Necesito cambiar la dirección de correo de mi cuenta porque cambié de empleador",
+    ],
+)
+def test_changing_an_account_s_e_mail_address_goes_to_tech_support(reader, text):
+    """The e-mail in "change the e-mail of my account" is what changes: no question about whom
+    to e-mail (the contact FAQ), a request for tech support."""
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is the Financial management team open for auditors?",
+        "does the finance team admit auditors?",
+        "is Financial management only for finance people or for controllers too?",
+        "Would the South West Europe finance group accept a controller?",
+        "Ist Financial management auch für Prüfer offen?",
+        "Ist das Team Financial management für Controller zugänglich?",
+        "Nimmt das Finanzteam auch Prüfer auf?",
+        "Financial management est-il ouvert aux auditeurs ?",
+        "L'équipe finance accepte-t-elle les contrôleurs ?",
+        "Financial management è aperto agli auditor?",
+        "Il team finanza accetta anche i controllori?",
+        "¿Está Financial management abierto a los auditores?",
+        "¿El equipo de finanzas admite auditores?",
+    ],
+)
+def test_whom_financial_management_is_open_to_gets_the_eligibility_rule(reader, text):
+    """A question about Financial management, whom it is open to, is about Financial
+    management: its eligibility FAQ answers it (not open to controllers or auditors, and their
+    own networks), not a recommendation of the asker's own network."""
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "finance-eligibility"), (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("are controllers allowed to join Financial management?", "controllers"),
+        ("as an auditor, may I be a member of financial management?", "auditors"),
+        ("I'm a first level controller, can I join the finance group?", "controllers"),
+        ("Dürfen Kontrolleure dem Team Financial management beitreten?", "controllers"),
+        ("Les contrôleurs peuvent-ils rejoindre Financial management ?", "controllers"),
+        ("I controllori possono entrare in Financial management?", "controllers"),
+        ("Soy auditora, ¿puedo entrar en el equipo de finanzas?", "auditors"),
+    ],
+)
+def test_may_i_as_a_controller_or_auditor_join_finance_gets_the_refusal_and_my_network(
+    reader, text, team
+):
+    """Asked about oneself (or one's role): the rule refuses Financial management and the
+    answer is the asker's own network (the reply says Financial management is not open)."""
+    u = reader.understand(text)
+    assert _top(u) == team, (text, u.intent, u.faq_id)
+    assert [r.community_id for r in u.refusals] == ["financial-management"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can a programme finance officer join Financial management?",
+        "who is allowed into Financial management?",
+        "Kann eine Finanzverantwortliche eines Programms Financial management beitreten?",
+        "L'équipe finance est-elle réservée aux gestionnaires de programme ?",
+        "Il team finanza è riservato a chi lavora per i programmi?",
+    ],
+)
+def test_who_may_join_financial_management_is_answered_about_it(reader, text):
+    """Asked without a role it is not open to: an answer about Financial management (the rule's
+    FAQ, or its card)."""
+    u = reader.understand(text)
+    assert (u.intent == Intent.FAQ and u.faq_id == "finance-eligibility") or _top(u) == (
+        "financial-management"
+    ), (text, u.intent, u.faq_id, _top(u))
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("I'm a controller and check financial reports of partners", "controllers"),
+        ("auditor in the financial area of our programme", "auditors"),
+        ("I'm a controller, which team can I join?", "controllers"),
+        ("Je suis auditeur dans le domaine financier", "auditors"),
+        ("I'm the finance officer, can I join a team?", "financial-management"),
+        ("financial management", "financial-management"),
+    ],
+)
+def test_a_role_with_finance_words_is_no_eligibility_question(reader, text, team):
+    assert _top(reader.understand(text)) == team, text
+
+
+def test_an_eligibility_question_gets_the_rule_s_faq_only_with_the_words_in_intents(tmp_path):
+    folder = copy_of_fixture(tmp_path)
+    rules = folder / "communities.yaml"
+    text = rules.read_text(encoding="utf-8")
+    rules.write_text(text.replace("lighthouse keepers\n", "lighthouse keepers\n    faq: browse\n"))
+    question = "can a ferry operator join the Fisheries office?"
+    u = Understander(load_catalogue(folder)).understand(question)
+    assert _top(u) == "ferries" and u.refusals  # no `eligibility` phrases: the refusal
+    path = folder / "intents.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "eligibility: [can ... join]\n")
+    u = Understander(load_catalogue(folder)).understand(question)
+    assert (u.intent, u.faq_id, u.matches) == (Intent.FAQ, "browse", ())
+    # the rule's FAQ is given by the rule only, never matched by its words
+    assert Understander(load_catalogue(folder)).understand(
+        "where do I see every network?"
+    ).faq_id != ("browse")
+
+
+def test_an_account_request_is_escalated_to_the_problem_contact_whatever_it_names(tmp_path):
+    words = "contact_verbs: [email]\nquestion_words: [how, whom]\n"
+    assert _reader_with(tmp_path, words).understand("how do I change the email?").contact_question
+    reader = _reader_with(
+        tmp_path / "2", words + "account_request: [still pending, change ... email]\n"
+    )
+    u = reader.understand("my request for the Harbour masters is still pending")
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support")
+    # the e-mail that changes is no contact verb: no question about whom to e-mail
+    u = reader.understand("how do I change the email?")
+    assert (u.intent, u.contact_question) == (Intent.ESCALATE, False)
+    assert reader.understand("whom do I email?").contact_question

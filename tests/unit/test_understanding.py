@@ -235,12 +235,6 @@ def test_controller_asking_for_financial_management_gets_controllers_network(ass
         ),
         ("I am FLC and want finance exchange", "controllers", "controllers", None),
         (
-            "Is financial management open to auditors?",
-            "auditors",
-            "auditors",
-            "financial-management",
-        ),
-        (
             "as an auditor can I be part of Financial management?",
             "auditors",
             "auditors",
@@ -281,6 +275,24 @@ def test_eligibility_never_recommends_financial_management_to_controllers_or_aud
     if refused:
         assert [r.community.id for r in reply.answer.refusals] == [refused]
         assert f"not open to {role_plural}" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is financial management open to auditors?",
+        "Ist Financial management offen für Kontrolleure?",
+        "Financial management est-il ouvert aux contrôleurs ?",
+    ],
+)
+def test_asked_whom_financial_management_is_open_to_the_rule_answers(assistant, text):
+    """A question about Financial management ("is it open to ...?") gets the eligibility rule's
+    FAQ (whom it is for, and the networks of those it is not open to), never its card."""
+    reply = ask(assistant, text)
+    assert reply.understanding.intent == Intent.FAQ
+    assert reply.answer.faq is not None and reply.answer.faq.id == "finance-eligibility"
+    assert "Controllers network" in reply.text and "Auditors network" in reply.text
+    assert not recommended(reply)
 
 
 def test_eligibility_applies_to_roles_remembered_from_earlier(assistant):
