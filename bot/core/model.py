@@ -134,6 +134,23 @@ class Prediction:
             best = top
         return best, mass[top]
 
+    def split(self, family: Mapping[str, str], share: float) -> tuple[str, ...]:
+        """The members of the most likely Team's family (the Team and its sub-teams) to ask
+        between, best first, when none of them holds ``share`` of the family's probability:
+        "Jems network" or its "User Group", a Team or its own sub-team, is then a near tie, and
+        answering either would be a guess. Empty when one member holds it (or none is split)."""
+        mass: dict[str, float] = {}
+        for label, p in self.ranked:
+            key = family.get(label, label)
+            mass[key] = mass.get(key, 0.0) + p
+        if not mass:
+            return ()
+        top = max(mass, key=mass.__getitem__)
+        members = [(lab, p) for lab, p in self.ranked if family.get(lab, lab) == top]
+        if len(members) < 2 or members[0][1] >= share * mass[top]:
+            return ()
+        return tuple(lab for lab, p in members if p >= (1 - share) * members[0][1])
+
 
 @dataclass
 class TextModel:

@@ -1068,7 +1068,8 @@ class Understander:
         t_answer = self.model.thresholds.get("answer", T_ANSWER)
         t_override = self.model.thresholds.get("override", T_OVERRIDE)
         rule = self._rule_label(u)
-        if rule == label:
+        tie = self._near_tie(pred, rule, label)
+        if rule == label and not tie:
             return replace(u, source="both")
         if (
             label == f"faq:{u.faq_id}"
@@ -1078,6 +1079,13 @@ class Understander:
         ):
             # the message reads like a FAQ to both: answer it, even where it names a community
             return replace(u, intent=Intent.FAQ, matches=(), source="both")
+        if tie and rule == self._families[tie[0]] and not (u.refusals or u.follow_up):
+            # the rules found the Team alone (by name, keyword or role), the model leans to one of
+            # its sub-teams or splits between them: the sub-team the model is sure enough of to
+            # overrule rules is answered (it is inside the rules' Team); otherwise ask between them
+            if pred.label == label and pred.confidence >= t_override:
+                return self._from_model(u, label, routes, roles)
+            return self._ask_back(u, list(tie))
         if (
             self._hard(u)
             or self._technical_problem(u, routes)
@@ -1094,7 +1102,23 @@ class Understander:
         # employer, a programme's name) are weak: the model overrules them as if they were silent
         weak = rule is not None and rule.startswith("c:") and u.matches[0].score < W_ROLE
         if confidence >= (t_answer if rule is None or weak else t_override):
+            if tie:  # sure of the Team, not of which of its spaces: ask, never guess
+                return self._ask_back(u, list(tie))
             return self._from_model(u, label, routes, roles)
+        return self._unsure(u, pred, (rule, weak), (label, confidence), routes, roles)
+
+    def _unsure(
+        self,
+        u: Understanding,
+        pred: Prediction,
+        ruled: tuple[str | None, bool],
+        decided: tuple[str, float],
+        routes: list[str],
+        roles: tuple[str, ...],
+    ) -> Understanding:
+        """The model is not sure enough to answer or to overrule the rules: keep the rules, or
+        ask back with the top choices where rules and model disagree about a community."""
+        (rule, weak), (label, confidence) = ruled, decided
         candidates = [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
         if rule is not None:
             if label == "offtopic":
@@ -1135,6 +1159,22 @@ class Understander:
             thresholds.get("override", T_OVERRIDE) if chosen else thresholds.get("answer", T_ANSWER)
         )
         return confidence < needed
+
+    def _near_tie(self, pred: Prediction, rule: str | None, label: str) -> tuple[str, ...]:
+        """The communities to ask between when the model is sure of a Team's family but not of
+        which member (the Team or one of its sub-teams; "Jems network" or its "User Group"):
+        none holds ``SUBTEAM_SHARE`` of the family's probability, or the rules found the Team
+        alone and the model gives its sub-team that share. Empty when the rules named a sub-team
+        (its name or qualifiers decide) or the model is clear."""
+        team = self._families
+        if rule is not None and team.get(rule, rule) != rule:
+            return ()
+        split = pred.split(team, SUBTEAM_SHARE)
+        if split and all(lab in team for lab in split):
+            return split
+        if rule and label != rule and team.get(label) == rule:
+            return (label, rule)
+        return ()
 
     def _other_language(self, u: Understanding) -> Understanding:
         if u.intent == Intent.FALLBACK and u.language == "other":

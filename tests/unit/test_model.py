@@ -303,6 +303,59 @@ def test_two_close_communities_are_offered_as_choices(catalogue: Catalogue) -> N
     assert [c.title for c in answer.choices] == ["Auditors network", "Controllers network"]
 
 
+def test_a_team_and_its_own_sub_team_in_a_near_tie_are_offered_as_choices(
+    catalogue: Catalogue,
+) -> None:
+    """Sure of the Team's family (0.95), not of which member: answering the Team would send a
+    licence holder's representative past the User Group, so the bot asks, with both."""
+    ranked = (("c:jems-user-group", 0.5), ("c:jems", 0.45), ("c:ncp", 0.05))
+    u = _with(catalogue, ranked).understand("I look after the monitoring software for us")
+    assert u.intent == Intent.CLARIFY
+    assert [m.community_id for m in u.matches] == ["jems-user-group", "jems"]
+
+
+def test_two_sibling_sub_teams_in_a_near_tie_are_offered_as_choices(catalogue: Catalogue) -> None:
+    ranked = (("c:transnational-heads", 0.5), ("c:interregional-heads", 0.45), ("c:ncp", 0.05))
+    u = _with(catalogue, ranked).understand("I run our secretariat and want to meet my peers")
+    assert u.intent == Intent.CLARIFY
+    assert [m.community_id for m in u.matches] == ["transnational-heads", "interregional-heads"]
+
+
+def test_the_rules_finding_the_team_alone_and_the_model_its_sub_team_ask_between_them(
+    catalogue: Catalogue,
+) -> None:
+    """The word "Jems" alone is the Team's keyword; the model reads the rest as the User Group's."""
+    ranked = (("c:jems-user-group", 0.9), ("c:jems", 0.08), ("c:ncp", 0.02))
+    u = _with(catalogue, ranked).understand("I speak for our programme on jems matters")
+    assert u.intent == Intent.CLARIFY
+    assert [m.community_id for m in u.matches] == ["jems-user-group", "jems"]
+
+
+def test_a_sub_team_the_model_is_sure_of_is_answered_inside_the_rules_team(
+    catalogue: Catalogue,
+) -> None:
+    """The rules found the Team ("jems"); a model sure enough to overrule rules names its sub-team,
+    which is inside that Team: no reason to ask."""
+    ranked = (("c:jems-user-group", 0.995), ("c:jems", 0.004), ("c:ncp", 0.001))
+    u = _with(catalogue, ranked).understand("I speak for our programme on jems matters")
+    assert u.intent == Intent.RECOMMEND
+    assert u.matches[0].community_id == "jems-user-group"
+
+
+def test_a_clear_member_of_the_family_is_answered(catalogue: Catalogue) -> None:
+    ranked = (("c:jems-user-group", 0.85), ("c:jems", 0.1), ("c:ncp", 0.05))
+    u = _with(catalogue, ranked).understand("I speak for the programme I work for")
+    assert u.intent == Intent.RECOMMEND
+    assert u.matches[0].community_id == "jems-user-group"
+
+
+def test_a_sub_team_named_by_the_rules_is_not_doubted(catalogue: Catalogue) -> None:
+    ranked = (("c:jems", 0.5), ("c:jems-user-group", 0.45), ("c:ncp", 0.05))
+    u = _with(catalogue, ranked).understand("is there a jems user group?")
+    assert u.intent == Intent.RECOMMEND
+    assert u.matches[0].community_id == "jems-user-group"
+
+
 def test_a_weak_model_never_answers_alone(catalogue: Catalogue) -> None:
     reader = _with(catalogue, (("faq:register", 0.5), ("list", 0.3), ("offtopic", 0.2)))
     assert reader.understand("something about papers").intent == Intent.FALLBACK
