@@ -33,16 +33,21 @@ from bot.core.text import STOPWORDS, stem, tokens, typed, typed_span, word_forms
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Greek, Cyrillic ... count too)
-# Where a message may hold a second question: after "?" or ";", or before "and"/"also" (and their
-# DE/FR/IT/ES words) followed by a question word or "I".
+# Where a message may hold a second question: after "?" or ";", or after "." or "!" or before
+# "and"/"also" (and their DE/FR/IT/ES words) when a question word or "I" follows, perhaps after a
+# preposition ("und an wen ...", "et à qui ...", "e a chi ...", "y ¿a quién ...").
 _QUESTION_WORDS = (
     r"who|whom|what|how|where|which|when|why|can|could|is|are|do|does|i|my|"
-    r"wer|wie|wo|was|welche|kann|ich|qui|que|quel|quelle|comment|ou|où|je|chi|come|dove|quale|"
-    r"posso|io|quien|quién|como|cómo|donde|dónde|cual|cuál|puedo|yo"
+    r"wer|wen|wem|wie|wo|was|wann|warum|welche|welcher|welches|kann|ich|"
+    r"qui|que|quel|quelle|quels|quelles|comment|ou|où|quand|pourquoi|je|"
+    r"chi|come|dove|quale|quali|qual|cosa|quando|perché|posso|io|"
+    r"quien|quién|como|cómo|donde|dónde|cual|cuál|qué|cuándo|puedo|yo"
 )
+_PREPOSITIONS = r"to|with|an|bei|mit|für|à|a|auprès de|per|con|al|para"
+_ASKED = r"(?=[¿¡]?(?:(?:" + _PREPOSITIONS + r")\s+)?(?:" + _QUESTION_WORDS + r")\b)"
 _CLAUSES = re.compile(
-    r"(?<=[?;])\s+|\s*[,;]?\s+(?:and|also|plus|und|auch|et|aussi|e|anche|y|también)\s+"
-    r"(?:also\s+)?(?=(?:" + _QUESTION_WORDS + r")\b)",
+    r"(?<=[?;])\s+|(?<=[.!])\s+" + _ASKED + r"|"
+    r"\s*[,;]?\s+(?:and|also|plus|und|auch|et|aussi|e|anche|y|también)\s+(?:also\s+)?" + _ASKED,
     re.IGNORECASE,
 )
 COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
@@ -882,8 +887,8 @@ class Understander:
 
     def _decide_join(self, u: Understanding, context: Context) -> Understanding | None:
         """Asked "which team should I join?": answer from the roles we know, or ask for them."""
-        if "join" not in u.cues or u.matches or "problem" in u.cues:
-            return None
+        if "join" not in u.cues or u.matches or "problem" in u.cues or "list" in u.cues:
+            return None  # "which teams do you have?" asks for the list
         remembered = self._role_matches(context.roles)
         if remembered:
             return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
@@ -893,8 +898,8 @@ class Understander:
         self, u: Understanding, context: Context, known_roles: tuple[str, ...]
     ) -> Understanding | None:
         """Asked "what are the sub-teams of Jems?", or "and which sub-teams?" after an answer."""
-        if "subteams" not in u.cues:
-            return None
+        if "subteams" not in u.cues or ("list" in u.cues and not u.matches):
+            return None  # "the Teams with their sub-teams" asks for the list
         cat = self.catalogue
         named = [m.community_id for m in u.matches if not cat.community(m.community_id).parent]
         teams = named[:1] if u.matches else list(context.last_communities)

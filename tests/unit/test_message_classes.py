@@ -284,6 +284,119 @@ def test_the_core_group_alone_is_still_jems(reader):
     assert _top(reader.understand("I'd like to join the core group")) == "jems-core-group"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "which teams do you have?",
+        "what networks do you have?",
+        "I'd like an overview",
+        "Welche Teams hast du?",
+        "Gib mir die vollständige Liste",
+        "quelles équipes avez-vous ?",
+        "quelles sont les équipes ?",
+        "quali sono i team?",
+        "una panoramica per favore",
+        "¿cuáles son los equipos?",
+        "¿qué redes tenéis?",
+        "todo lo que tienes",
+    ],
+)
+def test_a_short_question_for_the_list_gets_the_list(reader, text):
+    assert reader.understand(text).intent == Intent.LIST, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "show me the teams and their sub-channels",
+        "Zeig mir die Teams mit ihren privaten Kanälen",
+        "les équipes avec leurs canaux privés",
+        "i team con i loro canali privati",
+        "todas las comunidades con sus subgrupos",
+    ],
+)
+def test_the_teams_with_their_sub_teams_get_the_list(reader, text):
+    """The list shows every Team with its private sub-teams: no FAQ about sub-teams."""
+    assert reader.understand(text).intent == Intent.LIST, text
+
+
+@pytest.mark.parametrize(
+    ("text", "faq_id"),
+    [
+        ("combien d'équipes avez-vous ?", "platform"),
+        ("¿cuántos equipos tenéis?", "platform"),
+        ("Wo kann man Dateien teilen?", "platform"),
+        ("où partager des documents ?", "platform"),
+        ("où sont rangés les fichiers des équipes ?", "platform"),
+        ("dove vengono archiviati i file dei team?", "platform"),
+        ("where do I sign up for a team?", "browse"),
+        ("Wo melde ich mich für ein Team an?", "browse"),
+        ("où est-ce que je m'inscris à une équipe ?", "browse"),
+        ("dove mi iscrivo a un team?", "browse"),
+        ("¿dónde me apunto a un equipo?", "browse"),
+        ("Wann war die Umstellung auf Teams?", "migration"),
+        ("quando è avvenuta la migrazione?", "migration"),
+        ("Ist eure Webseite aktuell?", "website"),
+        ("¿vuestra web está al día?", "website"),
+    ],
+)
+def test_a_fact_of_the_source_page_in_new_words_gets_its_faq(reader, text, faq_id):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, faq_id), (text, u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("Welches Team für Prüfer, und an wen schreibe ich allgemeine Fragen?", "auditors"),
+        (
+            "quelle équipe pour un auditeur, et quelle est l'adresse de contact générale ?",
+            "auditors",
+        ),
+        ("quale team per un auditor, e qual è l'indirizzo di contatto generale?", "auditors"),
+        ("¿qué equipo para un auditor, y cuál es la dirección de contacto general?", "auditors"),
+        ("Ich bin Kontrolleur. An wen schicke ich allgemeine Fragen?", "controllers"),
+        ("je suis contrôleur et à qui écrire pour une question générale ?", "controllers"),
+        ("soy controlador y ¿a quién escribo con preguntas generales?", "controllers"),
+    ],
+)
+def test_a_team_and_the_general_contact_asked_at_once_get_both(reader, text, team):
+    u = reader.understand(text)
+    assert _top(u) == team, (text, u.intent)
+    assert [(a.intent, a.faq_id) for a in u.also] == [(Intent.FAQ, "general-contact")], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Was kann ich dich hier noch fragen?",
+        "cos'altro posso chiederti?",
+        "¿qué otras preguntas puedo hacerte?",
+    ],
+)
+def test_what_else_one_may_ask_gets_help(reader, text):
+    assert reader.understand(text).intent == Intent.HELP, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who takes care of passwords?",
+        "who is in charge of logins?",
+        "Wer kümmert sich um das Passwort?",
+        "qui s'occupe des mots de passe ?",
+        "qui est en charge des connexions ?",
+        "chi si occupa delle password?",
+        "chi si occupa degli accessi?",
+        "¿quién se encarga de las contraseñas?",
+        "¿quién se ocupa de las cuentas?",
+    ],
+)
+def test_who_looks_after_accounts_gets_the_tech_support_faq(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "account-contact"), (text, u.intent, u.faq_id)
+
+
 # ---------------------------------------------------------------- the rules are data (fixture)
 
 
