@@ -60,6 +60,7 @@ INTENT_PHRASE_KINDS = (
     "empty",
     "account_request",
     "eligibility",
+    "list_patterns",
     "reload_catalogue",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
@@ -855,6 +856,7 @@ def _load_intents(
             "empty",
             "account_request",
             "eligibility",
+            "list_patterns",
             "reload_catalogue",
         )
         out.append((kind, reader.terms(kind, required=not optional)))

@@ -60,7 +60,7 @@ STOPWORDS = frozenset(
     get got go going want wanted like would need needs let lets tell know thank thanks okay ok
     ich bin der die das ein eine und oder in im mit fur von zu ist wir sie es je suis le la les un
     une et ou de du des en avec pour est nous vous il elle sono il lo gli le un una e o di da con
-    per che noi voi soy el los las y o con para que nosotros es
+    per che noi voi soy el los las y o con para que nosotros es werden wird wurde wurden worden
     """.split()
 )
 

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from bot.core.catalogue import GAP, Catalogue, CatalogueError, Problem
+from bot.core.language import detect
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when there, else Python's
 TRAINING_DIR = "training"
@@ -284,7 +285,7 @@ def _from_catalogue(cat: Catalogue, tr: Training) -> Iterator[Example]:
         for term in topic.terms if len(topic.communities) == 1 else ():
             yield from _titled(tr, f"c:{topic.communities[0]}", term, "en", per=2)
     yield from _about_communities(cat, tr)
-    yield from _whole_phrases(cat)
+    yield from _whole_phrases(cat, dict(tr.languages))
 
 
 def _about_communities(cat: Catalogue, tr: Training) -> Iterator[Example]:
@@ -296,19 +297,22 @@ def _about_communities(cat: Catalogue, tr: Training) -> Iterator[Example]:
                     yield Example(t.replace("{name}", phrase), f"c:{c.id}", phrase, t, lang)
 
 
-def _whole_phrases(cat: Catalogue) -> Iterator[Example]:
-    rule_faqs = {rule.faq for rule in cat.eligibility}  # given by their rule only
+def _whole_phrases(cat: Catalogue, languages: Mapping[str, frozenset[str]]) -> Iterator[Example]:
+    """FAQ phrasings, intent phrases and Working Groups' names, each in the language its words
+    say (most are English; "alle Teams anzeigen" is German, so that cross-validation holds it
+    out with German). A FAQ an eligibility rule gives is reached by that rule only."""
+    rule_faqs = {rule.faq for rule in cat.eligibility}
     for faq in cat.faqs:
         for q in faq.questions if faq.id not in rule_faqs else ():
-            yield Example(q, f"faq:{faq.id}", q, "", "en")
+            yield Example(q, f"faq:{faq.id}", q, "", detect(q, languages))
     for kind, phrases in cat.intent_phrases:
         for p in phrases if kind in INTENT_LABELS else ():
             if GAP not in p:  # a phrase with a gap is a pattern, not words people write
-                yield Example(p, INTENT_LABELS[kind], p, "", "en")
+                yield Example(p, INTENT_LABELS[kind], p, "", detect(p, languages))
     for wg in cat.working_groups:
         for p in (wg.name, wg.nickname, *wg.keywords):
             if p:
-                yield Example(p, "working_groups", p, "", "en")
+                yield Example(p, "working_groups", p, "", detect(p, languages))
 
 
 def fingerprint(items: list[Example], config: Mapping[str, Any]) -> str:

@@ -520,12 +520,15 @@ class Understander:
     ) -> set[str]:
         """The cues of the phrases found, with the gapped phrases' ones (their words are added
         to ``cue_spans``); "channels" next to a role term are someone's own (no sub-teams); a page
-        that loads empty and an account or a request left waiting are problems."""
+        that loads empty and an account or a request left waiting are problems; a list pattern
+        asks for the list."""
         out = cues | self._gapped_cues(toks, cue_spans)
         if _own_channels(cue_spans["subteams"], role_spans):
             out.discard("subteams")
         if out & {"empty", "account_request"}:
             out.add("problem")
+        if "list_patterns" in out:
+            out.add("list")
         return out
 
     def _gapped_cues(

@@ -397,6 +397,55 @@ def test_who_looks_after_accounts_gets_the_tech_support_faq(reader, text):
     assert (u.intent, u.faq_id) == (Intent.FAQ, "account-contact"), (text, u.intent, u.faq_id)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the teams including sub-teams",
+        "can I get a list of all your networks?",
+        "Was für Teams gibt es bei euch?",
+        "che team ci sono da voi?",
+        "tell me which communities you've got",
+    ],
+)
+def test_list_patterns_ask_for_the_list(reader, text):
+    assert reader.understand(text).intent == Intent.LIST, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie viele Teams gibt es bei Interact?",
+        "¿cuántos Teams hay en total?",
+        "Anzahl der Communities?",
+        "le nombre d'équipes ?",
+    ],
+)
+def test_how_many_teams_is_the_faq_not_the_list(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "platform"), (text, u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warum ist der Kanal Baltic Sea versteckt?",
+        "pourquoi le canal Med Lab Group est-il caché ?",
+        "perché il canale Core Group è nascosto?",
+        "¿por qué está oculto el canal User Group?",
+    ],
+)
+def test_a_hidden_sub_team_gets_the_sub_teams_faq(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "subteams"), (text, u.intent, _top(u))
+
+
+def test_werden_is_no_typo_of_a_contact_verb(reader):
+    """ "werden" is a common German word, not "wenden" misspelt (which made a question about
+    where files are kept a question about whom to contact)."""
+    u = reader.understand("Wo werden die Dateien der Teams gespeichert?")
+    assert not u.contact_question and u.faq_id == "platform", (u.intent, u.faq_id)
+
+
 # ---------------------------------------------------------------- the rules are data (fixture)
 
 
@@ -668,3 +717,15 @@ def test_an_account_request_is_escalated_to_the_problem_contact_whatever_it_name
     u = reader.understand("how do I change the email?")
     assert (u.intent, u.contact_question) == (Intent.ESCALATE, False)
     assert reader.understand("whom do I email?").contact_question
+
+
+def test_a_list_pattern_is_a_cue_for_the_list_but_no_training_example(tmp_path):
+    folder = copy_of_fixture(tmp_path)
+    path = folder / "intents.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8") + "list_patterns: [gizmos ... offer]\n",
+        encoding="utf-8",
+    )
+    reader = Understander(load_catalogue(folder))
+    assert reader.understand("which gizmos do you have on offer?").intent == Intent.LIST
+    assert reader.understand("gizmos").intent != Intent.LIST

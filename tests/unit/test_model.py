@@ -538,3 +538,14 @@ def test_english_role_words_are_known_in_the_other_four_languages(
 ) -> None:
     u = Understander(catalogue).understand(text)
     assert u.intent == Intent.RECOMMEND and u.matches[0].community_id == community_id, u
+
+
+def test_intent_phrases_and_faq_phrasings_are_examples_in_their_own_language(catalogue) -> None:
+    """Cross-validation holds out a language with all of its examples: a German phrase of
+    intents.yaml or faq.yaml is a German example, not an English one."""
+    items = training_examples(DATA, catalogue)
+    language = {(e.label, e.text): e.language for e in items if e.template == ""}
+    assert language[("list", "alle teams anzeigen")] == "de"
+    assert language[("list", "list all communities")] == "en"
+    assert language[("faq:platform", "wie viele Teams gibt es?")] == "de"
+    assert not any(e.label == "list" and e.text == "overview" for e in items)  # a list pattern
