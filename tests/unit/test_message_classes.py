@@ -729,3 +729,22 @@ def test_a_list_pattern_is_a_cue_for_the_list_but_no_training_example(tmp_path):
     reader = Understander(load_catalogue(folder))
     assert reader.understand("which gizmos do you have on offer?").intent == Intent.LIST
     assert reader.understand("gizmos").intent != Intent.LIST
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("Mi occupo dei progetti finanziati dal nostro programma", "programme-management"),
+        ("Sigo los proyectos financiados por el programa", "programme-management"),
+        ("Je suis les projets financés par le programme", "programme-management"),
+        ("Ich betreue die geförderten Projekte unseres Programms", "programme-management"),
+        ("I follow up the funded projects for our secretariat", "programme-management"),
+        # checking or paying the funded projects is still control or finance
+        ("Controllo le spese dei progetti finanziati", "controllers"),
+        ("I prepare the payments to the funded projects and the accounts", "financial-management"),
+    ],
+)
+def test_following_funded_projects_is_project_work_not_finance(reader, text, team):
+    """'funded' / 'finanziati' / 'financiados' / 'financés' is no finance word (and no typo of
+    one): following the projects a programme funds is programme and project management."""
+    assert _top(reader.understand(text)) == team
