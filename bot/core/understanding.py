@@ -613,6 +613,10 @@ class Understander:
         roles = tuple(dict.fromkeys((*first.roles, *(context.roles if context else ()))))
         second = self._understand(parts[1], replace(context or Context(), roles=roles))
         kinds = {self._kind(first), self._kind(second)}
+        if whole.intent == Intent.ESCALATE and str(Intent.ESCALATE) in kinds:
+            # "I registered last week and my account is still not approved": the problem is the
+            # message, the other part its story (no question about registering)
+            return whole
         if len(kinds) == 2 and None not in kinds:
             return replace(first, text=text, also=(second,))
         return whole

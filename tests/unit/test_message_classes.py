@@ -748,3 +748,19 @@ def test_following_funded_projects_is_project_work_not_finance(reader, text, tea
     """'funded' / 'finanziati' / 'financiados' / 'financés' is no finance word (and no typo of
     one): following the projects a programme funds is programme and project management."""
     assert _top(reader.understand(text)) == team
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I signed up last week and my account still isn't approved",
+        "I registered on the portal and since then nobody has activated my account",
+        "Ich habe mich registriert und mein Konto ist immer noch nicht freigeschaltet",
+        "Je me suis inscrite et mon compte est toujours en attente de validation",
+    ],
+)
+def test_a_problem_told_with_its_story_is_one_problem(reader, text):
+    """The clause before the problem ("I registered ...") is its story, no second question:
+    the message escalates and nothing else is answered with it."""
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id, u.also) == (Intent.ESCALATE, "tech-support", ()), text
