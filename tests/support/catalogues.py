@@ -8,6 +8,8 @@ import functools
 from pathlib import Path
 
 from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.learning import load_understanding
+from bot.core.understanding import Intent, Understander, Understanding
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -24,3 +26,17 @@ def real_catalogue() -> Catalogue:
 def fixture_catalogue() -> Catalogue:
     """The invented catalogue of tests/fixtures/catalogue (copy it to edit it)."""
     return load_catalogue(FIXTURE)
+
+
+@functools.cache
+def served_reader() -> Understander:
+    """The understanding as the bot serves it: the real catalogue with data/'s trained model and
+    language word lists (its caches only remember corrections, so tests may share it)."""
+    catalogue = real_catalogue()
+    loaded = load_understanding(DATA, catalogue)
+    return Understander(catalogue, loaded.model, loaded.languages)
+
+
+def top_community(u: Understanding) -> str | None:
+    """The community recommended first, or None when the message gets no recommendation."""
+    return u.matches[0].community_id if u.intent == Intent.RECOMMEND and u.matches else None

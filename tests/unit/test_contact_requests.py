@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.core.catalogue import Catalogue, load_catalogue
-from bot.core.learning import load_understanding
 from bot.core.understanding import Intent, Understander
+from tests.support.catalogues import served_reader
 from tests.unit.test_catalogue import broken, copy_of_fixture, problems_of, the_problem
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -19,9 +19,7 @@ CONTACT_FAQS = {"account-contact", "general-contact"}
 
 @pytest.fixture(scope="module")
 def reader() -> Understander:
-    catalogue = load_catalogue(DATA)
-    loaded = load_understanding(DATA, catalogue)
-    return Understander(catalogue, loaded.model, loaded.languages)
+    return served_reader()
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from bot.core.catalogue import load_catalogue
-from bot.core.learning import load_understanding
-from bot.core.understanding import Intent, Understander, Understanding
+from bot.core.understanding import Intent, Understander
+from tests.support.catalogues import served_reader
+from tests.support.catalogues import top_community as _top
 from tests.unit.test_catalogue import copy_of_fixture
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -21,13 +22,7 @@ DATA = Path(__file__).resolve().parents[2] / "data"
 
 @pytest.fixture(scope="module")
 def reader() -> Understander:
-    catalogue = load_catalogue(DATA)
-    loaded = load_understanding(DATA, catalogue)
-    return Understander(catalogue, loaded.model, loaded.languages)
-
-
-def _top(u: Understanding) -> str | None:
-    return u.matches[0].community_id if u.intent == Intent.RECOMMEND and u.matches else None
+    return served_reader()
 
 
 @pytest.mark.parametrize(

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.catalogue import Catalogue, load_catalogue
-from bot.core.learning import load_understanding
 from bot.core.text import word_forms
 from bot.core.understanding import Intent, Understander
+from tests.support.catalogues import served_reader
+from tests.support.catalogues import top_community as top
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -33,14 +34,9 @@ def rules(catalogue: Catalogue) -> Understander:
 
 
 @pytest.fixture(scope="module")
-def reader(catalogue: Catalogue) -> Understander:
+def reader() -> Understander:
     """As served: rules, model and the language word lists (German compounds need them)."""
-    loaded = load_understanding(DATA, catalogue)
-    return Understander(catalogue, loaded.model, loaded.languages)
-
-
-def top(u) -> str | None:
-    return u.matches[0].community_id if u.intent == Intent.RECOMMEND and u.matches else None
+    return served_reader()
 
 
 @pytest.mark.parametrize(
