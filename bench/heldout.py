@@ -6,10 +6,13 @@ With --fresh3 also the fresh3 set (tests/heldout/fresh3, written blind before th
 work), named fresh3/<lang>; it is off by default so that nobody scores it before that round ends.
 With --fresh4 likewise the fresh4 set (tests/heldout/fresh4, written blind before the round after
 that), named fresh4/<lang>; also off by default, to be scored only at the end of that round.
+With --fresh5 likewise the fresh5 set (tests/heldout/fresh5, written blind before the round after
+that one), named fresh5/<lang>; also off by default, to be scored only at the end of that round.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3
     .venv/bin/python bench/heldout.py --fresh4
+    .venv/bin/python bench/heldout.py --fresh5
 
 Needs ../shared/eval/score.py next to the project (as in the team's workspace).
 """
@@ -35,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--fresh4", action="store_true", help="also score tests/heldout/fresh4 (off by default)"
     )
+    ap.add_argument(
+        "--fresh5", action="store_true", help="also score tests/heldout/fresh5 (off by default)"
+    )
     args = ap.parse_args(argv)
     if not SCORE.is_file():
         print(f"no scorer at {SCORE}")
@@ -44,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     extras = ["fresh", "fresh2"]
     extras += ["fresh3"] if args.fresh3 else []
     extras += ["fresh4"] if args.fresh4 else []
+    extras += ["fresh5"] if args.fresh5 else []
     for extra in extras:
         paths += sorted((heldout / extra).glob("*.yaml"))
     for path in paths:
