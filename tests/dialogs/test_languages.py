@@ -77,6 +77,6 @@ async def test_the_escalation_asks_and_confirms_in_german(chat: Chat) -> None:
     }
     described = await chat.click(buttons["Ja"])
     assert "Bitte beschreiben Sie das Problem" in text_of(described)
-    replies = await chat.say("Ich kann mich nicht im Portal anmelden")
+    replies = await chat.say("Die Anmeldung im Portal klappt bei mir nicht")
     shown = text_of(replies)
     assert "Ihre Anfrage SUP-" in shown, shown

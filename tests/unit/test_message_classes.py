@@ -28,7 +28,7 @@ def reader() -> Understander:
 @pytest.mark.parametrize(
     "text",
     [
-        "The All Communities page is empty for me",
+        "The All Communities page shows nothing at all for me",
         "the list of teams is completely blank",
         "I open the join page and there's nothing there",
         "All Communities loads but without any content",
@@ -220,7 +220,7 @@ def test_a_request_for_account_help_is_routed_to_tech_support(reader, text):
 @pytest.mark.parametrize(
     ("text", "team"),
     [
-        ("JS, I handle the press contacts", "communication"),
+        ("JS here, I handle our press contacts", "communication"),
         ("MA – I look after the payment claims", "financial-management"),
         ("joint secretariat, I take care of press relations", "communication"),
         ("autorité de gestion, je traite les demandes de paiement", "financial-management"),

@@ -1,7 +1,8 @@
 """No sentence of the shared evaluation sets is written into data/, the test inputs (every test
 folder, the held-out sets, the invented fixture catalogue) or the manifest: those sets measure how
 the bot does on questions nobody wrote down, and a copy (even with other case, punctuation or
-spacing) would turn the measure into a memory test.
+spacing) would turn the measure into a memory test. Likewise no question of our own held-out sets
+(tests/heldout/**) is written into data/ or into another test.
 
 Every string of tests/ and manifest/ is compared (Python string constants, YAML and JSON values),
 whole, line by line, without Teams' <at>mention</at> markup, and, in the manifest's prose, each
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
 EVAL = ROOT.parent / "shared" / "eval"
 EVAL_SETS = ("dev.yaml", "dev2.yaml")
+HELD_OUT = ROOT / "tests" / "heldout"
 SCANNED = ("tests", "manifest")  # every test input, and the manifest's titles and examples
 _MENTION = re.compile(r"<at>[^<]*</at>")
 _QUOTED = re.compile(r"\"([^\"]+)\"|“([^”]+)”|„([^“]+)“|«\s*([^»]+?)\s*»")
@@ -86,13 +88,14 @@ def copies(
     found: Iterator[tuple[str, str]],
     evaluation: dict[str, str],
     allowed: frozenset[str] | set[str] = frozenset(),
+    longer_than: int = 2,
 ) -> list[str]:
     allowed = set(allowed) | catalogue_names()
     out = []
     for where, text in found:
         for part in dict.fromkeys(readings(text)):
             said = normal(part)
-            if said in evaluation and len(said.split()) > 2 and said not in allowed:
+            if said in evaluation and len(said.split()) > longer_than and said not in allowed:
                 out.append(f"{where}: {part!r} is {evaluation[said]}")
     return out
 
@@ -102,6 +105,16 @@ def readings(text: str) -> Iterator[str]:
     for whole in (text, _MENTION.sub(" ", text)):
         yield whole
         yield from whole.splitlines()
+
+
+def held_out() -> dict[str, str]:
+    """Our own held-out questions (tests/heldout/**), which measure the same way."""
+    questions: dict[str, str] = {}
+    for path in sorted(HELD_OUT.rglob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            where = str(path.relative_to(ROOT))
+            questions.setdefault(normal(case["q"]), f"{where}: {case['q']!r}")
+    return questions
 
 
 def data_phrases() -> Iterator[tuple[str, str]]:
@@ -145,6 +158,18 @@ def test_no_phrase_in_data_is_an_evaluation_question(evaluation: dict[str, str])
 
 def test_no_test_input_is_an_evaluation_question(evaluation: dict[str, str]) -> None:
     assert copies(scanned("tests"), evaluation) == []
+
+
+def test_no_held_out_question_is_in_data_or_another_test() -> None:
+    """Short stock phrases (five words or fewer: "wie viele Teams gibt es?", a job title) are
+    what anyone writes, in a held-out set as in the vocabulary; a longer sentence is a copy."""
+    questions = held_out()
+    assert len(questions) > 500  # every set is read
+    elsewhere = (
+        (where, text) for where, text in scanned("tests") if not where.startswith("tests/heldout")
+    )
+    assert copies(data_phrases(), questions, longer_than=5) == []
+    assert copies(elsewhere, questions, longer_than=5) == []
 
 
 def test_no_manifest_text_is_an_evaluation_question(evaluation: dict[str, str]) -> None:

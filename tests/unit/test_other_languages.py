@@ -37,7 +37,7 @@ def test_greek_and_cyrillic_are_read_in_latin_letters():
     [
         # controllers
         ("Κάνω τον έλεγχο πρώτου επιπέδου για τους δικαιούχους", "controllers"),
-        ("Első szintű ellenőr vagyok egy határon átnyúló programban", "controllers"),
+        ("Első szintű ellenőrként dolgozom egy határon átnyúló programnál", "controllers"),
         ("Delam kot kontrolorka prve stopnje", "controllers"),
         ("Zaposlen sam kao kontrolor prve razine", "controllers"),
         ("Lucrez ca controlor de prim nivel", "controllers"),

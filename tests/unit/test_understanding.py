@@ -548,7 +548,7 @@ ENGINE_MISTAKES = [
         "recommends Inter Programme collaboration itself, not its sub-teams",
     ),
     (
-        "Je travaille à l'autorité d'audit",
+        "Je suis employée à l'autorité d'audit",
         None,
         _top("auditors"),
         "fallback: French elisions glue to the word (l'autorité -> lautorite, d'audit -> "
