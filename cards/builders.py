@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from bot.core.answers import Answer, Choice, Kind, Link, Recommendation, choice, role_choices
-from bot.core.catalogue import Catalogue, Community, Contact, Portal
+from bot.core.catalogue import Catalogue, Community, Contact, Portal, WorkingGroup
 from bot.core.texts import Texts
 from bot.core.understanding import Intent
 
@@ -267,6 +267,11 @@ def _choices(choices: Iterable[Choice]) -> list[Element]:
 # --------------------------------------------------------------------------- recommendations
 
 
+def who_should_join(community: Community, texts: Texts) -> str:
+    """Who should join ``community``, in the texts' language (English: communities.yaml)."""
+    return texts.get(f"community.{community.id}.who_should_join")
+
+
 def _where(url: str, portal: Portal, texts: Texts) -> str:
     if url == portal.all_communities_url:
         return texts.get("card.where_all_communities")
@@ -333,7 +338,8 @@ def recommendation_section(
     body: list[Element] = [heading(c.name)]
     if rec.parent:
         body.append(subtle(texts.get("card.private_subteam", parent=rec.parent.name)))
-    body.append(labelled(texts.get("card.who_should_join"), c.who_should_join, spacing="Small"))
+    who = who_should_join(c, texts)
+    body.append(labelled(texts.get("card.who_should_join"), who, spacing="Small"))
     if rec.reason:
         body.append(labelled(texts.get("card.why_matched"), plain(rec.reason), spacing="None"))
     if standalone:
@@ -413,7 +419,7 @@ def _refusals(answer: Answer, catalogue: Catalogue, texts: Texts) -> list[Elemen
                         texts.get(
                             "card.refused_who",
                             name=community.name,
-                            who=community.who_should_join,
+                            who=who_should_join(community, texts),
                         )
                     ),
                 ],
@@ -470,9 +476,18 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
 
 
 def working_groups_facts(answer: Answer, texts: Texts) -> Element:
+    """Each Working Group's name and what Interact calls it, in the texts' language (English:
+    working_groups.yaml)."""
+
+    def text(wg: WorkingGroup, name: str) -> str:
+        return texts.get(f"working_group.{wg.id}.{name}")
+
     return facts(
         (
-            (wg.name, f"“{wg.nickname}”" if wg.nickname else texts.get("card.working_group"))
+            (
+                text(wg, "name"),
+                f"“{text(wg, 'nickname')}”" if wg.nickname else texts.get("card.working_group"),
+            )
             for wg in answer.working_groups
         ),
         spacing="Medium",
@@ -510,7 +525,7 @@ def communities_list(catalogue: Catalogue, texts: Texts) -> list[Element]:
         items.append(
             rich(
                 (team.name, {"weight": "Bolder"}),
-                (f" · {team.who_should_join}", {"isSubtle": True}),
+                (f" · {who_should_join(team, texts)}", {"isSubtle": True}),
                 spacing="Small",
             )
         )

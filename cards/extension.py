@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, utils
 from bot.core.catalogue import Catalogue, Community
 from bot.core.texts import Texts
 from bot.core.understanding import Understander
-from cards.builders import CARD_CONTENT_TYPE, community_card
+from cards.builders import CARD_CONTENT_TYPE, community_card, who_should_join
 
 MAX_RESULTS = 25
 MIN_PARTIAL = 85  # rapidfuzz partial_ratio needed for a name or keyword to match a typed prefix
@@ -42,7 +42,7 @@ def search(understander: Understander, query: str, limit: int = MAX_RESULTS) -> 
 
 def _preview(community: Community, catalogue: Catalogue, texts: Texts) -> dict[str, Any]:
     parent = catalogue.parent_of(community)
-    text = community.who_should_join
+    text = who_should_join(community, texts)
     if parent:
         text = texts.get("search.subteam_of", parent=parent.name, who=text)
     return {

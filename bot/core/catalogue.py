@@ -546,7 +546,11 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     intent_phrases = _load_intents(docs["intents.yaml"], problems)
     escalation = _load_escalation(docs["escalation.yaml"], problems)
     texts = _load_texts(
-        root / TEXTS_DIR, problems, _stated_texts(meta, roles, faqs, topics) if not problems else {}
+        root / TEXTS_DIR,
+        problems,
+        {}
+        if problems
+        else _stated_texts(meta, roles, faqs, topics, teams + subteams, working_groups),
     )
     faqs, roles = _asked_in_every_language(faqs, roles, texts)
 
@@ -575,7 +579,12 @@ def load_catalogue(directory: str | Path) -> Catalogue:
 
 
 def _stated_texts(
-    meta: Mapping[str, Any], roles: Iterable[Role], faqs: Iterable[Faq], topics: Iterable[Topic]
+    meta: Mapping[str, Any],
+    roles: Iterable[Role],
+    faqs: Iterable[Faq],
+    topics: Iterable[Topic],
+    communities: Iterable[Community],
+    working_groups: Iterable[WorkingGroup],
 ) -> dict[str, tuple[str, str]]:
     """The English of the facts the bot states, written in the other data files: text id ->
     (text, where it is written). The other languages translate them under these ids in
@@ -601,6 +610,14 @@ def _stated_texts(
     for topic in topics:
         where = f"vocabulary.yaml, topic '{topic.id}', field 'label'"
         out[f"topic.{topic.id}.label"] = (topic.label, where)
+    for community in communities:
+        kind = "sub-team" if community.is_subteam else "team"
+        where = f"communities.yaml, {kind} '{community.id}', field 'who_should_join'"
+        out[f"community.{community.id}.who_should_join"] = (community.who_should_join, where)
+    for group in working_groups:
+        for name in ("name", "nickname") if group.nickname else ("name",):
+            where = f"working_groups.yaml, working group '{group.id}', field '{name}'"
+            out[f"working_group.{group.id}.{name}"] = (getattr(group, name), where)
     return out
 
 

@@ -32,6 +32,7 @@ from cards.builders import (
     unescape,
     welcome_card,
 )
+from cards.extension import search_response
 from cards.render import activities_text, answer_key, render
 from tests.support.cards import TEAMS_MAX_BYTES, actions, cards_in, validate_cards, walk
 
@@ -388,6 +389,77 @@ def test_working_groups_card_lists_them(catalogue):
     text = "\n".join(card_text(answer_card(ans, catalogue, "k")))
     for wg in catalogue.working_groups:
         assert wg.name in text and wg.nickname in text
+
+
+OTHER_LANGUAGES = ("de", "fr", "it", "es")
+
+
+def _in(language: str, cat: Catalogue, u: Understanding) -> Answer:
+    return Answerer(cat, language).answer(u, DATES[0])
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_cards_in_another_language_describe_communities_in_it(catalogue, understander, language):
+    """Who should join a community (the recommendation, the shared card, the list, a refusal's
+    reason, the messaging extension's preview) is in the card's language; the names stay."""
+    texts = catalogue.texts(language)
+
+    def translated(community_id: str) -> str:
+        return texts.get(f"community.{community_id}.who_should_join")
+
+    list_card = answer_card(
+        _in(language, catalogue, Understanding(text="q", intent=Intent.LIST)), catalogue, "k"
+    )
+    list_text = "\n".join(card_text(list_card))
+    for c in catalogue.communities:
+        assert translated(c.id) != c.who_should_join, (language, c.id)
+        u = Understanding(
+            text="q",
+            intent=Intent.RECOMMEND,
+            matches=(Match(c.id, 1.0, (Reason("mentioned", c.id),)),),
+        )
+        for doc in (
+            answer_card(_in(language, catalogue, u), catalogue, "k"),
+            community_card(c, catalogue, texts),
+        ):
+            text = "\n".join(card_text(doc))
+            assert c.name in text, (language, c.id)
+            assert f"{texts.get('card.who_should_join')}: {translated(c.id)}" in text
+            assert f": {c.who_should_join}" not in text, (language, c.id)
+        preview = search_response(understander, c.name, texts)["composeExtension"]
+        shown = next(
+            a for a in preview["attachments"] if a["preview"]["content"]["title"] == c.name
+        )
+        assert translated(c.id) in shown["preview"]["content"]["text"]
+        assert not shown["preview"]["content"]["text"].endswith(c.who_should_join)
+        if not c.parent:
+            assert f"{c.name} · {translated(c.id)}" in list_text
+    assert not any(f"{c.name} · {c.who_should_join}" in list_text for c in catalogue.teams)
+    for rule in catalogue.eligibility:
+        community = catalogue.community(rule.community)
+        u = Understanding(
+            text="q",
+            intent=Intent.RECOMMEND,
+            refusals=(URefusal(rule.community, rule.not_open_to[0]),),
+        )
+        text = "\n".join(card_text(answer_card(_in(language, catalogue, u), catalogue, "k")))
+        reason = texts.get("card.refused_who", name=community.name, who=translated(community.id))
+        assert reason in text.splitlines(), (language, rule.community)
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_working_groups_card_in_another_language_is_in_it(catalogue, language):
+    texts = catalogue.texts(language)
+    u = Understanding(text="q", intent=Intent.WORKING_GROUPS)
+    lines = card_text(answer_card(_in(language, catalogue, u), catalogue, "k"))
+    for wg in catalogue.working_groups:
+        name = texts.get(f"working_group.{wg.id}.name")
+        assert name != wg.name and not any(line.startswith(f"{wg.name}:") for line in lines)
+        if wg.nickname:
+            nickname = texts.get(f"working_group.{wg.id}.nickname")
+            assert f"{name}: “{nickname}”" in lines, (language, wg.id)
+        else:
+            assert f"{name}: {texts.get('card.working_group')}" in lines, (language, wg.id)
 
 
 @pytest.mark.parametrize("contact_id", ["tech-support", "communication"])
