@@ -37,6 +37,7 @@ from cards.render import activities_text, answer_key, render
 from tests.support.cards import TEAMS_MAX_BYTES, actions, cards_in, validate_cards, walk
 
 DATES = (dt.date(2025, 6, 1), dt.date(2025, 9, 1))  # before and after the dated facts
+OTHER_LANGUAGES = ("de", "fr", "it", "es")
 TEAMS_URL = "https://teams.microsoft.com/l/team/19%3Aabc%40thread.tacv2/conversations"
 HOSTILE = (
     "[click](https://evil.example) **bold** _it_ ~~x~~ <at>Admin</at>"
@@ -369,10 +370,28 @@ def test_list_card_groups_all_communities(catalogue):
         subs = catalogue.children(team.id)
         following = lines[lines.index(line) + 1]
         if subs:
-            assert following == "🔒 Private sub-teams: " + " · ".join(s.name for s in subs)
+            assert following == "Private sub-teams: " + " · ".join(s.name for s in subs)
         else:
-            assert not following.startswith("🔒")
+            assert not following.startswith("Private")
     assert len(catalogue.teams) == 10 and len(catalogue.communities) == 23
+
+
+@pytest.mark.parametrize("language", ["en", *OTHER_LANGUAGES])
+def test_private_subteams_are_said_without_an_emoji(catalogue, language):
+    """ "Private" needs no pictograph: a lock (U+1F512) shows as an empty box where no emoji font
+    is installed (the Playground's headless browser, some Linux desktops)."""
+    texts = catalogue.texts(language)
+    u = Understanding(text="q", intent=Intent.LIST)
+    docs = [answer_card(Answerer(catalogue, language).answer(u, DATES[0]), catalogue, "k")]
+    docs += [community_card(s, catalogue, texts) for s in catalogue.subteams]
+    parents = {p.name for s in catalogue.subteams if (p := catalogue.parent_of(s))}
+    marks = [texts.get("card.private_subteam", parent=p) for p in parents]
+    marks.append(texts.get("card.private_subteams", names="").strip())
+    lines = [line for doc in docs for line in card_text(doc)]
+    private = [line for line in lines if any(line.startswith(m) for m in marks)]
+    assert len(private) >= len(catalogue.subteams)
+    for line in private:
+        assert all(ord(ch) <= 0xFFFF for ch in line), (language, line)
 
 
 def test_faq_cards_offer_related_questions_as_buttons(catalogue):
@@ -389,9 +408,6 @@ def test_working_groups_card_lists_them(catalogue):
     text = "\n".join(card_text(answer_card(ans, catalogue, "k")))
     for wg in catalogue.working_groups:
         assert wg.name in text and wg.nickname in text
-
-
-OTHER_LANGUAGES = ("de", "fr", "it", "es")
 
 
 def _in(language: str, cat: Catalogue, u: Understanding) -> Answer:
