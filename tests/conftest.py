@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -60,6 +61,23 @@ def real_data_is_never_written() -> Iterator[None]:
     after = data_hashes()
     changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
     assert not changed, f"the test run changed data/: {changed}"
+
+
+@pytest.fixture(autouse=True)
+def root_logging_is_restored() -> Iterator[None]:
+    """Each test leaves the root logger's handlers and level as it found them.
+
+    A test of the real start-up (``app.main()``: tests/http/test_startup.py, test_auth.py) sets
+    up the app's logging: a handler on the root logger that writes to that test's stderr, and
+    the root level at INFO. pytest closes that stream after the test, and the handler stayed:
+    every later record at INFO, such as those of the SMTP test servers' thread (aiosmtpd's
+    ``mail.log``: "EOF received", "connection lost"), printed "--- Logging error ---"."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)
 
 
 @pytest.fixture(scope="session")
