@@ -5,18 +5,28 @@ connector stub that can answer with errors first."""
 from __future__ import annotations
 
 import asyncio
+import copy
 import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from aiohttp import web
-from botbuilder.schema import Activity, Attachment
+from botbuilder.core import TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    InputHints,
+)
 from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import MicrosoftAppCredentials
+from msrest.exceptions import ValidationError
 from msrest.serialization import Serializer
 from msrest.universal_http import requests as msrest_requests
 
@@ -286,6 +296,57 @@ def test_the_edge_writes_what_msrest_writes(assistant: Assistant) -> None:
         expected = stock.body(Activity().deserialize(reply), "Activity")  # msrest all the way
         assert fast.body(to_activity(reply), "Activity") == expected
     assert isinstance(fast, Serializer)
+
+
+def test_replies_as_botbuilder_sends_them_are_written_as_msrest_writes_them(
+    assistant: Assistant,
+) -> None:
+    """What ``TurnContext.send_activities`` hands the connector: a copy of the reply with the
+    incoming activity's conversation reference applied (models, an Enum type)."""
+    stock = ConnectorClient(MicrosoftAppCredentials.empty(), base_url="http://x/")._serialize
+    fast = EdgeSerializer(stock.dependencies)
+    stub = SimpleNamespace(url="http://x/")
+    incoming = Activity().deserialize(activity(stub, "which team for auditors?"))
+    reference = TurnContext.get_conversation_reference(incoming)
+    for data in real_replies(assistant):
+        reply = TurnContext.apply_conversation_reference(to_activity(data), reference)
+        reply.type = ActivityTypes.message  # an Enum, as botbuilder sets a missing type
+        reply.input_hint, reply.id = InputHints.accepting_input, None
+        expected = stock.body(copy.deepcopy(reply), "Activity")
+        assert fast.body(reply, "Activity") == expected
+        assert expected["conversation"]["id"] == "a:conv-1" and expected["type"] == "message"
+
+
+def test_unusual_activities_are_written_as_msrest_writes_them() -> None:
+    """Values msrest would rebuild or convert (a dict where a model belongs, a date, an Enum,
+    a subclass of str, None in lists, a model with validation rules) come out the same."""
+    stock = ConnectorClient(MicrosoftAppCredentials.empty(), base_url="http://x/")._serialize
+    fast = EdgeSerializer(stock.dependencies)
+
+    class Name(str):
+        pass
+
+    unusual = [
+        Activity(type="message", recipient={"id": "29:user-1", "name": "Ana"}),
+        Activity(type="message", timestamp=dt.datetime(2026, 11, 24, 10, 0, tzinfo=dt.UTC)),
+        Activity(type=ActivityTypes.typing, text=Name("hi"), attachments=[None]),
+        Activity(type="message", attachments=[Attachment(content_type="x", content={"a": 1})]),
+        Activity(type="message", members_added=[ChannelAccount(id="1"), None], text="x"),
+        Activity(type="message", attachments=[{"contentType": "x", "content": {"a": 1}}]),
+        Activity(type="message", listen_for=["a", None], locale="fr-FR"),
+        Activity(type="message", value=Attachment(content_type="x")),
+    ]
+    for reply in unusual:
+        assert fast.body(copy.deepcopy(reply), "Activity") == stock.body(
+            copy.deepcopy(reply), "Activity"
+        )
+    # msrest checks a model's validation rules: such a model never takes the direct walk
+    checked = Attachment(content_type="x")
+    checked._validation = {"content_type": {"required": True, "max_length": 0}}
+    with pytest.raises(ValidationError):
+        stock.body(Activity(type="message", attachments=[checked]), "Activity")
+    with pytest.raises(ValidationError):
+        fast.body(Activity(type="message", attachments=[checked]), "Activity")
 
 
 def test_values_that_are_not_plain_json_take_msrests_path() -> None:
