@@ -28,7 +28,6 @@ import jwt
 from aiohttp import web
 from botbuilder.core import (
     ConversationState,
-    PrivateConversationState,
     Storage,
     TurnContext,
     UserState,
@@ -74,7 +73,14 @@ from bot.teams.bot import InteractBot, error_handler, parse_activity
 from bot.teams.connector import EdgeAuthentication, Retrying
 from bot.teams.privacy import UserData
 from bot.teams.signing_keys import SigningKeysUnavailable
-from bot.teams.storage import SqliteStorage, TurnLeases, save_now
+from bot.teams.storage import (
+    ConversationSnapshots,
+    PrivateSnapshots,
+    SqliteStorage,
+    TurnLeases,
+    UserSnapshots,
+    save_now,
+)
 from bot.teams.support import SupportDesk
 from bot.tickets.model import TicketQuota
 from bot.tickets.store.contract import Store, StoreError, TicketStore
@@ -385,10 +391,10 @@ def build_bot(
     blob = storage is None and settings.store_backend == "blob"
     leases = TurnLeases(store, pool) if blob else None
     storage = storage or SqliteStorage(store, pool)
-    conversation_state = ConversationState(storage)
-    user_state = UserState(storage)  # only whether the user was welcomed
+    conversation_state = ConversationSnapshots(storage)
+    user_state = UserSnapshots(storage)  # only whether the user was welcomed
     # What a user told the bot stays in the conversation where it was told (issue 11, 4).
-    private_state = PrivateConversationState(storage)
+    private_state = PrivateSnapshots(storage)
     conversation = Conversation(
         content=content,
         memory=private_state.create_property("memory"),

@@ -16,6 +16,7 @@ from botbuilder.core import (
     UserState,
 )
 from botbuilder.core.adapters import TestAdapter
+from botbuilder.core.bot_state import CachedBotState
 from botbuilder.dialogs import (
     DialogSet,
     DialogTurnStatus,
@@ -26,7 +27,13 @@ from botbuilder.dialogs import (
 )
 
 from bot.ops.pools import Pool
-from bot.teams.storage import SqliteStorage
+from bot.teams.storage import (
+    ConversationSnapshots,
+    PrivateSnapshots,
+    Snapshot,
+    SqliteStorage,
+    UserSnapshots,
+)
 from bot.tickets.store.contract import ConflictError, Store
 
 
@@ -280,3 +287,78 @@ async def test_dialog_state_with_a_stack_round_trips(storage):
     assert isinstance(back.dialog_stack[0], DialogInstance)
     assert back.dialog_stack[0].id == "main"
     assert back.dialog_stack[0].state == {"stepIndex": 2, "values": {"a": [1]}}
+
+
+# --------------------------------------------------------------------------- change detection
+
+
+class CountingStorage(MemoryStorage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes = 0
+
+    async def write(self, changes):  # type: ignore[no-untyped-def]
+        self.writes += 1
+        await super().write(changes)
+
+
+class Step:
+    """An object kept in state (as dialogs keep DialogInstance): changed in place."""
+
+    def __init__(self) -> None:
+        self.values: dict = {}
+
+
+async def test_state_is_saved_when_and_only_when_it_changed():
+    """The app's states (ConversationSnapshots, UserSnapshots, PrivateSnapshots) write a turn's
+    state when anything in it changed, however deep, and never when nothing did."""
+    storage = CountingStorage()
+    states = [
+        ConversationSnapshots(storage),
+        UserSnapshots(storage),
+        PrivateSnapshots(storage),
+    ]
+    edits = {
+        "first": lambda value: value.update(history=[{"who": "user"}], step=Step()),
+        "nothing": lambda value: None,
+        "read only": lambda value: [value["history"][0].get("who"), value["step"].values],
+        "deep in a list": lambda value: value["history"][0].update(who="bot"),
+        "object attribute": lambda value: value["step"].values.update(n=1),
+        "the same value again": lambda value: value["step"].values.update(n=1),
+        "a float": lambda value: value["step"].values.update(n=1.0),
+    }
+    written: dict[str, list[int]] = {}
+    for name, edit in edits.items():
+
+        async def logic(turn_context: TurnContext, edit=edit, name=name) -> None:
+            counts = []
+            for state in states:
+                value = await state.create_property("value").get(turn_context, dict)
+                edit(value)
+                before = storage.writes
+                await state.save_changes(turn_context)
+                counts.append(storage.writes - before)
+            written[name] = counts
+
+        await _adapter(logic).send(name)
+    assert written == {
+        "first": [1, 1, 1],
+        "nothing": [0, 0, 0],
+        "read only": [0, 0, 0],
+        "deep in a list": [1, 1, 1],
+        "object attribute": [1, 1, 1],
+        "the same value again": [0, 0, 0],
+        "a float": [1, 1, 1],  # 1.0 is not 1: jsonpickle's text told them apart too
+    }
+
+
+def test_a_state_pickle_refuses_is_compared_the_stock_way():
+    def numbers():
+        yield 1
+
+    state = {"gen": numbers(), "n": 1}
+    assert Snapshot(state).compute_hash(state) == CachedBotState(state).compute_hash(state)
+    snapshot = Snapshot(state)
+    assert not snapshot.is_changed
+    state["n"] = 2
+    assert snapshot.is_changed
