@@ -61,8 +61,39 @@ def flatten(item: object) -> tuple[dict[str, Any], str | None]:
 
 
 def restore(value: Mapping[str, Any], etag: str) -> Any:
-    """The stored value as the object (or dict) it was, with its current ``e_tag``."""
+    """The stored value as the object (or dict) it was, with its current ``e_tag``. Most
+    values are plain JSON, without a jsonpickle tag (no key starting with ``py/``): jsonpickle
+    would return a copy of them, walking every value through its tag checks in Python; here
+    they are copied directly (``_untagged``)."""
+    if type(value) is dict:
+        try:
+            return {**_untagged(value), E_TAG: etag}
+        except (_Tagged, RecursionError):
+            pass
     return Unpickler(safe=True).restore({**value, E_TAG: etag}, reset=True)
+
+
+class _Tagged(Exception):
+    """A jsonpickle tag: the value is an object (or a tuple, a set, a reference) to restore."""
+
+
+def _untagged(value: Any) -> Any:
+    """A copy of decoded JSON, as ``Unpickler.restore`` returns it when it holds no tag (dicts
+    and lists copied, everything else as it is); ``_Tagged`` at the first tag."""
+    kind = type(value)
+    if kind is dict:
+        copied = {}
+        for key, item in value.items():
+            if type(key) is str and key.startswith(_TAG_PREFIX):
+                raise _Tagged(key)
+            copied[key] = _untagged(item)
+        return copied
+    if kind is list:
+        return [_untagged(item) for item in value]
+    return value
+
+
+_TAG_PREFIX = "py/"  # every jsonpickle tag (jsonpickle.tags) starts with it
 
 
 class SqliteStorage(Storage):

@@ -18,13 +18,17 @@ from botbuilder.core import (
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.core.bot_state import CachedBotState
 from botbuilder.dialogs import (
+    DialogInstance,
     DialogSet,
+    DialogState,
     DialogTurnStatus,
     PromptOptions,
     TextPrompt,
     WaterfallDialog,
     WaterfallStepContext,
 )
+from jsonpickle.pickler import Pickler
+from jsonpickle.unpickler import Unpickler
 
 from bot.ops.pools import Pool
 from bot.teams.storage import (
@@ -33,6 +37,8 @@ from bot.teams.storage import (
     Snapshot,
     SqliteStorage,
     UserSnapshots,
+    flatten,
+    restore,
 )
 from bot.tickets.store.contract import ConflictError, Store
 
@@ -362,3 +368,28 @@ def test_a_state_pickle_refuses_is_compared_the_stock_way():
     assert not snapshot.is_changed
     state["n"] = 2
     assert snapshot.is_changed
+
+
+def test_stored_values_come_back_as_jsonpickle_restores_them():
+    """``restore`` copies plain JSON itself and leaves tagged values (objects, tuples, sets,
+    references, a key that looks like a tag) to jsonpickle: the same values either way."""
+    dialog = DialogState([DialogInstance(id="main", state={"stepIndex": 1, "options": {}})])
+    shared = {"n": 1}
+    values = [
+        {},
+        {"memory": {"roles": ["controller"], "last": [], "fallbacks": 0}, "n": 1.5, "ok": None},
+        {"history": [{"who": "user", "text": "hi", "time": "2026-11-24T10:00:00"}] * 3},
+        {"dialogs": dialog, "memory": {"roles": ("a", "b"), "seen": {"x"}}},
+        {"twice": [shared, shared]},
+        {"user": {"py/object": "looks like a tag", "text": "typed"}},
+        {"deep": [[[[{"a": [1, 2, {"b": True}]}]]]]},
+    ]
+    for value in values:
+        stored, _ = flatten(value)
+        expected = Unpickler(safe=True).restore({**stored, "e_tag": "7"}, reset=True)
+        got = restore(stored, "7")
+        assert Pickler().flatten(got) == Pickler().flatten(expected)
+        assert got["e_tag"] == "7"
+        if "memory" in got and isinstance(got["memory"], dict):
+            got["memory"]["changed"] = True
+            assert "changed" not in stored["memory"]  # a copy: the store's value is untouched
