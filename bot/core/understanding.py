@@ -604,22 +604,24 @@ class Understander:
 
     def understand(self, text: str, context: Context | None = None) -> Understanding:
         """What one message means; a message that asks two different things ("which team for
-        auditors, and how do I register?") gets both, the second in ``also``."""
-        whole = self._understand(text, context)
+        auditors, and how do I register?") gets both, the second in ``also``. The whole message
+        is read only when its parts do not settle it (a turn's CPU: each reading costs the same)."""
         parts = [p for p in _CLAUSES.split(text[:2_000]) if len(tokens(p)) >= 2]
         if len(parts) != 2:
-            return whole
+            return self._understand(text, context)
         first = self._understand(parts[0], context)
         roles = tuple(dict.fromkeys((*first.roles, *(context.roles if context else ()))))
         second = self._understand(parts[1], replace(context or Context(), roles=roles))
         kinds = {self._kind(first), self._kind(second)}
+        two = len(kinds) == 2 and None not in kinds
+        if two and str(Intent.ESCALATE) not in kinds:
+            return replace(first, text=text, also=(second,))
+        whole = self._understand(text, context)
         if whole.intent == Intent.ESCALATE and str(Intent.ESCALATE) in kinds:
             # "I registered last week and my account is still not approved": the problem is the
             # message, the other part its story (no question about registering)
             return whole
-        if len(kinds) == 2 and None not in kinds:
-            return replace(first, text=text, also=(second,))
-        return whole
+        return replace(first, text=text, also=(second,)) if two else whole
 
     def language(self, text: str) -> str:
         """The language of ``text``: en, de, fr, it, es or other (English without word lists)."""
