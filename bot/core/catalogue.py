@@ -62,6 +62,8 @@ INTENT_PHRASE_KINDS = (
     "eligibility",
     "list_patterns",
     "reload_catalogue",
+    "duty",
+    "first_person",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
@@ -875,6 +877,8 @@ def _load_intents(
             "eligibility",
             "list_patterns",
             "reload_catalogue",
+            "duty",
+            "first_person",
         )
         out.append((kind, reader.terms(kind, required=not optional)))
     return tuple(out)

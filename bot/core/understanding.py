@@ -963,10 +963,10 @@ class Understander:
         if u.faq_score >= FAQ_STRONG and u.faq_score * 4 >= top:
             return replace(u, intent=Intent.FAQ)
         asked = u.question or "?" in u.text
-        if "offtopic" in cues and asked and not u.roles and top < W_NAME and u.faq_score < FAQ_OK:
-            # asked for a programme's rates, deadlines, eligible costs or budget: a programme's
-            # or a strand's name in it is no reason to recommend a team ("I prepare the calls
-            # for proposals" says what someone does: no question)
+        if _about_rules(u) and asked and top < W_NAME and u.faq_score < FAQ_OK:
+            # asked for a programme's rates, deadlines, eligible costs, budget or duties: a
+            # programme's or a strand's name in it is no reason to recommend a team ("I prepare
+            # the calls for proposals" says what someone does: no question)
             return replace(u, intent=Intent.FALLBACK, matches=())
         if u.matches:
             return replace(u, intent=Intent.RECOMMEND)
@@ -1048,8 +1048,8 @@ class Understander:
             return True  # cannot see a sub-team: the sub-teams rule; whom to contact
         if u.intent == Intent.FAQ and "eligibility" in u.cues and u.faq_id in self._rule_faqs:
             return True  # may someone join a community with an eligibility rule: the rule says
-        if u.intent == Intent.FALLBACK and "offtopic" in u.cues:
-            return True  # a programme's rates, deadlines or budget: no team answers that
+        if u.intent == Intent.FALLBACK and ("offtopic" in u.cues or _about_rules(u)):
+            return True  # a programme's rates, deadlines, budget or duties: no team answers that
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
 
     def _technical_problem(self, u: Understanding, routes: list[str]) -> bool:
@@ -1277,6 +1277,16 @@ def _own_channels(subteam_words: set[int], role_spans: list[tuple[int, int]]) ->
     Teams channels."""
     near = {i for start, end in role_spans for i in range(start - 2, end + 2)}
     return bool(subteam_words) and subteam_words <= near
+
+
+def _about_rules(u: Understanding) -> bool:
+    """Whether the message asks about a programme's money or rules: its rates, deadlines,
+    eligible costs, budget, or what someone in it must do. A role in it that is not the user's
+    own ("what rate for controllers' costs?", "does the auditor have to check every invoice?")
+    is whom the rule is about; a user who speaks of themselves or asks which community to join
+    is told about a community."""
+    others = not u.roles or not u.cues & {"first_person", "join", "eligibility"}
+    return others and ("offtopic" in u.cues or ("duty" in u.cues and bool(u.roles)))
 
 
 def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> list[int] | None:

@@ -759,3 +759,45 @@ def test_a_problem_told_with_its_story_is_one_problem(reader, text):
     the message escalates and nothing else is answered with it."""
     u = reader.understand(text)
     assert (u.intent, u.contact_id, u.also) == (Intent.ESCALATE, "tech-support", ()), text
+
+
+# ------------------------------------------- a programme's rules asked about a role (no team)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "must the first level controller sign each payment claim?",
+        "is the auditor required to visit every project on the spot?",
+        "how long does an auditor have to keep the working papers?",
+        "what do controllers need to see before they validate travel costs?",
+        "Muss der Prüfer auch die Vergaben kontrollieren?",
+        "Les auditeurs doivent-ils contrôler chaque marché public ?",
+        "Il controllore deve andare in loco per ogni progetto?",
+        "¿Los auditores tienen que visitar todos los proyectos?",
+        "what is the funding rate for the costs of controllers?",
+    ],
+)
+def test_a_rule_asked_about_a_role_gets_no_team(reader, text):
+    """What a controller or an auditor must do, or a rate for their costs, is a programme's
+    rule, which no community answers: the role in the question is whom the rule is about, not
+    the user's own."""
+    u = reader.understand(text)
+    assert u.intent == Intent.FALLBACK and not u.matches, (text, u.intent, _top(u), u.cues)
+
+
+@pytest.mark.parametrize(
+    ("text", "community"),
+    [
+        ("I must check every claim of our partners as a controller", "controllers"),
+        ("I'm an auditor and have to sample operations, where do I belong?", "auditors"),
+        ("what community must a controller join?", "controllers"),
+        ("Ich bin Prüferin und muss Stichproben ziehen", "auditors"),
+        ("je suis contrôleur, je dois vérifier les dépenses", "controllers"),
+    ],
+)
+def test_a_duty_of_the_user_s_own_still_gets_their_team(reader, text, community):
+    """Users who say what they must do, or ask which community a role must join, still get the
+    role's community."""
+    u = reader.understand(text)
+    assert u.intent == Intent.RECOMMEND and _top(u) == community, (text, u.intent, _top(u))
