@@ -463,9 +463,9 @@ def test_an_offtopic_question_falls_back_only_with_the_words_in_intents(tmp_path
     assert Understander(load_catalogue(copy_of_fixture(tmp_path))).understand(text).intent == (
         Intent.CLARIFY
     )
-    reader = _reader_with(tmp_path / "2", "offtopic: [tidal coefficient]\n")
+    reader = _reader_with(tmp_path / "2", "offtopic: [tidal coefficient]\nfirst_person: [i]\n")
     assert reader.understand(text).intent == Intent.FALLBACK
-    # said by someone with a role it is about their work
+    # said by someone with a role who speaks of themselves (first_person) it is about their work
     assert reader.understand("I am a port captain, what is the tidal coefficient?").matches
 
 
