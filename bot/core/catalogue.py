@@ -64,6 +64,7 @@ INTENT_PHRASE_KINDS = (
     "reload_catalogue",
     "duty",
     "first_person",
+    "negation",
 )
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
@@ -879,6 +880,7 @@ def _load_intents(
             "reload_catalogue",
             "duty",
             "first_person",
+            "negation",
         )
         out.append((kind, reader.terms(kind, required=not optional)))
     return tuple(out)

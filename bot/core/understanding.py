@@ -661,7 +661,7 @@ class Understander:
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)  # the words of each cue kind
         for position, key in self._segment(toks):
             said = typed_span(words, position, len(key))
-            for sense in self._index[key]:
+            for sense in _undenied(self._index[key], position - 1 in cue_spans["negation"]):
                 if sense.kind in ("community", "qualifier"):
                     evidence.add(
                         sense.target,
@@ -1048,6 +1048,8 @@ class Understander:
             return True  # cannot see a sub-team: the sub-teams rule; whom to contact
         if u.intent == Intent.FAQ and "eligibility" in u.cues and u.faq_id in self._rule_faqs:
             return True  # may someone join a community with an eligibility rule: the rule says
+        if u.intent == Intent.RECOMMEND and "negation" in u.cues and u.roles:
+            return True  # "not a controller, an auditor": the model reads the denied role too
         if u.intent == Intent.FALLBACK and ("offtopic" in u.cues or _about_rules(u)):
             return True  # a programme's rates, deadlines, budget or duties: no team answers that
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
@@ -1277,6 +1279,14 @@ def _own_channels(subteam_words: set[int], role_spans: list[tuple[int, int]]) ->
     Teams channels."""
     near = {i for start, end in role_spans for i in range(start - 2, end + 2)}
     return bool(subteam_words) and subteam_words <= near
+
+
+def _undenied(senses: Iterable[Sense], denied: bool) -> Iterable[Sense]:
+    """The senses of a phrase; after a negation ("I'm not a controller") none that says who the
+    user is or which community fits them: a role or a community denied is not the user's."""
+    if not denied:
+        return senses
+    return [s for s in senses if s.kind not in ("community", "qualifier", "role")]
 
 
 def _about_rules(u: Understanding) -> bool:

@@ -801,3 +801,25 @@ def test_a_duty_of_the_user_s_own_still_gets_their_team(reader, text, community)
     role's community."""
     u = reader.understand(text)
     assert u.intent == Intent.RECOMMEND and _top(u) == community, (text, u.intent, _top(u))
+
+
+# ------------------------------------------------- a role the user denies is not theirs
+
+
+@pytest.mark.parametrize(
+    ("text", "community", "denied"),
+    [
+        ("sorry, I am not a controller, I do the audits of operations", "auditors", "controllers"),
+        ("not the comms person, I'm the finance officer", "financial-management", "communication"),
+        ("je ne suis pas contrôleuse, je suis auditrice", "auditors", "controllers"),
+        ("non sono un controllore, sono un revisore", "auditors", "controllers"),
+        ("no soy controlador, soy auditor", "auditors", "controllers"),
+    ],
+)
+def test_a_denied_role_is_not_the_users(reader, text, community, denied):
+    """ "I'm not an X, I'm a Y": the community of the role the user has, and not the one of the
+    role they deny, not even as a second choice."""
+    u = reader.understand(text)
+    offered = [m.community_id for m in u.matches]
+    assert u.intent == Intent.RECOMMEND and _top(u) == community, (text, u.intent, offered)
+    assert denied not in offered, (text, offered)
