@@ -240,6 +240,14 @@ class Understander:
             for w in tokens(term)
         )
         self._build_faq_index()
+        # the words of the phrases that ask for the list ("list", "all", "teams", "overview")
+        self._list_words = frozenset(
+            w
+            for kind, phrases in catalogue.intent_phrases
+            if kind in ("list", "list_patterns")
+            for p in phrases
+            for w in tokens(p.replace(GAP, " "))
+        )
         self._invisible_faqs = self._faqs_about_visibility()
         self._contact_faqs = self._faqs_naming_contacts()
         gaps = (parts for found in self._gapped.values() for parts, _ in found)
@@ -716,8 +724,11 @@ class Understander:
             contact_question=contact_question,
             language=language,
         )
-        wg_span |= cue_spans["working_groups"]
-        ruled = self._decide(base, faq, toks, frozenset(wg_span), routes, context, known_roles)
+        spans = {
+            "working_groups": frozenset(wg_span | cue_spans["working_groups"]),
+            "cues": frozenset(set().union(*cue_spans.values())),
+        }
+        ruled = self._decide(base, faq, toks, spans, routes, context, known_roles)
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         return self._combine(ruled, self.model.predict(text), routes, known_roles)
@@ -827,7 +838,7 @@ class Understander:
         u: Understanding,
         faq: Mapping[str, float],
         toks: tuple[str, ...],
-        wg_span: frozenset[int],
+        spans: Mapping[str, frozenset[int]],
         routes: list[str],
         context: Context,
         known_roles: tuple[str, ...],
@@ -842,7 +853,7 @@ class Understander:
             or self._decide_eligibility(u, faq)
             or self._decide_join(u, context)
             or self._decide_subteams(u, context, known_roles)
-            or self._decide_asked(u, toks, wg_span, routes)
+            or self._decide_asked(u, toks, spans, routes)
             or self._decide_rest(u, context, known_roles)
         )
 
@@ -926,10 +937,15 @@ class Understander:
         )
 
     def _decide_asked(
-        self, u: Understanding, toks: tuple[str, ...], wg_span: frozenset[int], routes: list[str]
+        self,
+        u: Understanding,
+        toks: tuple[str, ...],
+        spans: Mapping[str, frozenset[int]],
+        routes: list[str],
     ) -> Understanding | None:
         """What the message plainly asks: a FAQ, a person, the list, the Working Groups, or
-        the communities it names."""
+        the communities it names (``spans``: where the words of the Working Groups and of all
+        cue phrases stand)."""
         cat = self.catalogue
         cues = u.cues
         # A question asked the way a FAQ asks it gets that FAQ, whatever cue words it has; a
@@ -952,14 +968,11 @@ class Understander:
             else:
                 contact = routes[0] if routes else cat.escalation.default_contact
             return replace(u, intent=Intent.ESCALATE, contact_id=contact, matches=())
-        if "list" in cues and not u.matches:
-            return replace(u, intent=Intent.LIST)
-        if (u.working_groups or "working_groups" in cues) and top < W_NAME:
-            # "working groups" is the Working Groups answer, unless the rest of the message asks
-            # a FAQ ("general questions about working groups, who do I ask?").
-            rest = self.faq_scores(_content(t for i, t in enumerate(toks) if i not in wg_span))
-            if u.faq_score < FAQ_OK or max(rest.values(), default=0.0) < FAQ_OK:
-                return replace(u, intent=Intent.WORKING_GROUPS, matches=())
+        if self._about_people(u, routes):
+            return replace(u, intent=Intent.FALLBACK, matches=())
+        listed = self._decide_listed(u, toks, spans, top)
+        if listed:
+            return listed
         if u.faq_score >= FAQ_STRONG and u.faq_score * 4 >= top:
             return replace(u, intent=Intent.FAQ)
         asked = u.question or "?" in u.text
@@ -971,6 +984,46 @@ class Understander:
         if u.matches:
             return replace(u, intent=Intent.RECOMMEND)
         return None
+
+    def _decide_listed(
+        self,
+        u: Understanding,
+        toks: tuple[str, ...],
+        spans: Mapping[str, frozenset[int]],
+        top: float,
+    ) -> Understanding | None:
+        """The list of all communities, or the Working Groups, asked for, unless the rest of
+        the message asks a FAQ: "what have you got about the migration?" asks about the
+        migration, "general questions about working groups, who do I ask?" for the contact."""
+        cues = u.cues
+        if (
+            "list" in cues
+            and not u.matches
+            and not self._rest_asks_faq(toks, spans["cues"], self._list_words)
+        ):
+            return replace(u, intent=Intent.LIST)
+        if (
+            (u.working_groups or "working_groups" in cues)
+            and top < W_NAME
+            and (u.faq_score < FAQ_OK or not self._rest_asks_faq(toks, spans["working_groups"]))
+        ):
+            return replace(u, intent=Intent.WORKING_GROUPS, matches=())
+        return None
+
+    def _about_people(self, u: Understanding, routes: list[str]) -> bool:
+        """Asked who holds a post, or their name: no community answers that, whatever body or
+        role it names ("who is the head of the audit authority?" is no auditor's question); who
+        looks after accounts is a question for the problem contact's FAQ."""
+        return "people" in u.cues and self.catalogue.escalation.problem_contact not in routes
+
+    def _rest_asks_faq(
+        self, toks: tuple[str, ...], span: frozenset[int], words: frozenset[str] = frozenset()
+    ) -> bool:
+        """Whether the words outside ``span``, other than ``words``, ask a FAQ."""
+        rest = self.faq_scores(
+            _content(t for i, t in enumerate(toks) if i not in span and t not in words)
+        )
+        return max(rest.values(), default=0.0) >= FAQ_OK
 
     def _contact_faq(self, u: Understanding, routes: list[str]) -> str | None:
         """The FAQ naming the contact that a question about whom or how to contact asks for:
@@ -1104,6 +1157,7 @@ class Understander:
             return self._ask_back(u, list(tie))
         if (
             self._hard(u)
+            or (u.intent == Intent.FALLBACK and self._about_people(u, routes))
             or self._technical_problem(u, routes)
             or self._reported(u, label)
             or self._keeps_choices(u, label, confidence)

@@ -823,3 +823,99 @@ def test_a_denied_role_is_not_the_users(reader, text, community, denied):
     offered = [m.community_id for m in u.matches]
     assert u.intent == Intent.RECOMMEND and _top(u) == community, (text, u.intent, offered)
     assert denied not in offered, (text, offered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "who is the new director of the managing authority of the Alpine Space programme?",
+        "who is our contact person at the joint secretariat?",
+        "what is the name of the head of the audit authority in Austria?",
+        "who's the head of the MA in our programme?",
+        "Wer ist der neue Leiter der Verwaltungsbehörde des Programms Alpenraum?",
+        "Wie heißt die Leiterin der Prüfbehörde?",
+        "Wer ist unsere Ansprechpartnerin im Gemeinsamen Sekretariat?",
+        "Qui est le nouveau directeur de l'autorité de gestion du programme France-Suisse ?",
+        "Comment s'appelle le chef de l'autorité d'audit ?",
+        "Qui est notre interlocuteur au secrétariat conjoint ?",
+        "Chi è il nuovo direttore dell'autorità di gestione del programma Italia-Austria?",
+        "Come si chiama il responsabile dell'autorità di audit?",
+        "Chi è il nostro referente al segretariato congiunto?",
+        "¿Quién es el nuevo director de la autoridad de gestión del programa POCTEP?",
+        "¿Cómo se llama el jefe de la autoridad de auditoría?",
+        "¿Quién es nuestra persona de contacto en la secretaría conjunta?",
+    ],
+)
+def test_who_holds_a_post_in_a_programme_gets_no_team(reader, text):
+    """People and posts of a programme or a body are no question for Interact's communities:
+    the fallback (what the bot can do), whatever body, role or programme the question names."""
+    u = reader.understand(text)
+    assert (u.intent, u.matches) == (Intent.FALLBACK, ()), (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    ("text", "faq_id"),
+    [
+        ("who do I write to about my account?", "account-contact"),
+        ("who is our contact person for login problems?", "account-contact"),
+        ("Wer ist der Ansprechpartner für mein Konto?", "account-contact"),
+        ("who is the contact for general questions?", "general-contact"),
+    ],
+)
+def test_whom_to_contact_is_still_the_contact_faq(reader, text, faq_id):
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, faq_id), (text, u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm the head of a programme",
+        "I'm the director of the joint secretariat",
+        "Soy el jefe de la autoridad de auditoría",
+    ],
+)
+def test_being_the_head_of_something_is_a_role_not_a_question_about_people(reader, text):
+    assert reader.understand(text).intent != Intent.FALLBACK, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what have you got?",
+        "show me everything",
+        "was habt ihr denn so?",
+        "cosa avete?",
+        "qu'est-ce que vous avez ?",
+    ],
+)
+def test_a_colloquial_request_for_everything_gets_the_list(reader, text):
+    assert reader.understand(text).intent == Intent.LIST, text
+
+
+def test_what_you_have_about_a_fact_is_that_fact_s_faq(reader):
+    """A colloquial list phrase with a FAQ's words in the rest asks that FAQ."""
+    u = reader.understand("what do you have about the migration?")
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "migration"), (u.intent, u.faq_id)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Quand je clique sur le bouton Rejoindre, rien ne se passe",
+        "Le bouton pour rejoindre l'équipe ne fait rien",
+        "Le lien pour rejoindre ne réagit pas quand je clique dessus",
+        "j'appuie sur rejoindre et il ne se passe rien",
+        "Der Beitreten-Knopf reagiert nicht",
+        "Wenn ich auf den Beitreten-Button klicke, passiert nichts",
+        "Quando clicco sul pulsante Unisciti non succede niente",
+        "Il pulsante per entrare nel team non fa nulla",
+        "Cuando hago clic en el botón Unirse no pasa nada",
+        "El enlace para unirme no responde",
+        "the join link doesn't respond when I click it",
+        "clicking Join has no effect",
+    ],
+)
+def test_a_join_button_or_link_that_does_nothing_goes_to_tech_support(reader, text):
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.intent)

@@ -166,3 +166,48 @@ def test_a_team_one_cannot_see_gets_the_faq_in_other_languages(reader, text):
 def test_other_languages_are_never_answered_with_i_cannot_help(reader, text):
     u = reader.understand(text)
     assert u.intent != Intent.FALLBACK, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vad kan du hjälpa till med?",
+        "Vad kan du göra?",
+        "Hvad kan du hjælpe med?",
+        "Mitä voit tehdä?",
+        "Missä voit auttaa?",
+        "W czym możesz pomóc?",
+        "Co potrafisz?",
+        "Waarmee kun je helpen?",
+        "Wat kun je doen?",
+        "Em que pode ajudar?",
+        "O que consegue fazer?",
+        "S čím mi můžeš pomoct?",
+        "Co umíš?",
+        "Miben tudsz segíteni?",
+        "Cu ce mă poți ajuta?",
+        "Τι μπορείς να κάνεις;",
+        "Kuo galite padėti?",
+        "Ar ko vari palīdzēt?",
+        "Millega saad aidata?",
+    ],
+)
+def test_what_the_bot_can_do_gets_help_in_other_eu_languages(reader, text):
+    assert reader.understand(text).intent == Intent.HELP, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Parodykite visas bendruomenes",
+        "Pokaż wszystkie społeczności",
+        "Lista wszystkich zespołów",
+        "Laat alle community's zien",
+        "Visa alla grupper",
+        "Ukaž všechny komunity",
+        "Näytä kaikki yhteisöt",
+        "Vis alle fællesskaber",
+    ],
+)
+def test_a_request_for_the_list_is_understood_in_other_eu_languages(reader, text):
+    assert reader.understand(text).intent == Intent.LIST, text
