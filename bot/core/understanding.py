@@ -50,6 +50,18 @@ _CLAUSES = re.compile(
     r"\s*[,;]?\s+(?:and|also|plus|und|auch|et|aussi|e|anche|y|también)\s+(?:also\s+)?" + _ASKED,
     re.IGNORECASE,
 )
+# Words that join the items of a list ("finance and communication", "Finanzen und Kommunikation",
+# "from finance to communication", "communication et des finances"): functions joined by them
+# (with an article or two), or by nothing but punctuation, are listed as a mix
+_JOINERS = frozenset(
+    "and or plus to as well also und oder sowie bis auch et ou jusqu aussi e ed o oppure anche "
+    "y u hasta tambien".split()
+)
+_ARTICLES = frozenset(
+    "the der die das den dem des la le les l de du d il lo gli della dello delle dei degli del di "
+    "el los las".split()
+)
+JOINED_WORDS = 3  # at most this many words between two functions of a list
 COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
 # Commands also found inside a short message ("could you please delete my data?"): "forget me"
 # asks before it does anything, so a wrong guess costs a "No".
@@ -175,6 +187,9 @@ class Understanding:
     support_request: bool = False  # a contact verb, then a support target ("email the helpdesk")
     # a question with a contact verb or a support target ("how do I reach support?")
     contact_question: bool = False
+    # the Teams of several functions listed as a mix ("management, finance, communication"):
+    # none of them decides
+    mixed: tuple[str, ...] = ()
 
 
 @dataclass
@@ -240,6 +255,10 @@ class Understander:
             for w in tokens(term)
         )
         self._build_faq_index()
+        # the communities the roles point at first: a role term or one of their keywords names
+        # a function ("finance", "communication")
+        self._functions = frozenset(r.communities[0] for r in catalogue.roles if r.communities)
+        self._role_ids = frozenset(r.id for r in catalogue.roles)
         # the words of the phrases that ask for the list ("list", "all", "teams", "overview")
         self._list_words = frozenset(
             w
@@ -667,7 +686,8 @@ class Understander:
         role_spans: list[tuple[int, int]] = []  # where role terms stand (start, end)
         wg_span: set[int] = set()
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)  # the words of each cue kind
-        for position, key in self._segment(toks):
+        segments = self._segment(toks)
+        for position, key in segments:
             said = typed_span(words, position, len(key))
             for sense in _undenied(self._index[key], position - 1 in cue_spans["negation"]):
                 if sense.kind in ("community", "qualifier"):
@@ -729,6 +749,7 @@ class Understander:
             "cues": frozenset(set().union(*cue_spans.values())),
         }
         ruled = self._decide(base, faq, toks, spans, routes, context, known_roles)
+        ruled = self._settle_mix(ruled, evidence, self._mix(segments, toks, known_roles))
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         return self._combine(ruled, self.model.predict(text), routes, known_roles)
@@ -832,6 +853,70 @@ class Understander:
                     named = ev.score.get(team, 0.0) - (weight if team == other else 0.0)
                     if other not in family and named <= 0.0:
                         score[other] = score.get(other, 0.0) - weight
+
+    def _mix(
+        self,
+        segments: list[tuple[int, tuple[str, ...]]],
+        toks: tuple[str, ...],
+        roles: tuple[str, ...],
+    ) -> tuple[str, ...]:
+        """The Teams of several functions the message lists as a mix ("a bit of everything:
+        management, finance, communication", "Finanzen und Kommunikation"): role terms or
+        keywords of the communities the roles point at, standing next to each other or joined by
+        a joining word, that point at two Teams or more (a Team the user's roles may not join
+        does not count; a community's own name is a choice, not a function). Empty otherwise."""
+        cat = self.catalogue
+        found: list[tuple[int, int, str]] = []
+        for position, key in segments:
+            senses = self._index[key]
+            if any(s.weight == W_NAME for s in senses):
+                continue
+            for s in senses:
+                named = not s.via and s.weight == W_KEYWORD and s.target in self._functions
+                if s.kind == "community" and (s.via in self._role_ids or named):
+                    team = cat.community(s.target).parent or s.target
+                    if not self._blocked_role(team, roles):
+                        found.append((position, position + len(key), team))
+        chains: list[list[str]] = []
+        end = -1
+        for start, stop, team in sorted(found):
+            between = toks[end:start] if end >= 0 else ()
+            joined = end >= 0 and (start <= end or _joins(between))
+            if joined:
+                chains[-1].append(team)
+            else:
+                chains.append([team])
+            end = max(end, stop) if joined else stop
+        teams = max((tuple(dict.fromkeys(c)) for c in chains), key=len, default=())
+        return teams if len(teams) > 1 else ()
+
+    def _settle_mix(self, u: Understanding, ev: _Evidence, mixed: tuple[str, ...]) -> Understanding:
+        """Several functions listed as a mix: none of them decides alone. A community the
+        message names or points at in another way, outside those functions' Teams (the External
+        Cooperation of an IPA or NEXT programme: "crossing programme management, finance and
+        more"), is recommended; without one, each function's community is, in the order named
+        (never one of them alone on the model's word). Rules that answered something else (a
+        problem, a FAQ, the list, an eligibility rule, a follow-up) stand."""
+        if not mixed or u.intent not in (Intent.RECOMMEND, Intent.CLARIFY):
+            return u
+        if u.refusals or u.follow_up:
+            return u
+        cat = self.catalogue
+        other = [
+            cid
+            for cid, reasons in ev.strong.items()
+            if (cat.community(cid).parent or cid) not in mixed
+            and ev.score.get(cid, 0.0) >= MIN_SCORE
+            and any(r.kind in ("topic", "mentioned") for r in reasons)
+        ]
+        chosen = other or list(mixed)
+        if other:
+            chosen.sort(key=lambda cid: (-ev.score[cid], ev.first_seen.get(cid, 0)))
+        matches = tuple(
+            Match(cid, round(ev.score.get(cid, 0.0), 3), tuple(ev.reasons(cid)))
+            for cid in chosen[:MAX_RECOMMENDATIONS]
+        )
+        return replace(u, intent=Intent.RECOMMEND, matches=matches, mixed=mixed)
 
     def _decide(
         self,
@@ -1089,8 +1174,8 @@ class Understander:
         message of nothing but small talk, a request for support or a person."""
         if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT or u.only_small_talk:
             return True
-        if u.intent == Intent.HELP:
-            return True
+        if u.intent == Intent.HELP or u.mixed:
+            return True  # help; several functions listed as a mix (none of them decides)
         if u.intent == Intent.GREETING and len(_content(tokens(u.text))) <= GREETING_WORDS:
             return True  # a hello and little else ("hi, I coach applicants" is more than that)
         if u.intent == Intent.ESCALATE and ("person" in u.cues or u.support_request):
@@ -1197,9 +1282,9 @@ class Understander:
                 return u if confidence < ASK_MIN else self._from_model(u, label, routes, roles)
             if rule in candidates or not candidates or self._stands(u, rule, weak):
                 return u
-            if not rule.startswith("c:") and confidence < ASK_MIN:
-                # the rules read a problem, a list or a FAQ in so many words; the model only
-                # half thinks of a community: no reason to doubt the rules
+            if confidence < ASK_MIN and (not rule.startswith("c:") or not weak):
+                # the rules read a problem, a list, a FAQ or a role in so many words ("I'm with
+                # the AA"); the model only half thinks of something else: no reason to doubt them
                 return u
             return self._ask_back(u, [rule, label])
         asked = u.intent == Intent.CLARIFY  # the rules found a role or a topic, not enough
@@ -1225,6 +1310,8 @@ class Understander:
         common = self._choice_words.union(*self.languages.values())
         rest = [w for w in _content(tokens(u.text)) if w not in common]
         chosen = len(rest) <= 1 and label in {f"c:{m.community_id}" for m in u.matches}
+        if chosen and not rest:
+            return True  # nothing but the choices' own words: the model knows no more than they
         needed = (
             thresholds.get("override", T_OVERRIDE) if chosen else thresholds.get("answer", T_ANSWER)
         )
@@ -1263,6 +1350,9 @@ class Understander:
         u = replace(u, source="model", matches=(), faq_id=None)
         if label.startswith("c:"):
             cid = label[2:]
+            alike = self._alike_subteams(cid, u)
+            if len(alike) > 1:  # a sub-team the message does not tell from its siblings
+                return self._ask_back(u, [f"c:{c}" for c in alike])
             community = cat.community(cid)
             blocked = self._blocked_role(community.parent or cid, roles)
             if blocked:
@@ -1286,6 +1376,35 @@ class Understander:
         ):
             return replace(u, intent=Intent.FALLBACK)  # a long message is more than small talk
         return replace(u, intent=Intent(label))
+
+    def _alike_subteams(self, cid: str, u: Understanding) -> tuple[str, ...]:
+        """The sub-team ``cid`` and its siblings that a topic qualifies together with it, when
+        the message says nothing but that topic's words (and common ones) and tells them apart
+        neither by its topics nor by their own names, keywords or qualifiers: a programme head
+        without the strand is a transnational or an interregional one ("Επικεφαλής του
+        προγράμματος"), so the model may not pick one. Just ``cid`` otherwise (the model may know
+        more words than the rules: "valore aggiunto")."""
+        cat = self.catalogue
+        parent = cat.community(cid).parent
+        qualifying = [t for t in cat.topics if cid in t.qualifies]
+        if not parent or not qualifying:
+            return (cid,)
+        toks = tokens(u.text)
+        said = {w for t in qualifying for term in t.terms for w in tokens(term)}
+        common = said.union(*self.languages.values())
+        if any(w not in common for w in _content(toks)):
+            return (cid,)
+
+        def told(c: str) -> frozenset[str]:
+            community = cat.community(c)
+            own = (community.name, *community.keywords, *community.qualifiers)
+            said = any(_in_order(toks, (tokens(p),)) is not None for p in own if tokens(p))
+            topics = {t.id for t in cat.topics if t.id in u.topics and c in t.qualifies}
+            return frozenset(topics | ({c} if said else set()))
+
+        shared = {c for t in qualifying for c in t.qualifies if cat.community(c).parent == parent}
+        alike = [c for c in sorted(shared) if told(c) == told(cid)]
+        return tuple(alike) if cid in alike else (cid,)
 
     def _role_matches(self, roles: Iterable[str]) -> tuple[Match, ...]:
         cat = self.catalogue
@@ -1373,3 +1492,12 @@ def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> list
 def _only(toks: tuple[str, ...], span: set[int]) -> bool:
     """Whether the words at ``span`` are all the message says (apart from stop words)."""
     return bool(span) and all(i in span or t in STOPWORDS for i, t in enumerate(toks))
+
+
+def _joins(between: tuple[str, ...]) -> bool:
+    """Whether the words between two items join them as a list: a joining word, perhaps with
+    articles ("and", "et des", "e della"), or nothing (a comma, a colon)."""
+    words = set(between)
+    return not between or (
+        len(between) <= JOINED_WORDS and bool(words & _JOINERS) and words <= _JOINERS | _ARTICLES
+    )

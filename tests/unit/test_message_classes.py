@@ -919,3 +919,93 @@ def test_what_you_have_about_a_fact_is_that_fact_s_faq(reader):
 def test_a_join_button_or_link_that_does_nothing_goes_to_tech_support(reader, text):
     u = reader.understand(text)
     assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), (text, u.intent)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work in an IPA programme and do a bit of everything: management, finance, communication",
+        "I'm in an Interreg NEXT programme, I do a bit of everything: management, finances, "
+        "communication",
+        "Ich arbeite in einem IPA-Programm und mache von allem etwas: Management, Finanzen, "
+        "Kommunikation",
+        "Je travaille dans un programme NEXT, je fais un peu de tout : gestion, finances, "
+        "communication",
+        "Lavoro in un programma IPA e faccio un po' di tutto: gestione, finanza, comunicazione",
+        "Trabajo en un programa Interreg NEXT y hago un poco de todo: gestión, finanzas, "
+        "comunicación",
+    ],
+)
+def test_a_programme_type_decides_over_a_mix_of_functions(reader, text):
+    """Several functions listed as a mix are no single function: the IPA or NEXT programme the
+    message names is the specific evidence (External Cooperation: "crossing programme
+    management, finance and more")."""
+    u = reader.understand(text)
+    assert _top(u) == "external-cooperation", (text, u.intent, _top(u), u.model_label)
+
+
+@pytest.mark.parametrize(
+    ("text", "teams"),
+    [
+        (
+            "I do a bit of everything: management, finance, communication",
+            {"financial-management", "communication"},
+        ),
+        (
+            "I handle finance and communication for our programme",
+            {"financial-management", "communication"},
+        ),
+        (
+            "Je suis chargée de communication et des finances",
+            {"financial-management", "communication"},
+        ),
+        (
+            "Soy responsable de comunicación y de finanzas",
+            {"financial-management", "communication"},
+        ),
+    ],
+)
+def test_a_mix_of_functions_without_a_programme_type_recommends_each(reader, text, teams):
+    """No function of the mix wins alone (the model may not pick one of them): each of them is
+    recommended."""
+    u = reader.understand(text)
+    assert u.intent == Intent.RECOMMEND, (text, u.intent)
+    assert teams <= {m.community_id for m in u.matches}, (text, [m.community_id for m in u.matches])
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("I'm a communication officer in an IPA programme", "ipa-communication"),
+        ("I'm a project officer and I check financial reports", "programme-management"),
+        ("I'm a controller and check the budget of the partners", "controllers"),
+    ],
+)
+def test_one_function_with_its_objects_is_no_mix(reader, text, team):
+    assert _top(reader.understand(text)) == team, text
+
+
+def test_an_abbreviated_audit_authority_is_the_auditors_network(reader):
+    """ "with the AA" like "at the AA": the model's faint other guess is no reason to ask."""
+    assert _top(reader.understand("I'm with the AA")) == "auditors"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "browse the communities",
+        "I want to explore the teams",
+        "can I look through the communities?",
+        "Ich möchte die Communities durchstöbern",
+        "je veux parcourir les communautés",
+        "voglio esplorare le community",
+        "quiero explorar las comunidades",
+    ],
+)
+def test_browsing_the_communities_gets_the_list_or_where_to_find_them(reader, text):
+    u = reader.understand(text)
+    assert u.intent == Intent.LIST or (u.intent, u.faq_id) == (Intent.FAQ, "browse"), (
+        text,
+        u.intent,
+        u.faq_id,
+    )

@@ -211,3 +211,57 @@ def test_what_the_bot_can_do_gets_help_in_other_eu_languages(reader, text):
 )
 def test_a_request_for_the_list_is_understood_in_other_eu_languages(reader, text):
     assert reader.understand(text).intent == Intent.LIST, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Δουλεύω στη διαχειριστική αρχή, στα οικονομικά",
+        "Jag arbetar på den förvaltande myndigheten med ekonomi",
+        "Pracuję w instytucji zarządzającej, zajmuję się finansami",
+        "Az irányító hatóságnál pénzügyekkel foglalkozom",
+        "Työskentelen hallintoviranomaisessa talousasioissa",
+        "Jeg arbejder i forvaltningsmyndigheden med økonomi",
+    ],
+)
+def test_finance_at_the_managing_authority_is_financial_management(reader, text):
+    """An employer and a function: the function decides."""
+    u = reader.understand(text)
+    assert _top(u) == "financial-management", (text, u.intent, _top(u), u.model_label)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jag arbetar på den förvaltande myndigheten", "Δουλεύω στη διαχειριστική αρχή"],
+)
+def test_the_managing_authority_alone_asks_which_function(reader, text):
+    u = reader.understand(text)
+    choices = {m.community_id for m in u.matches}
+    assert u.intent == Intent.CLARIFY, (text, u.intent, _top(u))
+    assert {"programme-management", "financial-management", "communication"} <= choices
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Επικεφαλής του προγράμματος",
+        "Είμαι διευθυντής του προγράμματος",
+        "Programigazgató vagyok",
+        "A program vezetője vagyok",
+    ],
+)
+def test_a_programme_head_without_the_strand_asks_which_heads(reader, text):
+    """Transnational or Interregional programme heads: the strand decides; without it the bot
+    asks, never picks one."""
+    u = reader.understand(text)
+    choices = {m.community_id for m in u.matches}
+    assert u.intent == Intent.CLARIFY, (text, u.intent, _top(u), u.model_label)
+    assert {"transnational-heads", "interregional-heads"} <= choices, (text, choices)
+
+
+@pytest.mark.parametrize("text", ["Είμαι ελεγκτής", "Olen tarkastaja", "Εργάζομαι ως ελέγκτρια"])
+def test_a_word_for_controller_or_auditor_asks_which(reader, text):
+    """Greek "ελεγκτής" and Finnish "tarkastaja" are a controller or an auditor: the bot asks."""
+    u = reader.understand(text)
+    choices = {m.community_id for m in u.matches}
+    assert (u.intent, choices) == (Intent.CLARIFY, {"controllers", "auditors"}), (text, u.intent)
