@@ -163,6 +163,19 @@ def write_synthetic(folder: Path, total: int) -> None:
     path.write_text(
         yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
     )
+    # every language states who should join each community (bot check requires it); the
+    # generated ones say it in English everywhere, which costs the same to load and to show
+    for texts in sorted((folder / "texts").glob("*.yaml")):
+        if texts.stem == "en":
+            continue
+        language = yaml.safe_load(texts.read_text(encoding="utf-8"))
+        said = language.setdefault("community", {})
+        for entry in teams + subteams:
+            said[entry["id"]] = {"who_should_join": entry["who_should_join"]}
+        texts.write_text(
+            yaml.safe_dump(language, sort_keys=False, allow_unicode=True, width=100),
+            encoding="utf-8",
+        )
 
 
 def synthetic_questions(catalogue: Catalogue, n: int = 60, seed: int = 7) -> list[str]:
@@ -236,7 +249,7 @@ def verdict(value: float, target: float) -> str:
     return f"target < {target:g} ms  {'OK' if value < target else 'MISSED'}"
 
 
-def report_decisions(label: str, cold: list[float], warm: list[float], target: float | None):
+def report_decisions(label: str, cold: list[float], warm: list[float], target: float | None) -> None:
     median = statistics.median(warm)
     line = (
         f"  {label:<34} median {median:8.3f} ms   p95 {p95(warm):8.3f} ms   "
