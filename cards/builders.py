@@ -477,15 +477,20 @@ def answer_card(answer: Answer, catalogue: Catalogue, answer_id: str) -> Card:
 
 def working_groups_facts(answer: Answer, texts: Texts) -> Element:
     """Each Working Group's name and what Interact calls it, in the texts' language (English:
-    working_groups.yaml)."""
+    working_groups.yaml). A translated name is followed by Interact's own, the name the group
+    has on the portal and in Teams."""
 
     def text(wg: WorkingGroup, name: str) -> str:
         return texts.get(f"working_group.{wg.id}.{name}")
 
+    def name(wg: WorkingGroup) -> str:
+        said = text(wg, "name")
+        return said if said == wg.name else f"{said} ({wg.name})"
+
     return facts(
         (
             (
-                text(wg, "name"),
+                name(wg),
                 f"“{text(wg, 'nickname')}”" if wg.nickname else texts.get("card.working_group"),
             )
             for wg in answer.working_groups

@@ -469,8 +469,9 @@ def test_working_groups_card_in_another_language_is_in_it(catalogue, language):
     u = Understanding(text="q", intent=Intent.WORKING_GROUPS)
     lines = card_text(answer_card(_in(language, catalogue, u), catalogue, "k"))
     for wg in catalogue.working_groups:
-        name = texts.get(f"working_group.{wg.id}.name")
-        assert name != wg.name and not any(line.startswith(f"{wg.name}:") for line in lines)
+        translated = texts.get(f"working_group.{wg.id}.name")
+        assert translated != wg.name and not any(line.startswith(f"{wg.name}:") for line in lines)
+        name = f"{translated} ({wg.name})"  # and Interact's own name, as the portal shows it
         if wg.nickname:
             nickname = texts.get(f"working_group.{wg.id}.nickname")
             assert f"{name}: “{nickname}”" in lines, (language, wg.id)
