@@ -17,13 +17,7 @@ from enum import StrEnum
 from typing import TextIO, TypeVar
 
 from bot.core.catalogue import Catalogue, CatalogueError, load_catalogue
-from bot.core.model import (
-    MODEL_FILE,
-    ModelError,
-    current_fingerprint,
-    load_model,
-    training_examples,
-)
+from bot.core.model import MODEL_FILE, ModelError, expected_fingerprint, load_model
 from bot.core.training import TrainingError
 from bot.exits import ExitCode, data_error_line
 from bot.settings import (
@@ -194,8 +188,8 @@ def model(settings: Settings, catalogue: Catalogue) -> Finding:
     fingerprint); a stale one is retrained at each start-up, untested, instead of served."""
     path = settings.data_dir / MODEL_FILE
     try:
-        items = training_examples(settings.data_dir, catalogue)
-        load_model(path, current_fingerprint(items))
+        items, fingerprint = expected_fingerprint(settings.data_dir, catalogue)
+        load_model(path, fingerprint)
     except TrainingError as exc:
         text = f"{settings.data_dir}/{exc.problems[0]}" if exc.problems else str(exc)
         return Finding(

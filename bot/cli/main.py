@@ -27,16 +27,15 @@ from typing import TextIO
 from bot.assistant import Assistant, Reply
 from bot.cli import doctor
 from bot.core.catalogue import CatalogueError, load_catalogue
-from bot.core.learning import build, load_understanding
+from bot.core.learning import Lexicon, build, load_understanding
 from bot.core.model import (
     MODEL_FILE,
     ModelError,
     current_fingerprint,
-    families,
+    expected_fingerprint,
     load_model,
-    training_examples,
 )
-from bot.core.training import TrainingError
+from bot.core.training import TrainingError, examples, load_training
 from bot.exits import ExitCode, data_error_line
 from bot.ops import feedback
 from bot.packaging import package as teams_package
@@ -111,8 +110,8 @@ def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
         print(f"check: {len(exc.problems)} problem(s) in {directory}", file=sys.stderr)
         return ExitCode.DATA
     try:
-        items = training_examples(directory, catalogue)
-        load_model(directory / MODEL_FILE, current_fingerprint(items))
+        items, fingerprint = expected_fingerprint(directory, catalogue)
+        load_model(directory / MODEL_FILE, fingerprint)
     except TrainingError as exc:
         for problem in exc.problems:
             print(f"{directory}/{problem}", file=sys.stderr)
@@ -135,13 +134,16 @@ def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     directory = Path(args.dir) if args.dir else _settings().data_dir
     try:
         catalogue = load_catalogue(directory)
-        items = training_examples(directory, catalogue)
+        training = load_training(directory, catalogue)
     except (CatalogueError, TrainingError) as exc:
         for problem in exc.problems:
             print(f"{directory}/{problem}", file=sys.stderr)
         print("train: fix the data first (python -m bot check)", file=sys.stderr)
         return ExitCode.DATA
-    model = build(items, current_fingerprint(items), families(catalogue))
+    items = examples(catalogue, training)
+    languages = dict(training.languages)
+    fingerprint = current_fingerprint(items, catalogue, languages)
+    model = build(items, fingerprint, Lexicon(catalogue, languages))
     path = directory / MODEL_FILE
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n", encoding="utf-8")

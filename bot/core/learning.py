@@ -12,24 +12,28 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.core.catalogue import Catalogue
+from bot.core.catalogue import Catalogue, Community, WorkingGroup
 from bot.core.model import (
     MODEL_FILE,
     SUBTEAM_SHARE,
     ModelError,
     Prediction,
     TextModel,
+    concept_features,
     current_fingerprint,
     families,
     features,
     load_model,
+    ngrams,
     read_model,
     train,
 )
+from bot.core.text import tokens, word_forms
 from bot.core.training import Example, examples, load_training
 from bot.core.understanding import Intent, Understander
 
@@ -43,6 +47,9 @@ OVERRIDE_PRECISION = 0.9
 FIT_FLOOR = 0.3  # the curve is fitted to the held-out answers at least this confident
 CALIBRATION_SEEDS = (7, 11, 13)
 SENTENCE_WORDS = 4
+MAX_SPELLINGS = 3  # rounds of removing the other spellings of a held-out phrase (Lexicon.reader)
+LONGEST_TERM = 8  # words of the longest lexicon phrase looked for in held-out text
+_SLOT = re.compile(r"\{\w+\}")  # a template's slot ("{title}")
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,134 @@ class Outcome:
         return model.rank(list(self.scores), self.known)
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    """What the model's concept features are read with (``Understander.features``): the
+    catalogue's lexicon and the language word lists. A fold of cross-validation reads its
+    examples with the lexicon less what it holds out (``hidden``, ``without_phrases``)."""
+
+    catalogue: Catalogue
+    languages: Mapping[str, frozenset[str]]
+    _ngrams: dict[str, frozenset[int]] = field(default_factory=dict, compare=False, repr=False)
+
+    def reader(self, phrases: Iterable[str] = (), texts: Iterable[str] = ()) -> Understander:
+        """The rules without a model, reading with the lexicon less ``phrases`` and less the
+        lexicon phrases found in ``texts`` (``found``). A held-out phrase that the lexicon less
+        it still reads as one of its phrases, whole (another spelling of it: "Prüfer" corrected
+        to "Pruefer"), takes that one with it too."""
+        phrases, found = set(phrases), self.found(texts)
+        catalogue = self.catalogue
+        if phrases or found:
+            catalogue = without_phrases(catalogue, phrases, found)
+        reader = Understander(catalogue, None, self.languages)
+        for _ in range(MAX_SPELLINGS):
+            read = {key for p in phrases if (key := reader.lexicon_phrase(p))}
+            fewer = without_phrases(catalogue, (), read) if read else catalogue
+            if fewer == catalogue:
+                break
+            catalogue, reader = fewer, Understander(fewer, None, self.languages)
+        return reader
+
+    def found(self, texts: Iterable[str]) -> set[tuple[str, ...]]:
+        """The word sequences (up to ``LONGEST_TERM`` words) of ``texts``, read as the whole
+        lexicon reads them (typos corrected, compounds split)."""
+        texts = list(texts)
+        if not texts:
+            return set()
+        whole = Understander(self.catalogue, None, self.languages)
+        out: set[tuple[str, ...]] = set()
+        for text in texts:
+            words = whole.words(text)
+            for i in range(len(words)):
+                out.update(words[i : j + 1] for j in range(i, min(i + LONGEST_TERM, len(words))))
+        return out
+
+    def terms(self) -> set[str]:
+        """Every phrase of the lexicon (``without_phrases`` removes them)."""
+        cat = self.catalogue
+        out = {t for r in cat.roles for t in r.terms} | {t for p in cat.topics for t in p.terms}
+        out |= {k for c in cat.communities for k in (*c.keywords, *c.qualifiers)}
+        out |= {p for wg in cat.working_groups for p in (wg.name, wg.nickname, *wg.keywords) if p}
+        out |= {p for _, phrases in cat.intent_phrases for p in phrases}
+        return out | {p for r in cat.escalation.routes for p in r.phrases}
+
+    def features(
+        self, items: Sequence[Example], phrases: Collection[str] = (), texts: Collection[str] = ()
+    ) -> list[list[int]]:
+        """The features of every example (``bot.core.model.features``: its n-grams and its
+        concepts), the concepts read with the lexicon less ``phrases`` and the lexicon phrases
+        found in ``texts`` (``reader``)."""
+        reader = self.reader(phrases, texts)
+        return [
+            sorted(self.ngrams(e.text) | concept_features(reader.concepts(e.text))) for e in items
+        ]
+
+    def less(self, phrases: Iterable[str], texts: Iterable[str]) -> Lexicon:
+        """This lexicon less ``phrases`` and ``texts`` (``reader``), sharing its n-grams."""
+        return Lexicon(self.reader(phrases, texts).catalogue, self.languages, self._ngrams)
+
+    def ngrams(self, text: str) -> frozenset[int]:
+        """``bot.core.model.ngrams``, computed once per text (folds read the same texts)."""
+        found = self._ngrams.get(text)
+        if found is None:
+            found = self._ngrams[text] = ngrams(text)
+        return found
+
+
+def hidden(
+    group: Callable[[Example], str], held_out: Sequence[Example]
+) -> tuple[set[str], set[str]]:
+    """What of the lexicon a fold that holds out ``held_out`` must not know, as (phrases, texts):
+    with phrases held out, the phrases (a job title that is also a role term of the vocabulary
+    would tell the model its answer); with templates held out, the words of the templates (a
+    "which team" of intents.yaml in one) and the phrases written whole; with languages held
+    out, nothing: the lexicon is how a new language starts (a glossary, no training
+    sentences; README, "Understanding"). Any other grouping hides the phrases."""
+    if group is by_language:
+        return set(), set()
+    if group is by_template:
+        templates = {e.template for e in held_out if e.template}
+        pieces = {p for t in templates for p in _SLOT.split(t) if p.strip()}
+        return {e.phrase for e in held_out if not e.template}, pieces
+    return {e.phrase for e in held_out}, set()
+
+
+def fit(items: Sequence[Example], feats: Sequence[list[int]], lexicon: Lexicon) -> TextModel:
+    """The model trained on every example twice: with ``feats`` (its n-grams and the concepts
+    the lexicon found in it, ``Lexicon.features``) and with its n-grams alone. The model
+    answers where the rules found nothing, often where the lexicon found nothing either: trained
+    only with the concepts, it leaned on them and was unsure without them (README,
+    "Understanding")."""
+    plain = [sorted(lexicon.ngrams(e.text)) for e in items]
+    return train([*items, *items], [*feats, *plain])
+
+
+def languages_glossary(
+    lexicon: Lexicon, items: Sequence[Example]
+) -> Callable[[Sequence[Example], Sequence[Example]], tuple[set[str], set[str]]]:
+    """With languages held out, a stricter measure than ``hidden``'s (a ``hide`` for
+    ``cross_validate``): the lexicon phrases found in the held-out languages' examples, in any
+    form, and in none of the other languages' examples (the held-out language's own glossary:
+    "Kerngruppe" goes with German, "auditor" and "Jems" stay) are hidden too, as if those languages
+    had no glossary yet."""
+    found: dict[str, set[tuple[str, ...]]] = {}
+    for e in items:
+        found.setdefault(e.language, set())
+    for language in found:
+        found[language] = lexicon.found(e.text for e in items if e.language == language)
+    readings = {t: _readings(t) for t in lexicon.terms()}
+
+    def hide(held_out: Sequence[Example], trained: Sequence[Example]) -> tuple[set[str], set[str]]:
+        gone = {e.language for e in held_out}
+        theirs = set().union(*(found[lang] for lang in gone))
+        others = set().union(*(f for lang, f in found.items() if lang not in gone))
+        return {
+            t for t, r in readings.items() if not r.isdisjoint(theirs) and r.isdisjoint(others)
+        }, set()
+
+    return hide
+
+
 def cross_validate(
     items: Sequence[Example],
     group: Callable[[Example], str],
@@ -64,10 +199,18 @@ def cross_validate(
     seed: int = 7,
     feats: Sequence[list[int]] | None = None,
     only: Callable[[Example], bool] | None = None,
+    lexicon: Lexicon | None = None,
+    hide: Callable[[Sequence[Example], Sequence[Example]], tuple[set[str], set[str]]] | None = None,
 ) -> list[Outcome]:
     """Train on all groups but one fold's, predict that fold; every example is predicted once.
-    ``only`` limits the predicted examples (others are still trained on)."""
-    feats = feats if feats is not None else [features(e.text) for e in items]
+    ``only`` limits the predicted examples (others are still trained on). ``feats``: the
+    examples' features (by default their n-grams, or with a ``lexicon`` read with all of it).
+    With a ``lexicon``, a fold that holds something of it out (``hide(held out, trained on)``,
+    by default ``hidden(group, held out)``) reads the features of all its examples, trained on
+    and predicted alike, with the lexicon less that."""
+    whole = feats
+    if whole is None:
+        whole = lexicon.features(items) if lexicon else [features(e.text) for e in items]
     names = sorted({group(e) for e in items})
     random.Random(seed).shuffle(names)
     fold_of = {name: i % folds for i, name in enumerate(names)}
@@ -77,10 +220,20 @@ def cross_validate(
         test_idx = [i for i, e in enumerate(items) if fold_of[group(e)] == k]
         if not train_idx or not test_idx:
             continue
-        model = train([items[i] for i in train_idx], [feats[i] for i in train_idx])
+        fold_feats = whole
+        if lexicon is not None:
+            held_out = [items[i] for i in test_idx]
+            phrases, texts = (
+                hide(held_out, [items[i] for i in train_idx]) if hide else hidden(group, held_out)
+            )
+            if phrases or texts:
+                fold_feats = lexicon.features(items, phrases, texts)
+        trained = [items[i] for i in train_idx]
+        fold_train = [fold_feats[i] for i in train_idx]
+        model = fit(trained, fold_train, lexicon) if lexicon else train(trained, fold_train)
         for i in test_idx:
             if only is None or only(items[i]):
-                scores, known = model.scores(feats[i])
+                scores, known = model.scores(fold_feats[i])
                 out.append(Outcome(items[i], tuple(scores), known, model.labels))
     return out
 
@@ -229,21 +382,20 @@ def calibrate(
     }
 
 
-def build(items: Sequence[Example], fingerprint: str, family: Mapping[str, str]) -> TextModel:
+def build(items: Sequence[Example], fingerprint: str, lexicon: Lexicon) -> TextModel:
     """The model trained on all examples, with its temperature and thresholds picked by
-    cross-validation over held-out phrases, on the outcomes of ``CALIBRATION_SEEDS`` shuffles
-    into folds pooled (each example predicted once per shuffle): one shuffle alone moved the
-    `answer` threshold by up to a tenth, pooled and fitted it moves by about 0.02 (README,
-    "Understanding")."""
-    feats = [features(e.text) for e in items]
+    cross-validation over held-out phrases (each fold's features read with the lexicon less its
+    phrases), on the outcomes of ``CALIBRATION_SEEDS`` shuffles into folds pooled (each example
+    predicted once per shuffle): one shuffle alone moved the `answer` threshold by up to a
+    tenth, pooled and fitted it moves by about 0.02 (README, "Understanding")."""
     pooled = [
         o
         for seed in CALIBRATION_SEEDS
-        for o in cross_validate(items, by_phrase, seed=seed, feats=feats)
+        for o in cross_validate(items, by_phrase, seed=seed, lexicon=lexicon)
     ]
-    model = train(items, feats)
+    model = fit(items, lexicon.features(items), lexicon)
     model.fingerprint = fingerprint
-    model.temperature, model.thresholds = calibrate(pooled, family)
+    model.temperature, model.thresholds = calibrate(pooled, families(lexicon.catalogue))
     return model
 
 
@@ -253,21 +405,54 @@ class Decision:
     label: str | None  # what the bot answered, as a label; None when it asked back or fell back
 
 
-def without_phrases(catalogue: Catalogue, phrases: set[str]) -> Catalogue:
+def _readings(phrase: str) -> set[tuple[str, ...]]:
+    """A phrase as the lexicon's index reads it: its tokens, and with one word in a feminine or
+    plural form ("Prüfer" is also "Prüferin", "Prüferinnen")."""
+    key = tokens(phrase)
+    out = {key}
+    for i, word in enumerate(key):
+        out.update((*key[:i], form, *key[i + 1 :]) for form in word_forms(word))
+    return out
+
+
+def without_phrases(
+    catalogue: Catalogue, phrases: Iterable[str], found: Collection[tuple[str, ...]] = ()
+) -> Catalogue:
     """The catalogue with these phrases removed from its lexicon (role and topic terms,
-    community keywords): a phrase held out of training must not be known to the rules either."""
-    gone = {p.casefold() for p in phrases}
+    community keywords and qualifiers, Working Groups' names and keywords, intent phrases,
+    escalation route phrases): a phrase held out of training must not be known to the rules or
+    to the model's concept features either. A lexicon phrase goes when it reads as one of
+    ``phrases`` (the same tokens, or one word in another form of it), or as one of the word
+    sequences ``found`` in held-out text (``Lexicon.reader``)."""
+    gone = set(found).union(*(_readings(p) for p in phrases))
 
-    def keep(terms: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(t for t in terms if t.casefold() not in gone)
+    def keep(terms: Iterable[str]) -> tuple[str, ...]:
+        return tuple(t for t in terms if gone.isdisjoint(_readings(t)))
 
+    def community(c: Community) -> Community:
+        return dataclasses.replace(c, keywords=keep(c.keywords), qualifiers=keep(c.qualifiers))
+
+    def group(wg: WorkingGroup) -> WorkingGroup:
+        name, nickname = (keep((p,)) for p in (wg.name, wg.nickname))
+        return dataclasses.replace(
+            wg,
+            name=name[0] if name else "",
+            nickname=nickname[0] if nickname else "",
+            keywords=keep(wg.keywords),
+        )
+
+    routes = catalogue.escalation.routes
     return dataclasses.replace(
         catalogue,
         roles=tuple(dataclasses.replace(r, terms=keep(r.terms)) for r in catalogue.roles),
         topics=tuple(dataclasses.replace(t, terms=keep(t.terms)) for t in catalogue.topics),
-        teams=tuple(dataclasses.replace(c, keywords=keep(c.keywords)) for c in catalogue.teams),
-        subteams=tuple(
-            dataclasses.replace(c, keywords=keep(c.keywords)) for c in catalogue.subteams
+        teams=tuple(community(c) for c in catalogue.teams),
+        subteams=tuple(community(c) for c in catalogue.subteams),
+        working_groups=tuple(group(wg) for wg in catalogue.working_groups),
+        intent_phrases=tuple((kind, keep(ps)) for kind, ps in catalogue.intent_phrases),
+        escalation=dataclasses.replace(
+            catalogue.escalation,
+            routes=tuple(dataclasses.replace(r, phrases=keep(r.phrases)) for r in routes),
         ),
     )
 
@@ -282,45 +467,38 @@ def hybrid_cross_validate(
     sample: int = 0,
 ) -> list[Decision]:
     """The whole understanding (rules + model) on held-out groups: each fold's phrases are left
-    out of the model's training and removed from the rules' lexicon. ``sample``: predict only
-    every n-th example of a fold (faster; 0 = all)."""
-    feats = [features(e.text) for e in items]
+    out of the model's training and removed from the lexicon (``hidden``) that the rules and
+    the model's concept features read with. ``sample``: predict only every n-th example of a
+    fold (faster; 0 = all)."""
+    whole = Lexicon(catalogue, languages)
     names = sorted({group(e) for e in items})
     random.Random(seed).shuffle(names)
     fold_of = {name: i % folds for i, name in enumerate(names)}
     out: list[Decision] = []
     for k in range(folds):
-        train_idx = [i for i, e in enumerate(items) if fold_of[group(e)] != k]
-        test_idx = [i for i, e in enumerate(items) if fold_of[group(e)] == k]
-        if sample:
-            test_idx = test_idx[::sample]
-        model = train([items[i] for i in train_idx], [feats[i] for i in train_idx])
+        trained = [e for e in items if fold_of[group(e)] != k]
+        held_out = [e for e in items if fold_of[group(e)] == k]
+        lexicon = whole.less(*hidden(group, held_out))
+        model = fit(trained, lexicon.features(trained), lexicon)
         model.temperature, model.thresholds = calibrate(
-            cross_validate(
-                [items[i] for i in train_idx],
-                group,
-                folds=3,
-                seed=seed,
-                feats=[feats[i] for i in train_idx],
-            ),
+            cross_validate(trained, group, folds=3, seed=seed, lexicon=lexicon),
             families(catalogue),
         )
-        held_out = {items[i].phrase for i in test_idx}
-        reader = Understander(without_phrases(catalogue, held_out), model, languages)
-        for i in test_idx:
-            u = reader.understand(items[i].text)
+        reader = Understander(lexicon.catalogue, model, languages)
+        for example in held_out[::sample] if sample else held_out:
+            u = reader.understand(example.text)
             label: str | None
             if u.intent == Intent.RECOMMEND and u.matches:
                 label = f"c:{u.matches[0].community_id}"
             elif u.intent == Intent.FAQ:
                 label = f"faq:{u.faq_id}"
             elif u.intent == Intent.FALLBACK:
-                label = None if items[i].label != "offtopic" else "offtopic"
+                label = None if example.label != "offtopic" else "offtopic"
             elif u.intent == Intent.CLARIFY:
                 label = None
             else:
                 label = str(u.intent)
-            out.append(Decision(items[i], label))
+            out.append(Decision(example, label))
     return out
 
 
@@ -352,8 +530,9 @@ def load_understanding(data_dir: str | Path, catalogue: Catalogue) -> Loaded:
     without a readable model file, the model is built as ``python -m bot train`` does."""
     training = load_training(data_dir, catalogue)
     items = examples(catalogue, training)
-    expected = current_fingerprint(items)
     languages = dict(training.languages)
+    expected = current_fingerprint(items, catalogue, languages)
+    lexicon = Lexicon(catalogue, languages)
     path = Path(data_dir) / MODEL_FILE
     try:
         return Loaded(load_model(path, expected), languages, None)
@@ -362,8 +541,8 @@ def load_understanding(data_dir: str | Path, catalogue: Catalogue) -> Loaded:
     try:
         stale = read_model(path)
     except ModelError:
-        return Loaded(build(items, expected, families(catalogue)), languages, reason)
-    model = train(items)
+        return Loaded(build(items, expected, lexicon), languages, reason)
+    model = fit(items, lexicon.features(items), lexicon)
     model.fingerprint = expected
     model.temperature, model.thresholds = stale.temperature, dict(stale.thresholds)
     return Loaded(model, languages, f"{reason}; the saved model's thresholds are kept meanwhile")

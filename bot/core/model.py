@@ -1,4 +1,6 @@
-"""The understanding model: a linear text classifier over hashed word and character n-grams.
+"""The understanding model: a linear text classifier over hashed word and character n-grams
+and the lexicon's concepts found in the message (``features``; ``Understander.features``
+computes them, for training and for the served bot alike).
 
 Scored in plain Python; trained with numpy (imported only to train). Two learners on the same
 binary features, added up:
@@ -27,7 +29,8 @@ that one integer addition sums both, and equal entries share one object in memor
 
 A model file (``data/model/understanding.json``; its layout is ``FORMAT``: JSON whose entries
 are little-endian integer arrays, zlib-compressed and base64-encoded) carries the fingerprint of
-the training examples it was trained on (``bot.core.training.fingerprint``); ``load_model``
+the training examples it was trained on and of the lexicon its concepts come from
+(``current_fingerprint``); ``load_model``
 refuses a model whose fingerprint does not match the data (a stale model) or of another format,
 and ``bot.core.learning.load_understanding`` then trains a new one in memory, so a stale model
 is never served. ``python -m bot check`` fails on a stale model; ``python -m bot train`` writes
@@ -37,6 +40,7 @@ a fresh one.
 from __future__ import annotations
 
 import base64
+import hashlib
 import itertools
 import json
 import math
@@ -70,6 +74,7 @@ CONFIG: dict[str, Any] = {
     "nb_step": 0.001,  # naive Bayes deltas are stored in these steps
     "weight_step": 0.01,  # perceptron weights are stored in these steps
     "prune": PRUNE,  # perceptron weights smaller than this are dropped
+    "concept_copies": 8,  # how many features each concept of the lexicon found in a message is
 }
 # The model names a sub-team when it holds this share of its Team's probability (else the Team:
 # a Team for a sub-team's question is safe, its members find the sub-team there).
@@ -82,9 +87,18 @@ _SHIFT = 32
 _LOW, _HALF = (1 << _SHIFT) - 1, 1 << (_SHIFT - 1)
 
 
-def features(text: str) -> list[int]:
-    """Hashed features of a message: words, word pairs and character n-grams of each word
-    (any script: Greek and Cyrillic words count too)."""
+def features(text: str, concepts: Iterable[str] = ()) -> list[int]:
+    """Hashed features of a message: its ``ngrams``, and the ``concepts`` the lexicon found in
+    it ("role:auditor", "cue:problem": ``Understander.concepts``), each as ``concept_copies``
+    features: a concept is said alike in every language of the lexicon, so a model that never
+    saw a German sentence still reads "Prüferin" as the auditor its English examples taught it
+    (README, "Understanding": how many copies, and what that measured)."""
+    return sorted(ngrams(text) | concept_features(concepts))
+
+
+def ngrams(text: str) -> frozenset[int]:
+    """Hashed words, word pairs and character n-grams of each word of a message (any script:
+    Greek and Cyrillic words count too)."""
     words = [stem(w) for w in _WORD.findall(fold(text[:2000]))][:200]
     grams: set[str] = set()
     lo, hi = CONFIG["char_ngrams"]
@@ -96,7 +110,14 @@ def features(text: str) -> list[int]:
                 grams.add(padded[i : i + n])
     for a, b in itertools.pairwise(words):
         grams.add(f"b {a} {b}")
-    return sorted({zlib.crc32(g.encode()) & _MASK for g in grams})
+    return frozenset(zlib.crc32(g.encode()) & _MASK for g in grams)
+
+
+def concept_features(concepts: Iterable[str]) -> frozenset[int]:
+    """Each concept as ``concept_copies`` hashed features."""
+    copies = int(CONFIG["concept_copies"])
+    grams = (f"k{i} {concept}" for concept in concepts for i in range(copies))
+    return frozenset(zlib.crc32(g.encode()) & _MASK for g in grams)
 
 
 @dataclass(frozen=True)
@@ -193,8 +214,9 @@ class TextModel:
             out.append(bias[c] + linear * linear_scale + weight * default[c] + nb * nb_scale)
         return out, known
 
-    def predict(self, text: str, top: int = 8) -> Prediction:
-        feats = features(text)
+    def predict(self, text: str, concepts: Iterable[str] = (), top: int = 8) -> Prediction:
+        """The labels for ``text`` in which the lexicon found ``concepts`` (``features``)."""
+        feats = features(text, concepts)
         raw, known = self.scores(feats)
         return self.rank(raw, known, top, len(feats))
 
@@ -435,5 +457,30 @@ def training_examples(data_dir: str | Path, catalogue: Catalogue) -> list[Exampl
     return examples(catalogue, load_training(data_dir, catalogue))
 
 
-def current_fingerprint(items: list[Example]) -> str:
-    return fingerprint(items, CONFIG)
+def expected_fingerprint(data_dir: str | Path, catalogue: Catalogue) -> tuple[list[Example], str]:
+    """The training examples of ``data_dir`` and the fingerprint of a model trained on them now
+    (``current_fingerprint``)."""
+    training = load_training(data_dir, catalogue)
+    items = examples(catalogue, training)
+    return items, current_fingerprint(items, catalogue, dict(training.languages))
+
+
+def current_fingerprint(
+    items: list[Example], catalogue: Catalogue, languages: Mapping[str, frozenset[str]]
+) -> str:
+    """The fingerprint of a model trained now: its examples, its settings, and the lexicon its
+    concept features come from (roles, topics, keywords, qualifiers, Working Groups, intent
+    phrases, escalation routes, and the language word lists that decide how a word is read), so
+    that an edit of any of them makes the saved model stale."""
+    lexicon = repr(
+        (
+            catalogue.roles,
+            catalogue.topics,
+            [(c.id, c.keywords, c.qualifiers) for c in catalogue.communities],
+            catalogue.working_groups,
+            catalogue.intent_phrases,
+            catalogue.escalation.routes,
+            sorted((lang, sorted(words)) for lang, words in languages.items()),
+        )
+    )
+    return fingerprint(items, {**CONFIG, "lexicon": hashlib.sha256(lexicon.encode()).hexdigest()})

@@ -28,7 +28,7 @@ from rapidfuzz.distance import OSA
 
 from bot.core.catalogue import GAP, PERSON_PAIR_KINDS, Catalogue
 from bot.core.language import detect
-from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families
+from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families, features
 from bot.core.text import STOPWORDS, stem, tokens, typed, typed_span, word_forms
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
@@ -664,11 +664,68 @@ class Understander:
             return None
         return str(u.intent)
 
-    def _understand(self, text: str, context: Context | None = None) -> Understanding:
-        context = context or Context()
+    def _reading(self, text: str) -> tuple[str, tuple[str, ...], list[tuple[str, ...]]]:
+        """The language of ``text``, its tokens, and each token as the lexicon's word or words
+        (``read``)."""
         language = self.language(text)
         raw = tokens(text[:20_000])[:MAX_TOKENS]
-        read = [self.read(t, compounds=language == "de") for t in raw]
+        return language, raw, [self.read(t, compounds=language == "de") for t in raw]
+
+    def concepts(self, text: str) -> frozenset[str]:
+        """The lexicon's concepts found in ``text``, the same in every language the lexicon
+        has words for: "role:<id>", "topic:<id>", "keyword:<community id>", "qualifier:<id>",
+        "working_group:<id>", "cue:<kind>" (intents.yaml), "route:<contact>", and the kinds of
+        the contact words ("contact_verbs" ...). Community names and the distinctive words of
+        their descriptions are none (they are English, and exact facts the rules read). The
+        model's features of a message are its n-grams and these (``bot.core.model.features``),
+        in training and when serving alike."""
+        return self._concepts(self.words(text))
+
+    def words(self, text: str) -> tuple[str, ...]:
+        """The tokens of ``text`` as the lexicon's words: typos corrected, run-together words
+        and German compounds split (``read``)."""
+        _, _, read = self._reading(text)
+        return tuple(w for parts in read for w in parts)
+
+    def _concepts(self, toks: tuple[str, ...]) -> frozenset[str]:
+        out: set[str] = set()
+        cues: set[str] = set()
+        cue_spans: defaultdict[str, set[int]] = defaultdict(set)
+        role_spans: list[tuple[int, int]] = []
+        for position, key in self._segment(toks):
+            for sense in self._index[key]:
+                if sense.kind == "cue":
+                    cues.add(sense.target)
+                    cue_spans[sense.target].update(range(position, position + len(key)))
+                elif sense.kind == "community":
+                    if sense.weight == W_KEYWORD and not sense.via:
+                        out.add(f"keyword:{sense.target}")
+                else:
+                    if sense.kind == "role":
+                        role_spans.append((position, position + len(key)))
+                    out.add(f"{sense.kind}:{sense.target}")
+        out.update(f"cue:{c}" for c in self._settled_cues(toks, cues, cue_spans, role_spans))
+        longest = max(map(len, self._pair), default=0)
+        for i in range(len(toks)):
+            for n in range(1, longest + 1):
+                kind = self._pair.get(toks[i : i + n])
+                if kind:
+                    out.add(kind)
+        return frozenset(out)
+
+    def lexicon_phrase(self, text: str) -> tuple[str, ...] | None:
+        """The lexicon phrase (as its words) that the whole of ``text`` reads as, typos
+        corrected and forms and compounds read (``words``); None when it reads as none."""
+        words = self.words(text)
+        return words if words in self._index else None
+
+    def features(self, text: str) -> list[int]:
+        """The model's features of ``text``: its n-grams and its ``concepts``."""
+        return features(text, self.concepts(text))
+
+    def _understand(self, text: str, context: Context | None = None) -> Understanding:
+        context = context or Context()
+        language, raw, read = self._reading(text)
         typed_words = typed(text[:20_000])[:MAX_TOKENS]
         toks = tuple(w for parts in read for w in parts)
         words = tuple(said for said, parts in zip(typed_words, read, strict=True) for _ in parts)
@@ -752,7 +809,8 @@ class Understander:
         ruled = self._settle_mix(ruled, evidence, self._mix(segments, toks, known_roles))
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
-        return self._combine(ruled, self.model.predict(text), routes, known_roles)
+        prediction = self.model.predict(text, self._concepts(toks))
+        return self._combine(ruled, prediction, routes, known_roles)
 
     def command(self, text: str) -> str | None:
         """ "cancel", "help", "forget_me" ... (``COMMANDS``) when the whole message is that
