@@ -674,9 +674,11 @@ class Understander:
     def concepts(self, text: str) -> frozenset[str]:
         """The lexicon's concepts found in ``text``, the same in every language the lexicon
         has words for: "role:<id>", "topic:<id>", "keyword:<community id>", "qualifier:<id>",
-        "working_group:<id>", "cue:<kind>" (intents.yaml), "route:<contact>", and the kinds of
-        the contact words ("contact_verbs" ...). Community names and the distinctive words of
-        their descriptions are none (they are English, and exact facts the rules read). The
+        "working_group:<id>", "cue:<kind>" (intents.yaml). Community names and the distinctive
+        words of their descriptions are none (they are English, and exact facts the rules read),
+        nor the escalation routes' words and the contact and question words ("team", "who":
+        in most messages of every kind, counted eight times they flattened the model's
+        confidence: "Comment m'inscrire ?" fell under the answer threshold). The
         model's features of a message are its n-grams and these (``bot.core.model.features``),
         in training and when serving alike."""
         return self._concepts(self.words(text))
@@ -700,17 +702,11 @@ class Understander:
                 elif sense.kind == "community":
                     if sense.weight == W_KEYWORD and not sense.via:
                         out.add(f"keyword:{sense.target}")
-                else:
+                elif sense.kind != "route":
                     if sense.kind == "role":
                         role_spans.append((position, position + len(key)))
                     out.add(f"{sense.kind}:{sense.target}")
         out.update(f"cue:{c}" for c in self._settled_cues(toks, cues, cue_spans, role_spans))
-        longest = max(map(len, self._pair), default=0)
-        for i in range(len(toks)):
-            for n in range(1, longest + 1):
-                kind = self._pair.get(toks[i : i + n])
-                if kind:
-                    out.add(kind)
         return frozenset(out)
 
     def lexicon_phrase(self, text: str) -> tuple[str, ...] | None:
