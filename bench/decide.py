@@ -249,7 +249,9 @@ def verdict(value: float, target: float) -> str:
     return f"target < {target:g} ms  {'OK' if value < target else 'MISSED'}"
 
 
-def report_decisions(label: str, cold: list[float], warm: list[float], target: float | None) -> None:
+def report_decisions(
+    label: str, cold: list[float], warm: list[float], target: float | None
+) -> None:
     median = statistics.median(warm)
     line = (
         f"  {label:<34} median {median:8.3f} ms   p95 {p95(warm):8.3f} ms   "
