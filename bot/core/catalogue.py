@@ -37,7 +37,7 @@ FILES = (
     "intents.yaml",
     "escalation.yaml",
 )
-INTENT_PHRASE_KINDS = (
+_FIRST_INTENT_KINDS = (
     "greeting",
     "thanks",
     "bye",
@@ -55,6 +55,9 @@ INTENT_PHRASE_KINDS = (
     "cancel",
     "forget_me",
     "support_channel",
+)
+# intents.yaml kinds a catalogue may leave out (the small talk and person pairs are below)
+OPTIONAL_INTENT_KINDS = (
     "invisible",
     "offtopic",
     "people",
@@ -67,6 +70,7 @@ INTENT_PHRASE_KINDS = (
     "first_person",
     "negation",
 )
+INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
 # intents.yaml kinds that are not cues of their own: a contact verb followed by a support target
@@ -869,21 +873,7 @@ def _load_intents(
     out = []
     for kind in INTENT_PHRASE_KINDS:
         reader.entry = kind
-        optional = kind in (
-            *SMALL_TALK_KINDS,
-            *PERSON_PAIR_KINDS,
-            "invisible",
-            "offtopic",
-            "people",
-            "empty",
-            "account_request",
-            "eligibility",
-            "list_patterns",
-            "reload_catalogue",
-            "duty",
-            "first_person",
-            "negation",
-        )
+        optional = kind in (*SMALL_TALK_KINDS, *PERSON_PAIR_KINDS, *OPTIONAL_INTENT_KINDS)
         out.append((kind, reader.terms(kind, required=not optional)))
     return tuple(out)
 
