@@ -9,9 +9,9 @@ from botbuilder.core import MemoryStorage
 
 from app import build_bot
 from bot.core.catalogue import Catalogue
-from bot.core.learning import Loaded, load_understanding
+from bot.core.learning import Loaded
 from bot.settings import Settings
-from tests.support.catalogues import DATA
+from tests.support.catalogues import served_understanding
 from tests.support.chat import Chat, all_text, card_of
 
 WELCOME = "Tell me what you do"
@@ -34,8 +34,8 @@ SMALL_TALK = [
 
 
 @pytest.fixture(scope="module")
-def trained(catalogue: Catalogue) -> Loaded:
-    return load_understanding(DATA, catalogue)
+def trained() -> Loaded:
+    return served_understanding()
 
 
 @pytest.fixture(params=["rules", "trained model"])

@@ -8,7 +8,7 @@ import functools
 from pathlib import Path
 
 from bot.core.catalogue import Catalogue, load_catalogue
-from bot.core.learning import load_understanding
+from bot.core.learning import Loaded, load_understanding
 from bot.core.understanding import Intent, Understander, Understanding
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,12 +29,17 @@ def fixture_catalogue() -> Catalogue:
 
 
 @functools.cache
+def served_understanding() -> Loaded:
+    """data/'s trained model and language word lists, for the real catalogue (read once)."""
+    return load_understanding(DATA, real_catalogue())
+
+
+@functools.cache
 def served_reader() -> Understander:
     """The understanding as the bot serves it: the real catalogue with data/'s trained model and
     language word lists (its caches only remember corrections, so tests may share it)."""
-    catalogue = real_catalogue()
-    loaded = load_understanding(DATA, catalogue)
-    return Understander(catalogue, loaded.model, loaded.languages)
+    loaded = served_understanding()
+    return Understander(real_catalogue(), loaded.model, loaded.languages)
 
 
 def top_community(u: Understanding) -> str | None:

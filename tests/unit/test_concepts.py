@@ -5,22 +5,14 @@ our own."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.catalogue import Catalogue
 from bot.core.learning import Lexicon, by_phrase, by_template, fit, hidden
 from bot.core.model import features
 from bot.core.training import Example, load_training
 from bot.core.understanding import Understander
-
-DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(DATA)
+from tests.support.catalogues import DATA
 
 
 @pytest.fixture(scope="module")

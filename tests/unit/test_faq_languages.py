@@ -9,16 +9,14 @@ and none is a sentence of the shared evaluation sets (``test_no_eval_copies`` ch
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
 from bot.assistant import Assistant
 from bot.core.catalogue import Catalogue
-from bot.core.learning import load_understanding
 from bot.core.understanding import Intent
+from tests.support.catalogues import served_understanding
 
-DATA = Path(__file__).resolve().parents[2] / "data"
 TODAY = dt.date(2026, 11, 24)
 
 FAQS = [
@@ -67,7 +65,7 @@ LISTS = [
 @pytest.fixture(scope="module")
 def served(catalogue: Catalogue) -> Assistant:
     """The assistant as the bot serves it: with the committed model."""
-    loaded = load_understanding(DATA, catalogue)
+    loaded = served_understanding()
     return Assistant(catalogue, model=loaded.model, languages=loaded.languages)
 
 

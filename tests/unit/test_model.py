@@ -33,6 +33,7 @@ from bot.core.text import tokens
 from bot.core.training import load_training
 from bot.core.understanding import Intent, Understander
 from bot.exits import ExitCode
+from tests.support.catalogues import served_understanding
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "data"
@@ -40,13 +41,8 @@ TODAY = dt.date(2026, 11, 24)
 
 
 @pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(DATA)
-
-
-@pytest.fixture(scope="module")
-def loaded(catalogue: Catalogue) -> Loaded:
-    return load_understanding(DATA, catalogue)
+def loaded() -> Loaded:
+    return served_understanding()
 
 
 @pytest.fixture(scope="module")

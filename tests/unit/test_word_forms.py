@@ -9,22 +9,14 @@ Our own sentences (not those of shared/eval or tests/heldout).
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
-from bot.core.catalogue import Catalogue, load_catalogue
+from bot.core.catalogue import Catalogue
 from bot.core.text import word_forms
 from bot.core.understanding import Intent, Understander
 from tests.support.catalogues import served_reader
 from tests.support.catalogues import top_community as top
-
-DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def catalogue() -> Catalogue:
-    return load_catalogue(DATA)
 
 
 @pytest.fixture(scope="module")
