@@ -8,10 +8,12 @@ With --fresh4 likewise the fresh4 set (tests/heldout/fresh4, written blind befor
 that), named fresh4/<lang>; also off by default, to be scored only at the end of that round.
 With --fresh5 likewise the fresh5 set (tests/heldout/fresh5, written blind before the round after
 that one), named fresh5/<lang>; also off by default, to be scored only at the end of that round.
+With --fresh6 likewise the fresh6 set (tests/heldout/fresh6, written blind while fresh5 was still
+unseen), named fresh6/<lang>; off by default, to be scored only at the end of the round after the
+one that scores fresh5.
 
     .venv/bin/python bench/heldout.py
-    .venv/bin/python bench/heldout.py --fresh3
-    .venv/bin/python bench/heldout.py --fresh4
+    .venv/bin/python bench/heldout.py --fresh3 --fresh4
     .venv/bin/python bench/heldout.py --fresh5
 
 Needs ../shared/eval/score.py next to the project (as in the team's workspace).
@@ -26,31 +28,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
+BLIND = ("fresh3", "fresh4", "fresh5", "fresh6")  # the sets scored only when asked for
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument(
-        "--fresh3", action="store_true", help="also score tests/heldout/fresh3 (off by default)"
-    )
-    ap.add_argument(
-        "--fresh4", action="store_true", help="also score tests/heldout/fresh4 (off by default)"
-    )
-    ap.add_argument(
-        "--fresh5", action="store_true", help="also score tests/heldout/fresh5 (off by default)"
-    )
+    for blind in BLIND:
+        ap.add_argument(
+            f"--{blind}",
+            action="store_true",
+            help=f"also score tests/heldout/{blind} (off by default)",
+        )
     args = ap.parse_args(argv)
     if not SCORE.is_file():
         print(f"no scorer at {SCORE}")
         return 2
     heldout = ROOT / "tests" / "heldout"
     paths = sorted(heldout.glob("*.yaml"))
-    extras = ["fresh", "fresh2"]
-    extras += ["fresh3"] if args.fresh3 else []
-    extras += ["fresh4"] if args.fresh4 else []
-    extras += ["fresh5"] if args.fresh5 else []
+    extras = ["fresh", "fresh2"] + [blind for blind in BLIND if getattr(args, blind)]
     for extra in extras:
         paths += sorted((heldout / extra).glob("*.yaml"))
     for path in paths:
