@@ -69,6 +69,9 @@ CONTAINED_COMMANDS = frozenset({"forget_me"})
 CONTAINED_WORDS = 12  # a longer message is about something else
 SMALL_TALK = frozenset({"thanks", "bye", "acknowledge"})  # intents.yaml kinds of small talk
 GREETING_WORDS = 3  # a greeting with more content words than this may be about something else
+# a help word in a longer message may be the user's work ("I help applicants find partners",
+# "aiuto i candidati", "j'aide les porteurs de projet"): the model may read it for the rest
+HELP_WORDS = 3
 SMALL_TALK_WORDS = 8  # a longer message is more than small talk (it falls back if not understood)
 QUESTION_OPENING = 2  # a question word among a message's first words makes it a question
 GAP_WORDS = 5  # at most this many words stand for the gap of an intent phrase (catalogue.GAP)
@@ -1228,8 +1231,10 @@ class Understander:
         message of nothing but small talk, a request for support or a person."""
         if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT or u.only_small_talk:
             return True
-        if u.intent == Intent.HELP or u.mixed:
-            return True  # help; several functions listed as a mix (none of them decides)
+        if u.intent == Intent.HELP and len(_content(tokens(u.text))) <= HELP_WORDS:
+            return True  # asked for help, and little else
+        if u.mixed:
+            return True  # several functions listed as a mix (none of them decides)
         if u.intent == Intent.GREETING and len(_content(tokens(u.text))) <= GREETING_WORDS:
             return True  # a hello and little else ("hi, I coach applicants" is more than that)
         if u.intent == Intent.ESCALATE and ("person" in u.cues or u.support_request):
