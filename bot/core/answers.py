@@ -338,9 +338,25 @@ class Answerer:
         return self._message(u, Intent.SMALL_TALK, f"small_talk.{said}", kind=Kind.SMALL_TALK)
 
     def _help(self, u: Understanding, today: dt.date) -> Answer:
+        if "identity" in u.cues:
+            return self._identity(u)
         choices = self._choices("list_all", "working_groups", "register", "support")
         links = (self.link("privacy"),) if self.catalogue.portal.privacy_url else ()
         return self._message(u, Intent.HELP, "answer.help", choices, links=links)
+
+    def _identity(self, u: Understanding) -> Answer:
+        """ "Are you a bot?": what the bot is, what it does, and the way to a person at Interact
+        (the button asks for one; the address of the contact a request for a person goes to)."""
+        contact = self.catalogue.contact(self.catalogue.escalation.default_contact)
+        return Answer(
+            query=u.text,
+            intent=Intent.HELP,
+            text=self.texts.get("answer.identity", email=contact.email),
+            kind=Kind.MESSAGE,
+            links=(self.link(contact.id),),
+            choices=self._choices("person", "list_all", "help"),
+            roles=u.roles,
+        )
 
     def _clarify(self, u: Understanding, today: dt.date) -> Answer:
         if u.matches:

@@ -69,6 +69,7 @@ OPTIONAL_INTENT_KINDS = (
     "duty",
     "first_person",
     "negation",
+    "identity",
 )
 INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes

@@ -52,6 +52,7 @@ INTENT_LABELS = {
     "bye": "small_talk",
     "acknowledge": "small_talk",
     "help": "help",
+    "identity": "help",  # "are you a bot?": the bot says what it is (a kind of help)
 }
 
 

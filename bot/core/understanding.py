@@ -33,21 +33,35 @@ from bot.core.text import STOPWORDS, stem, tokens, typed, typed_span, word_forms
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Greek, Cyrillic ... count too)
-# Where a message may hold a second question: after "?" or ";", or after "." or "!" or before
-# "and"/"also" (and their DE/FR/IT/ES words) when a question word or "I" follows, perhaps after a
-# preposition ("und an wen ...", "et à qui ...", "e a chi ...", "y ¿a quién ...").
+# Where a message may hold another question: after "?" or ";" (the Greek question mark too), or
+# after "." or "!" or before "and"/"also" (in the five languages and the main other EU languages)
+# when a question word or "I" follows, perhaps after a preposition ("und an wen ...", "et à qui
+# ...", "e a chi ...", "y ¿a quién ...", "és hány ...", "en hoeveel ...").
 _QUESTION_WORDS = (
     r"who|whom|what|how|where|which|when|why|can|could|is|are|do|does|i|my|"
     r"wer|wen|wem|wie|wo|was|wann|warum|welche|welcher|welches|kann|ich|"
-    r"qui|que|quel|quelle|quels|quelles|comment|ou|où|quand|pourquoi|je|"
-    r"chi|come|dove|quale|quali|qual|cosa|quando|perché|posso|io|"
-    r"quien|quién|como|cómo|donde|dónde|cual|cuál|qué|cuándo|puedo|yo"
+    r"qui|que|quel|quelle|quels|quelles|comment|combien|ou|où|quand|pourquoi|je|"
+    r"chi|come|dove|quale|quali|qual|cosa|quanti|quante|quando|perché|posso|io|"
+    r"quien|quién|como|cómo|donde|dónde|cual|cuál|qué|cuántos|cuántas|cuantos|cuantas|cuándo|"
+    r"puedo|yo|"
+    # PL CS SK NL PT HU RO SV FI DA ET LV LT EL BG SL HR: how many, which, where, who, how
+    r"ile|który|która|które|jaki|jakie|gdzie|kto|jak|czy|kolik|kolko|koľko|který|která|které|"
+    r"ktorý|ktorá|ktoré|kde|kdo|ako|hoeveel|welk|welke|waar|hoe|wat|quantos|quantas|quais|onde|"
+    r"quem|hány|hany|mennyi|melyik|hol|hogyan|câte|câți|cate|cati|care|unde|cine|cum|hur|"
+    r"vilken|vilket|vilka|vem|vad|kuinka|montako|mikä|mitkä|missä|kuka|miten|hvor|hvilken|"
+    r"hvilket|hvilke|hvem|hvad|hvordan|mitu|milline|millised|kus|kes|kuidas|cik|kurš|kura|kur|"
+    r"kas|kiek|kuris|kuri|kaip|πόσες|πόσα|πόσοι|ποια|ποιο|ποιος|πού|πώς|колко|кой|коя|кое|"
+    r"кои|къде|как|koliko|kateri|katera|katere|kje|koji|koja|koje|gdje|tko|kako"
 )
 _PREPOSITIONS = r"to|with|an|bei|mit|für|à|a|auprès de|per|con|al|para"
 _ASKED = r"(?=[¿¡]?(?:(?:" + _PREPOSITIONS + r")\s+)?(?:" + _QUESTION_WORDS + r")\b)"
+_AND = (
+    r"and|also|plus|und|auch|et|aussi|e|anche|y|también|i|a|oraz|en|és|și|och|ja|og|un|ir|"
+    r"και|и"
+)
 _CLAUSES = re.compile(
-    r"(?<=[?;])\s+|(?<=[.!])\s+" + _ASKED + r"|"
-    r"\s*[,;]?\s+(?:and|also|plus|und|auch|et|aussi|e|anche|y|también)\s+(?:also\s+)?" + _ASKED,
+    r"(?<=[?;\u037e])\s+|(?<=[.!])\s+" + _ASKED + r"|"
+    r"\s*[,;]?\s+(?:" + _AND + r")\s+(?:also\s+)?" + _ASKED,
     re.IGNORECASE,
 )
 # Words that join the items of a list ("finance and communication", "Finanzen und Kommunikation",
@@ -557,6 +571,8 @@ class Understander:
             out.discard("subteams")
         if out & {"empty", "account_request"}:
             out.add("problem")
+        if "identity" in out and _within(cue_spans["person"], cue_spans["identity"]):
+            out.discard("person")  # "are you a human?" asks what the bot is, not for a person
         if "list_patterns" in out:
             out.add("list")
         return out
@@ -633,25 +649,63 @@ class Understander:
     # ------------------------------------------------------------------ the whole
 
     def understand(self, text: str, context: Context | None = None) -> Understanding:
-        """What one message means; a message that asks two different things ("which team for
-        auditors, and how do I register?") gets both, the second in ``also``. The whole message
-        is read only when its parts do not settle it (a turn's CPU: each reading costs the same)."""
+        """What one message means; a message that asks different things ("which team for
+        auditors, and how do I register?", "I'm an auditor. Which team is mine, and how many
+        teams are there?") gets them all, the first in the answer, the others in ``also``.
+
+        The message is cut where another question may start (``_CLAUSES``) and each piece read
+        (with the roles the pieces before it named); a piece that is no confident answer of its
+        own (a question's fragment) and pieces of the same kind as the one before it join that
+        one. With one kind, or a problem in it, the whole message is read (a turn's CPU: each
+        reading costs the same)."""
         parts = [p for p in _CLAUSES.split(text[:2_000]) if len(tokens(p)) >= 2]
-        if len(parts) != 2:
+        if len(parts) < 2:
             return self._understand(text, context)
-        first = self._understand(parts[0], context)
-        roles = tuple(dict.fromkeys((*first.roles, *(context.roles if context else ()))))
-        second = self._understand(parts[1], replace(context or Context(), roles=roles))
-        kinds = {self._kind(first), self._kind(second)}
-        two = len(kinds) == 2 and None not in kinds
-        if two and str(Intent.ESCALATE) not in kinds:
-            return replace(first, text=text, also=(second,))
-        whole = self._understand(text, context)
-        if whole.intent == Intent.ESCALATE and str(Intent.ESCALATE) in kinds:
-            # "I registered last week and my account is still not approved": the problem is the
-            # message, the other part its story (no question about registering)
-            return whole
-        return replace(first, text=text, also=(second,)) if two else whole
+        base = context or Context()
+        readings: list[Understanding] = []
+        roles = base.roles
+        for part in parts:
+            reading = self._understand(part, replace(base, roles=roles))
+            roles = tuple(dict.fromkeys((*roles, *reading.roles)))
+            readings.append(reading)
+        groups = self._questions(parts, readings)
+        kinds = [kind for kind, _ in groups]
+        if len(groups) < 2:
+            return self._understand(text, context)
+        if str(Intent.ESCALATE) in kinds:
+            whole = self._understand(text, context)
+            if whole.intent == Intent.ESCALATE:
+                # "I registered last week and my account is still not approved": the problem is
+                # the message, the other part its story (no question about registering)
+                return whole
+        answers: list[Understanding] = []
+        roles = base.roles
+        for _, members in groups:
+            if len(members) == 1:
+                answer = readings[members[0]]
+            else:
+                joined = " ".join(parts[i] for i in members)
+                answer = self._understand(joined, replace(base, roles=roles))
+            roles = tuple(dict.fromkeys((*roles, *answer.roles)))
+            answers.append(answer)
+        return replace(answers[0], text=text, also=tuple(answers[1:]))
+
+    def _questions(
+        self, parts: list[str], readings: list[Understanding]
+    ) -> list[tuple[str, list[int]]]:
+        """The message's pieces grouped into its questions: (kind, indices of the pieces). A
+        piece without a confident kind joins the question before it (the first question when it
+        opens the message); a piece of the same kind as the question before it, too."""
+        groups: list[tuple[str, list[int]]] = []
+        leading: list[int] = []
+        for i in range(len(parts)):
+            kind = self._kind(readings[i])
+            if kind is None or (groups and groups[-1][0] == kind):
+                (groups[-1][1] if groups else leading).append(i)
+            else:
+                groups.append((kind, [*leading, i]))
+                leading = []
+        return groups
 
     def language(self, text: str) -> str:
         """The language of ``text``: en, de, fr, it, es or other (English without word lists)."""
@@ -665,6 +719,8 @@ class Understander:
             return None
         if u.intent == Intent.FAQ and u.source == "rules" and u.faq_score < FAQ_STRONG:
             return None
+        if u.intent == Intent.FAQ:
+            return f"{u.intent}:{u.faq_id}"  # two FAQs asked at once are two questions
         return str(u.intent)
 
     def _reading(self, text: str) -> tuple[str, tuple[str, ...], list[tuple[str, ...]]]:
@@ -1100,6 +1156,10 @@ class Understander:
         contact_faq = self._contact_faq(u, routes) if top < W_KEYWORD else None
         if contact_faq:
             return replace(u, intent=Intent.FAQ, faq_id=contact_faq, matches=())
+        # "Are you a bot?", "bist du ein Mensch?": the bot says what it is and how to reach a
+        # person (help); asked with a request for a person or a problem, those decide
+        if "identity" in cues and not (u.support_request or cues & {"person", "problem"}):
+            return replace(u, intent=Intent.HELP, matches=())
         # A problem is escalated, and so is a request for a person; a question about whom or how
         # to contact that a FAQ answers gets the FAQ ("how do I reach the helpdesk?").
         answered = u.question and u.faq_score >= FAQ_OK
@@ -1560,3 +1620,8 @@ def _joins(between: tuple[str, ...]) -> bool:
     return not between or (
         len(between) <= JOINED_WORDS and bool(words & _JOINERS) and words <= _JOINERS | _ARTICLES
     )
+
+
+def _within(inner: set[int], outer: set[int]) -> bool:
+    """Whether the positions ``inner`` lie between the first and the last of ``outer``."""
+    return bool(outer) and all(min(outer) <= i <= max(outer) for i in inner)
