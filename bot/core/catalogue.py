@@ -70,6 +70,8 @@ OPTIONAL_INTENT_KINDS = (
     "first_person",
     "negation",
     "identity",
+    "examines",
+    "capacity",
 )
 INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
@@ -157,6 +159,9 @@ class Role:
     plural: str
     communities: tuple[str, ...]
     terms: tuple[str, ...]
+    # its words can name what someone audits or checks: right after an act of auditing or
+    # checking (intents.yaml: examines) they are context, not the user's role
+    examined: bool = False
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,7 @@ class Topic:
     communities: tuple[str, ...]
     qualifies: tuple[str, ...]
     terms: tuple[str, ...]
+    examined: bool = False  # as a role's (Role.examined)
 
 
 @dataclass(frozen=True)
@@ -829,6 +835,7 @@ def _load_vocabulary(
             plural=r.text("plural"),
             communities=r.texts("communities", required=True),
             terms=r.terms("terms", required=True),
+            examined=r.flag("examined"),
         )
 
     def topic(r: _Reader) -> Topic:
@@ -838,6 +845,7 @@ def _load_vocabulary(
             communities=r.texts("communities"),
             qualifies=r.texts("qualifies"),
             terms=r.terms("terms", required=True),
+            examined=r.flag("examined"),
         )
 
     roles = _read_all(file, doc, "roles", problems, role)

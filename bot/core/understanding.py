@@ -76,6 +76,9 @@ _ARTICLES = frozenset(
     "el los las".split()
 )
 JOINED_WORDS = 3  # at most this many words between two functions of a list
+# at most this many words between an act of auditing or checking (intents.yaml: examines) and the
+# first body or role it examines ("we audit the way the controllers work")
+OBJECT_GAP = 3
 COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
 # Commands also found inside a short message ("could you please delete my data?"): "forget me"
 # asks before it does anything, so a wrong guess costs a "No".
@@ -117,6 +120,9 @@ WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corre
 # German endings after which a compound joins its next part with an "s" ("Kommunikations|team")
 _LINKED = ("ung", "ion", "heit", "keit", "tat", "schaft", "tum", "ling")
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
+# cue kinds that are no concepts of the model: words of most messages ("as", "como"), which only
+# tell the rules how to read the role after them
+_UNSEEN_CUES = frozenset({"capacity", "examines"})
 
 
 class Intent(StrEnum):
@@ -207,6 +213,9 @@ class Understanding:
     # the Teams of several functions listed as a mix ("management, finance, communication"):
     # none of them decides
     mixed: tuple[str, ...] = ()
+    # the communities of the bodies and roles named as what the user audits or checks ("we audit
+    # the managing authority and the controllers"): context, never the user's own
+    examined: tuple[str, ...] = ()
 
 
 @dataclass
@@ -276,6 +285,19 @@ class Understander:
         # a function ("finance", "communication")
         self._functions = frozenset(r.communities[0] for r in catalogue.roles if r.communities)
         self._role_ids = frozenset(r.id for r in catalogue.roles)
+        # the roles and topics whose words can name what someone audits or checks, and the
+        # communities of those roles (vocabulary.yaml: examined)
+        self._examinable_ids = frozenset(
+            [r.id for r in catalogue.roles if r.examined]
+            + [t.id for t in catalogue.topics if t.examined]
+        )
+        # the communities of each role and topic, by kind and id
+        self._lexicon_communities = {("role", r.id): r.communities for r in catalogue.roles} | {
+            ("topic", t.id): t.communities for t in catalogue.topics
+        }
+        self._examinable_communities = frozenset(
+            r.communities[0] for r in catalogue.roles if r.examined and r.communities
+        )
         # the words of the phrases that ask for the list ("list", "all", "teams", "overview")
         self._list_words = frozenset(
             w
@@ -555,6 +577,77 @@ class Understander:
     def _meaningful(self, word: str) -> bool:
         return any(s.kind in ("role", "topic") for s in self._index.get((word,), ()))
 
+    def _examinable(self, sense: Sense) -> bool:
+        """Whether a phrase's sense can name what someone audits or checks: a role or topic
+        marked ``examined`` (vocabulary.yaml), the evidence it gives, or a keyword of such a
+        role's community ("the finances"); never a community's own name."""
+        if sense.kind in ("role", "topic"):
+            return sense.target in self._examinable_ids
+        if sense.kind not in ("community", "qualifier"):
+            return False
+        if sense.via:
+            return sense.via in self._examinable_ids
+        return sense.weight != W_NAME and sense.target in self._examinable_communities
+
+    def _unexamined(self, senses: Iterable[Sense], examined: bool, out: list[str]) -> list[Sense]:
+        """The senses of a phrase; of a phrase that names what the user audits or checks
+        (``examined``), none that can (``_examinable``): their communities are added to
+        ``out`` instead."""
+        if not examined:
+            return list(senses)
+        kept = []
+        for sense in senses:
+            if not self._examinable(sense):
+                kept.append(sense)
+            elif sense.kind in ("community", "qualifier"):
+                out.append(sense.target)
+            else:
+                out.extend(self._lexicon_communities.get((sense.kind, sense.target), ()))
+        return kept
+
+    def _examined(
+        self, segments: list[tuple[int, tuple[str, ...]]], toks: tuple[str, ...]
+    ) -> frozenset[int]:
+        """The positions of the words that name what an act of auditing or checking examines
+        (intents.yaml: examines): the first examinable phrase at most ``OBJECT_GAP`` words after
+        the act, and those listed with it ("we do system audits of the managing authority and
+        of the controllers", "ich schaue, ob Verwaltungsbehörde und Prüfstellen ordentlich
+        arbeiten", "je vérifie les demandes de paiement des bénéficiaires"). What is audited or
+        checked is context: the doer of the audit or the check is the user."""
+        acts: set[int] = set()
+        for position, key in segments:
+            if any(s.kind == "cue" and s.target == "examines" for s in self._index[key]):
+                acts.update(range(position, position + len(key)))
+        gapped = (g for word in set(toks) & set(self._gapped) for g in self._gapped[word])
+        for parts, kind in gapped:
+            at = _in_order(toks, parts) if kind == "examines" else None
+            acts.update(at or ())
+        if not acts:
+            return frozenset()
+        capacity = {
+            position + len(key) - 1
+            for position, key in segments
+            if any(s.kind == "cue" and s.target == "capacity" for s in self._index[key])
+        }
+        objects = [
+            (position, position + len(key))
+            for position, key in segments
+            if any(self._examinable(s) for s in self._index[key])
+        ]
+        out: set[int] = set()
+        for end in sorted(i + 1 for i in acts if i + 1 not in acts):
+            last: int | None = None
+            for start, stop in objects:
+                if start < end or start in acts:
+                    continue
+                if start - 1 in capacity or (last is None and start - end > OBJECT_GAP):
+                    break  # "ich prüfe als FLC die Belege": the user's own role, and what follows
+                if last is not None and not _listed(toks[last:start]):
+                    break
+                out.update(range(start, stop))
+                last = stop
+        return frozenset(out)
+
     def _settled_cues(
         self,
         toks: tuple[str, ...],
@@ -753,9 +846,15 @@ class Understander:
         cues: set[str] = set()
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)
         role_spans: list[tuple[int, int]] = []
-        for position, key in self._segment(toks):
+        segments = self._segment(toks)
+        examined = self._examined(segments, toks)
+        for position, key in segments:
             for sense in self._index[key]:
-                if sense.kind == "cue":
+                if position in examined and self._examinable(sense):
+                    # what the user audits or checks: said as such, never as their role
+                    if sense.kind in ("role", "topic"):
+                        out.add(f"examined:{sense.target}")
+                elif sense.kind == "cue":
                     cues.add(sense.target)
                     cue_spans[sense.target].update(range(position, position + len(key)))
                 elif sense.kind == "community":
@@ -765,7 +864,8 @@ class Understander:
                     if sense.kind == "role":
                         role_spans.append((position, position + len(key)))
                     out.add(f"{sense.kind}:{sense.target}")
-        out.update(f"cue:{c}" for c in self._settled_cues(toks, cues, cue_spans, role_spans))
+        settled = self._settled_cues(toks, cues, cue_spans, role_spans)
+        out.update(f"cue:{c}" for c in settled if c not in _UNSEEN_CUES)
         return frozenset(out)
 
     def lexicon_phrase(self, text: str) -> tuple[str, ...] | None:
@@ -799,9 +899,12 @@ class Understander:
         wg_span: set[int] = set()
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)  # the words of each cue kind
         segments = self._segment(toks)
+        examined_at = self._examined(segments, toks)
+        examined: list[str] = []
         for position, key in segments:
             said = typed_span(words, position, len(key))
-            for sense in _undenied(self._index[key], position - 1 in cue_spans["negation"]):
+            senses = _undenied(self._index[key], position - 1 in cue_spans["negation"])
+            for sense in self._unexamined(senses, position in examined_at, examined):
                 if sense.kind in ("community", "qualifier"):
                     evidence.add(
                         sense.target,
@@ -855,13 +958,15 @@ class Understander:
             support_request=support_request,
             contact_question=contact_question,
             language=language,
+            examined=tuple(dict.fromkeys(examined)),
         )
         spans = {
             "working_groups": frozenset(wg_span | cue_spans["working_groups"]),
             "cues": frozenset(set().union(*cue_spans.values())),
         }
         ruled = self._decide(base, faq, toks, spans, routes, context, known_roles)
-        ruled = self._settle_mix(ruled, evidence, self._mix(segments, toks, known_roles))
+        mixed = self._mix(segments, toks, known_roles, examined_at)
+        ruled = self._settle_mix(ruled, evidence, mixed)
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         prediction = self.model.predict(text, self._concepts(toks))
@@ -972,17 +1077,19 @@ class Understander:
         segments: list[tuple[int, tuple[str, ...]]],
         toks: tuple[str, ...],
         roles: tuple[str, ...],
+        examined: frozenset[int] = frozenset(),
     ) -> tuple[str, ...]:
         """The Teams of several functions the message lists as a mix ("a bit of everything:
         management, finance, communication", "Finanzen und Kommunikation"): role terms or
         keywords of the communities the roles point at, standing next to each other or joined by
         a joining word, that point at two Teams or more (a Team the user's roles may not join
-        does not count; a community's own name is a choice, not a function). Empty otherwise."""
+        does not count; a community's own name is a choice, not a function; what the user audits
+        or checks, at the ``examined`` positions, is none of their functions). Empty otherwise."""
         cat = self.catalogue
         found: list[tuple[int, int, str]] = []
         for position, key in segments:
             senses = self._index[key]
-            if any(s.weight == W_NAME for s in senses):
+            if any(s.weight == W_NAME for s in senses) or position in examined:
                 continue
             for s in senses:
                 named = not s.via and s.weight == W_KEYWORD and s.target in self._functions
@@ -1307,6 +1414,8 @@ class Understander:
             return True  # may someone join a community with an eligibility rule: the rule says
         if u.intent == Intent.RECOMMEND and "negation" in u.cues and u.roles:
             return True  # "not a controller, an auditor": the model reads the denied role too
+        if u.intent == Intent.RECOMMEND and u.examined and u.roles:
+            return True  # "I audit the controllers": the model reads the audited role's words too
         if u.intent == Intent.FALLBACK and ("offtopic" in u.cues or _about_rules(u)):
             return True  # a programme's rates, deadlines, budget or duties: no team answers that
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
@@ -1359,6 +1468,10 @@ class Understander:
             if pred.label == label and pred.confidence >= t_override:
                 return self._from_model(u, label, routes, roles)
             return self._ask_back(u, list(tie))
+        if label.startswith("c:") and self._family(label) in u.examined:
+            # the model leans to a body the user audits or checks ("we audit the controllers"):
+            # never answered on its word; the rules stand, or ask back
+            return u if rule is not None else self._ask_back(u, _candidates(pred))
         if (
             self._hard(u)
             or (u.intent == Intent.FALLBACK and self._about_people(u, routes))
@@ -1393,7 +1506,7 @@ class Understander:
         """The model is not sure enough to answer or to overrule the rules: keep the rules, or
         ask back with the top choices where rules and model disagree about a community."""
         (rule, weak), (label, confidence) = ruled, decided
-        candidates = [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
+        candidates = _candidates(pred)
         if rule is not None:
             if label == "offtopic":
                 # a programme's budget, rates or calls: weak rules (a programme's name) are no
@@ -1561,6 +1674,11 @@ class Understander:
         return None
 
 
+def _candidates(pred: Prediction) -> list[str]:
+    """The communities the model gives at least ``CANDIDATE_MIN``, best first."""
+    return [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
+
+
 def _content(toks: Iterable[str]) -> list[str]:
     return [t for t in toks if t not in STOPWORDS]
 
@@ -1611,6 +1729,16 @@ def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> list
 def _only(toks: tuple[str, ...], span: set[int]) -> bool:
     """Whether the words at ``span`` are all the message says (apart from stop words)."""
     return bool(span) and all(i in span or t in STOPWORDS for i, t in enumerate(toks))
+
+
+def _listed(between: tuple[str, ...]) -> bool:
+    """Whether the words between two bodies or roles list them: nothing, or a joining word with
+    short words around it ("and of the", "et les", "e sui", "y a los", "und")."""
+    return not between or (
+        len(between) <= JOINED_WORDS
+        and bool(set(between) & _JOINERS)
+        and all(w in _JOINERS or len(w) <= 4 for w in between)
+    )
 
 
 def _joins(between: tuple[str, ...]) -> bool:

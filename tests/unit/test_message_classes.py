@@ -1009,3 +1009,133 @@ def test_browsing_the_communities_gets_the_list_or_where_to_find_them(reader, te
         u.intent,
         u.faq_id,
     )
+
+
+# ------------------------------------- what an auditor audits, a controller checks: no role
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we run system audits of the joint secretariat and of the first level controllers",
+        "my team audits the managing authority and the control bodies of both countries",
+        "Wir machen Systemprüfungen bei der Verwaltungsbehörde und bei den Kontrolleuren",
+        "Nous faisons des audits de système de l'autorité de gestion et des contrôleurs",
+        "Facciamo audit di sistema sull'autorità di gestione e sui controllori di primo livello",
+        "En mi unidad auditamos la secretaría conjunta y a los controladores de la región",
+    ],
+)
+def test_the_bodies_an_auditor_audits_are_not_the_user_s_role(reader, text):
+    """Auditors name the bodies they audit (the managing authority, the controllers): those are
+    context (intents.yaml: examines; vocabulary.yaml: examined), the doer is an auditor. The
+    controllers are neither recommended nor remembered as the user's role."""
+    u = reader.understand(text)
+    offered = [m.community_id for m in u.matches]
+    assert _top(u) == "auditors", (text, u.intent, offered)
+    assert "controllers" not in offered and "controller" not in u.roles, (text, offered, u.roles)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I audit the annual accounts and the payment applications of our programme",
+        "we audit the accounting body every spring",
+        "Je rédige l'avis d'audit sur les comptes annuels du programme",
+        "Als Prüfbehörde prüfen wir die Jahresrechnung und die Bescheinigungsbehörde",
+    ],
+)
+def test_an_auditor_of_the_accounts_is_no_finance_officer(reader, text):
+    """Financial management is not open to auditors: the accounts and the accounting body an
+    auditor audits say nothing of a finance role."""
+    u = reader.understand(text)
+    offered = [m.community_id for m in u.matches]
+    assert _top(u) == "auditors", (text, u.intent, offered)
+    assert "financial-management" not in offered, (text, offered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I check the beneficiaries' payment claims before anything is reported",
+        "Ich prüfe die Zahlungsanträge der Partner und bestätige ihre Ausgaben",
+        "je vérifie les demandes de paiement des partenaires puis je signe le certificat",
+        "verifico le domande di pagamento dei beneficiari e firmo la convalida",
+        "reviso las solicitudes de pago de los beneficiarios y firmo la validación",
+    ],
+)
+def test_the_claims_a_controller_checks_are_not_the_user_s_role(reader, text):
+    """A controller checks the partners' payment claims: "payment claims" is then what is
+    checked, no finance role (Financial management is not open to controllers): the controllers'
+    network, or a question back, never Financial management."""
+    u = reader.understand(text)
+    offered = [m.community_id for m in u.matches]
+    assert "finance-officer" not in u.roles, (text, u.roles)
+    assert _top(u) in ("controllers", None) and "financial-management" not in offered, (
+        text,
+        u.intent,
+        offered,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("once the site visit is done I validate the partners' spending", "controllers"),
+        ("I sign the control certificates after desk checks of each partner report", "controllers"),
+        (
+            "Ich mache Schreibtischprüfungen der Partnerberichte, dann die Bescheinigung",
+            "controllers",
+        ),
+        ("je contrôle sur pièces les dépenses des partenaires puis je signe", "controllers"),
+        ("effettuo verifiche amministrative sulle spese dei partner", "controllers"),
+        ("hago la comprobación documental de los gastos de los socios", "controllers"),
+        ("I pick the audit sample and write the annual control report", "auditors"),
+        ("Ich erstelle den Prüfungsbericht und ziehe die Stichprobe der Vorhaben", "auditors"),
+        ("je réalise l'audit des opérations tirées au sort", "auditors"),
+        ("redigo il parere di audit e la relazione annuale di controllo", "auditors"),
+        ("elaboro el dictamen de auditoría y el informe anual de control", "auditors"),
+        ("I reconcile our bank statements and watch the decommitment risk", "financial-management"),
+        ("Ich mache den Bankabgleich und die Jahresrechnung des Programms", "financial-management"),
+        (
+            "je prépare les comptes annuels et je suis le risque de dégagement",
+            "financial-management",
+        ),
+        ("mi occupo dei conti annuali e del rischio di disimpegno", "financial-management"),
+        ("me encargo de la conciliación bancaria y de las cuentas anuales", "financial-management"),
+    ],
+)
+def test_audit_control_and_finance_tasks_get_their_network(reader, text, team):
+    """What auditors, controllers and finance officers do, in their words: their network."""
+    u = reader.understand(text)
+    assert _top(u) == team, (text, u.intent, [m.community_id for m in u.matches])
+
+
+def test_what_is_examined_is_context_only_with_the_words_in_data(tmp_path):
+    """The rule is data: the acts (intents.yaml: examines) and the roles they may examine
+    (vocabulary.yaml: examined). Right after an act, at most three words on, and listed with
+    it, such a role is context; before an act, or far after it, it is the user's."""
+    text = "I am a port captain and I inspect the ferry captains and the lamp trimmers"
+    plain = Understander(load_catalogue(copy_of_fixture(tmp_path / "1")))
+    assert {"ferry-operator", "keeper"} <= set(plain.understand(text).roles)
+    folder = copy_of_fixture(tmp_path / "2")
+    vocabulary = folder / "vocabulary.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8")
+        .replace("communities: [ferries]\n", "communities: [ferries]\n    examined: true\n")
+        .replace(
+            "communities: [lighthouses]\n", "communities: [lighthouses]\n    examined: true\n"
+        ),
+        encoding="utf-8",
+    )
+    path = folder / "intents.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "examines: [inspect]\n", encoding="utf-8")
+    reader = Understander(load_catalogue(folder))
+    u = reader.understand(text)
+    assert {m.community_id for m in u.matches} == {"harbours", "charts"}
+    assert u.roles == ("harbour-master",) and set(u.examined) == {"ferries", "lighthouses"}
+    # the user's own role, before the act, stays theirs
+    u = reader.understand("I am a ferry operator and I inspect the harbour")
+    assert u.roles == ("ferry-operator",)
+    # too far after the act to be what it examines
+    u = reader.understand("I inspect engines on weekdays, at night a ferry operator")
+    assert u.roles == ("ferry-operator",)
