@@ -580,14 +580,15 @@ class Understander:
     def _examinable(self, sense: Sense) -> bool:
         """Whether a phrase's sense can name what someone audits or checks: a role or topic
         marked ``examined`` (vocabulary.yaml), the evidence it gives, or a keyword of such a
-        role's community ("the finances"); never a community's own name."""
+        role's community ("the finances"); never a community's own name nor a word of its
+        description ("project" is no body anyone audits in "I review project applications")."""
         if sense.kind in ("role", "topic"):
             return sense.target in self._examinable_ids
         if sense.kind not in ("community", "qualifier"):
             return False
         if sense.via:
             return sense.via in self._examinable_ids
-        return sense.weight != W_NAME and sense.target in self._examinable_communities
+        return sense.weight == W_KEYWORD and sense.target in self._examinable_communities
 
     def _unexamined(self, senses: Iterable[Sense], examined: bool, out: list[str]) -> list[Sense]:
         """The senses of a phrase; of a phrase that names what the user audits or checks
