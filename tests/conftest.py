@@ -20,7 +20,7 @@ from bot.core.understanding import Understander
 from bot.settings import Settings
 from tests.support.azurite import azurite as azurite  # Azurite, for the Blob Storage tests
 from tests.support.azurite import container as container
-from tests.support.catalogues import real_catalogue
+from tests.support.catalogues import real_catalogue, served_reader
 from tests.support.chat import Chat
 from tests.support.connector import ConnectorStub, serving
 
@@ -94,6 +94,12 @@ def assistant(catalogue: Catalogue) -> Assistant:
 @pytest.fixture(scope="session")
 def understander(assistant: Assistant) -> Understander:
     return assistant.understander
+
+
+@pytest.fixture(scope="session")
+def reader() -> Understander:
+    """The understanding as the bot serves it, with data/'s trained model (the content tests')."""
+    return served_reader()
 
 
 @pytest.fixture

@@ -12,15 +12,10 @@ import pytest
 
 from bot.assistant import Assistant
 from bot.core.understanding import Intent, Understander
-from tests.support.catalogues import real_catalogue, served_reader
+from tests.support.catalogues import real_catalogue
 from tests.support.catalogues import top_community as _top
 
 TODAY = dt.date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def reader() -> Understander:
-    return served_reader()
 
 
 @pytest.fixture(scope="module")

@@ -10,16 +10,10 @@ import pytest
 
 from bot.core.catalogue import Catalogue, load_catalogue
 from bot.core.understanding import Intent, Understander
-from tests.support.catalogues import served_reader
 from tests.unit.test_catalogue import broken, copy_of_fixture, problems_of, the_problem
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 CONTACT_FAQS = {"account-contact", "general-contact"}
-
-
-@pytest.fixture(scope="module")
-def reader() -> Understander:
-    return served_reader()
 
 
 @pytest.mark.parametrize(

@@ -13,16 +13,10 @@ import pytest
 
 from bot.core.catalogue import load_catalogue
 from bot.core.understanding import Intent, Understander
-from tests.support.catalogues import served_reader
 from tests.support.catalogues import top_community as _top
 from tests.unit.test_catalogue import copy_of_fixture
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def reader() -> Understander:
-    return served_reader()
 
 
 @pytest.mark.parametrize(

@@ -14,16 +14,10 @@ from pathlib import Path
 import pytest
 
 from bot.core.text import fold, tokens
-from bot.core.understanding import Intent, Understander
-from tests.support.catalogues import served_reader
+from bot.core.understanding import Intent
 from tests.support.catalogues import top_community as _top
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-
-
-@pytest.fixture(scope="module")
-def reader() -> Understander:
-    return served_reader()
 
 
 def test_greek_and_cyrillic_are_read_in_latin_letters():

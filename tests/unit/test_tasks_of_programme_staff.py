@@ -11,13 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.understanding import Intent, Understander
-from tests.support.catalogues import served_reader
-
-
-@pytest.fixture(scope="module")
-def reader() -> Understander:
-    return served_reader()
+from bot.core.understanding import Intent
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,6 @@ import pytest
 from bot.core.catalogue import Catalogue
 from bot.core.text import word_forms
 from bot.core.understanding import Intent, Understander
-from tests.support.catalogues import served_reader
 from tests.support.catalogues import top_community as top
 
 
@@ -23,12 +22,6 @@ from tests.support.catalogues import top_community as top
 def rules(catalogue: Catalogue) -> Understander:
     """The exact rules alone (no model that could hide what they miss)."""
     return Understander(catalogue)
-
-
-@pytest.fixture(scope="module")
-def reader() -> Understander:
-    """As served: rules, model and the language word lists (German compounds need them)."""
-    return served_reader()
 
 
 @pytest.mark.parametrize(
