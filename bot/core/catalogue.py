@@ -74,6 +74,18 @@ OPTIONAL_INTENT_KINDS = (
     "capacity",
 )
 INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order
+# intents.yaml word lists that tell how a message is built, not what it asks: no cues of their own
+# (never matched as phrases, never words the model learns), each a required, non-empty list
+WORD_LIST_KINDS = (
+    "clause_and",  # "and", "also": another question may follow
+    "clause_openers",  # words that open a question or a statement ("who", "can", "I")
+    "clause_prepositions",  # before an opener ("to whom", "an wen", "à qui")
+    "list_joiners",  # words that join the items of a list ("and", "or", "as well")
+    "list_articles",  # articles that may stand with them ("and the", "et des")
+    "compound_links",  # German endings after which a compound's part takes an "s"
+)
+# word lists of single words (compared with a message's words, not found in its text)
+SINGLE_WORD_KINDS = ("list_joiners", "list_articles", "compound_links")
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
 # intents.yaml kinds that are not cues of their own: a contact verb followed by a support target
@@ -212,6 +224,7 @@ class Catalogue:
     topics: tuple[Topic, ...]
     faqs: tuple[Faq, ...]
     intent_phrases: tuple[tuple[str, tuple[str, ...]], ...]
+    word_lists: tuple[tuple[str, tuple[str, ...]], ...]
     escalation: Escalation
     texts: TextBook
 
@@ -261,6 +274,10 @@ class Catalogue:
 
     def phrases(self, kind: str) -> tuple[str, ...]:
         return dict(self.intent_phrases).get(kind, ())
+
+    def words(self, kind: str) -> tuple[str, ...]:
+        """One of the word lists of intents.yaml (``WORD_LIST_KINDS``)."""
+        return dict(self.word_lists).get(kind, ())
 
     def with_portal(
         self,
@@ -349,6 +366,19 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 # --------------------------------------------------------------------------- validation helpers
 
 
+def _what(value: object) -> str:
+    """A YAML value's kind in a content editor's words ("a mapping", not a Python type)."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
 @dataclass
 class _Reader:
     """Reads one entry of one file, recording problems instead of raising."""
@@ -374,7 +404,7 @@ class _Reader:
                 self.problem(name, "is missing")
             return ""
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.problem(name, f"must be text, not {type(value).__name__}")
+            self.problem(name, f"must be text, not {_what(value)}")
             return ""
         value = str(value).strip()
         if not value and required and not allow_empty:
@@ -405,12 +435,12 @@ class _Reader:
                 self.problem(name, "is missing")
             return ()
         if not isinstance(value, list):
-            self.problem(name, f"must be a list, not {type(value).__name__}")
+            self.problem(name, f"must be a list, not {_what(value)}")
             return ()
         out: list[str] = []
         for i, item in enumerate(value):
             if isinstance(item, bool) or not isinstance(item, str | int | float):
-                self.problem(f"{name}[{i}]", f"must be text, not {type(item).__name__}")
+                self.problem(f"{name}[{i}]", f"must be text, not {_what(item)}")
             elif not str(item).strip():
                 self.problem(f"{name}[{i}]", "must not be empty")
             else:
@@ -558,7 +588,7 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     working_groups = _load_working_groups(docs["working_groups.yaml"], problems)
     roles, topics = _load_vocabulary(docs["vocabulary.yaml"], problems)
     faqs = _load_faqs(docs["faq.yaml"], problems)
-    intent_phrases = _load_intents(docs["intents.yaml"], problems)
+    intent_phrases, word_lists = _load_intents(docs["intents.yaml"], problems)
     escalation = _load_escalation(docs["escalation.yaml"], problems)
     texts = _load_texts(
         root / TEXTS_DIR,
@@ -584,6 +614,7 @@ def load_catalogue(directory: str | Path) -> Catalogue:
         topics=topics,
         faqs=faqs,
         intent_phrases=intent_phrases,
+        word_lists=word_lists,
         escalation=escalation,
         texts=texts,
     )
@@ -873,18 +904,29 @@ def _load_faqs(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[Faq, ..
     return tuple(f for _, f in faqs)
 
 
-def _load_intents(
-    doc: Mapping[str, Any], problems: list[Problem]
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
+_KindLists = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _load_intents(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[_KindLists, _KindLists]:
+    """The intents' cue phrases, and the word lists (``WORD_LIST_KINDS``)."""
     file = "intents.yaml"
-    _top_level(file, doc, set(INTENT_PHRASE_KINDS), problems)
+    _top_level(file, doc, {*INTENT_PHRASE_KINDS, *WORD_LIST_KINDS}, problems)
     reader = _Reader(file, "", doc, problems, seen=set(doc))
-    out = []
+    phrases = []
     for kind in INTENT_PHRASE_KINDS:
         reader.entry = kind
         optional = kind in (*SMALL_TALK_KINDS, *PERSON_PAIR_KINDS, *OPTIONAL_INTENT_KINDS)
-        out.append((kind, reader.terms(kind, required=not optional)))
-    return tuple(out)
+        phrases.append((kind, reader.terms(kind, required=not optional)))
+    words = []
+    for kind in WORD_LIST_KINDS:
+        reader.entry = kind
+        values = reader.terms(kind, required=True)
+        if kind in SINGLE_WORD_KINDS:
+            for value in values:
+                if len(tokens(value)) > 1:
+                    reader.problem(kind, f"{value!r} must be one word")
+        words.append((kind, values))
+    return tuple(phrases), tuple(words)
 
 
 def _load_escalation(doc: Mapping[str, Any], problems: list[Problem]) -> Escalation:

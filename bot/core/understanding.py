@@ -33,48 +33,6 @@ from bot.core.text import STOPWORDS, stem, tokens, typed, typed_span, word_forms
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Greek, Cyrillic ... count too)
-# Where a message may hold another question: after "?" or ";" (the Greek question mark too), or
-# after "." or "!" or before "and"/"also" (in the five languages and the main other EU languages)
-# when a question word or "I" follows, perhaps after a preposition ("und an wen ...", "et à qui
-# ...", "e a chi ...", "y ¿a quién ...", "és hány ...", "en hoeveel ...").
-_QUESTION_WORDS = (
-    r"who|whom|what|how|where|which|when|why|can|could|is|are|do|does|i|my|"
-    r"wer|wen|wem|wie|wo|was|wann|warum|welche|welcher|welches|kann|ich|"
-    r"qui|que|quel|quelle|quels|quelles|comment|combien|ou|où|quand|pourquoi|je|"
-    r"chi|come|dove|quale|quali|qual|cosa|quanti|quante|quando|perché|posso|io|"
-    r"quien|quién|como|cómo|donde|dónde|cual|cuál|qué|cuántos|cuántas|cuantos|cuantas|cuándo|"
-    r"puedo|yo|"
-    # PL CS SK NL PT HU RO SV FI DA ET LV LT EL BG SL HR: how many, which, where, who, how
-    r"ile|który|która|które|jaki|jakie|gdzie|kto|jak|czy|kolik|kolko|koľko|který|která|které|"
-    r"ktorý|ktorá|ktoré|kde|kdo|ako|hoeveel|welk|welke|waar|hoe|wat|quantos|quantas|quais|onde|"
-    r"quem|hány|hany|mennyi|melyik|hol|hogyan|câte|câți|cate|cati|care|unde|cine|cum|hur|"
-    r"vilken|vilket|vilka|vem|vad|kuinka|montako|mikä|mitkä|missä|kuka|miten|hvor|hvilken|"
-    r"hvilket|hvilke|hvem|hvad|hvordan|mitu|milline|millised|kus|kes|kuidas|cik|kurš|kura|kur|"
-    r"kas|kiek|kuris|kuri|kaip|πόσες|πόσα|πόσοι|ποια|ποιο|ποιος|πού|πώς|колко|кой|коя|кое|"
-    r"кои|къде|как|koliko|kateri|katera|katere|kje|koji|koja|koje|gdje|tko|kako"
-)
-_PREPOSITIONS = r"to|with|an|bei|mit|für|à|a|auprès de|per|con|al|para"
-_ASKED = r"(?=[¿¡]?(?:(?:" + _PREPOSITIONS + r")\s+)?(?:" + _QUESTION_WORDS + r")\b)"
-_AND = (
-    r"and|also|plus|und|auch|et|aussi|e|anche|y|también|i|a|oraz|en|és|și|och|ja|og|un|ir|"
-    r"και|и"
-)
-_CLAUSES = re.compile(
-    r"(?<=[?;\u037e])\s+|(?<=[.!])\s+" + _ASKED + r"|"
-    r"\s*[,;]?\s+(?:" + _AND + r")\s+(?:also\s+)?" + _ASKED,
-    re.IGNORECASE,
-)
-# Words that join the items of a list ("finance and communication", "Finanzen und Kommunikation",
-# "from finance to communication", "communication et des finances"): functions joined by them
-# (with an article or two), or by nothing but punctuation, are listed as a mix
-_JOINERS = frozenset(
-    "and or plus to as well also und oder sowie bis auch et ou jusqu aussi e ed o oppure anche "
-    "y u hasta tambien".split()
-)
-_ARTICLES = frozenset(
-    "the der die das den dem des la le les l de du d il lo gli della dello delle dei degli del di "
-    "el los las".split()
-)
 JOINED_WORDS = 3  # at most this many words between two functions of a list
 # at most this many words between an act of auditing or checking (intents.yaml: examines) and the
 # first body or role it examines ("we audit the way the controllers work")
@@ -117,8 +75,6 @@ MIN_COVERAGE = 0.5  # the model has an opinion when it knows this share of a mes
 ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about it unprompted
 PART_MIN = 4  # letters of the shortest part of a compound word ("jems" in "jemsnetwork")
 WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corrected nor split
-# German endings after which a compound joins its next part with an "s" ("Kommunikations|team")
-_LINKED = ("ung", "ion", "heit", "keit", "tat", "schaft", "tum", "ling")
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
 # cue kinds that are no concepts of the model: words of most messages ("as", "como"), which only
 # tell the rules how to read the role after them
@@ -271,6 +227,12 @@ class Understander:
         )
         # the FAQs of eligibility rules: given by the rule only, never matched by their words
         self._rule_faqs = frozenset(rule.faq for rule in catalogue.eligibility if rule.faq)
+        self._clauses = _clause_pattern(catalogue)
+        # words that join the items of a list, the articles that may stand with them, and the
+        # German endings that join a compound's parts with an "s" (intents.yaml)
+        self._joiners = frozenset(_single_words(catalogue.words("list_joiners")))
+        self._articles = frozenset(_single_words(catalogue.words("list_articles")))
+        self._linked = _single_words(catalogue.words("compound_links"))
         self._build_index()
         # the words of topics that point at several communities (employers): no function
         self._choice_words = frozenset(
@@ -546,7 +508,7 @@ class Understander:
                 word = self._part(token[i:j])
                 if word is None:
                     continue
-                linked = compounds and token[j : j + 1] == "s" and token[:j].endswith(_LINKED)
+                linked = compounds and token[j : j + 1] == "s" and token[:j].endswith(self._linked)
                 for k in (j, j + 1) if linked else (j,):
                     tail = best[k]
                     current = best[i]
@@ -567,12 +529,31 @@ class Understander:
             for head in (True, False):
                 known = token[:length] if head else token[n - length :]
                 rest = token[length:] if head else token[: n - length]
-                if head and rest.startswith("s") and known.endswith(_LINKED):
+                if head and rest.startswith("s") and known.endswith(self._linked):
                     rest = rest[1:]
                 word = self._part(known)
                 if word and self._meaningful(word):
                     return (word, stem(rest)) if head else (stem(rest), word)
         return None
+
+    def _listed(self, between: tuple[str, ...]) -> bool:
+        """Whether the words between two bodies or roles list them: nothing, or a joining word
+        with short words around it ("and of the", "et les", "e sui", "y a los", "und")."""
+        return not between or (
+            len(between) <= JOINED_WORDS
+            and bool(set(between) & self._joiners)
+            and all(w in self._joiners or len(w) <= 4 for w in between)
+        )
+
+    def _joins(self, between: tuple[str, ...]) -> bool:
+        """Whether the words between two items join them as a list: a joining word, perhaps
+        with articles ("and", "et des", "e della"), or nothing (a comma, a colon)."""
+        words = set(between)
+        return not between or (
+            len(between) <= JOINED_WORDS
+            and bool(words & self._joiners)
+            and words <= self._joiners | self._articles
+        )
 
     def _meaningful(self, word: str) -> bool:
         return any(s.kind in ("role", "topic") for s in self._index.get((word,), ()))
@@ -643,7 +624,7 @@ class Understander:
                     continue
                 if start - 1 in capacity or (last is None and start - end > OBJECT_GAP):
                     break  # "ich prüfe als FLC die Belege": the user's own role, and what follows
-                if last is not None and not _listed(toks[last:start]):
+                if last is not None and not self._listed(toks[last:start]):
                     break
                 out.update(range(start, stop))
                 last = stop
@@ -747,12 +728,12 @@ class Understander:
         auditors, and how do I register?", "I'm an auditor. Which team is mine, and how many
         teams are there?") gets them all, the first in the answer, the others in ``also``.
 
-        The message is cut where another question may start (``_CLAUSES``) and each piece read
-        (with the roles the pieces before it named); a piece that is no confident answer of its
-        own (a question's fragment) and pieces of the same kind as the one before it join that
-        one. With one kind, or a problem in it, the whole message is read (a turn's CPU: each
+        The message is cut where another question may start (``_clause_pattern``) and each piece
+        read (with the roles the pieces before it named); a piece that is no confident answer of
+        its own (a question's fragment) and pieces of the same kind as the one before it join
+        that one. With one kind, or a problem in it, the whole message is read (a turn's CPU: each
         reading costs the same)."""
-        parts = [p for p in _CLAUSES.split(text[:2_000]) if len(tokens(p)) >= 2]
+        parts = [p for p in self._clauses.split(text[:2_000]) if len(tokens(p)) >= 2]
         if len(parts) < 2:
             return self._understand(text, context)
         base = context or Context()
@@ -1102,7 +1083,7 @@ class Understander:
         end = -1
         for start, stop, team in sorted(found):
             between = toks[end:start] if end >= 0 else ()
-            joined = end >= 0 and (start <= end or _joins(between))
+            joined = end >= 0 and (start <= end or self._joins(between))
             if joined:
                 chains[-1].append(team)
             else:
@@ -1732,23 +1713,28 @@ def _only(toks: tuple[str, ...], span: set[int]) -> bool:
     return bool(span) and all(i in span or t in STOPWORDS for i, t in enumerate(toks))
 
 
-def _listed(between: tuple[str, ...]) -> bool:
-    """Whether the words between two bodies or roles list them: nothing, or a joining word with
-    short words around it ("and of the", "et les", "e sui", "y a los", "und")."""
-    return not between or (
-        len(between) <= JOINED_WORDS
-        and bool(set(between) & _JOINERS)
-        and all(w in _JOINERS or len(w) <= 4 for w in between)
+def _clause_pattern(catalogue: Catalogue) -> re.Pattern[str]:
+    """Where a message may hold another question (intents.yaml: clause_and, clause_openers,
+    clause_prepositions): after "?" or ";" (the Greek question mark too), or after "." or "!"
+    when an opener follows, or before an "and" (perhaps two: "and also", "und auch") when an
+    opener follows, perhaps after a preposition ("und an wen ...", "et à qui ...", "y ¿a quién
+    ...")."""
+
+    def either(kind: str) -> str:
+        return "|".join(re.escape(w) for w in catalogue.words(kind))
+
+    before = rf"(?:(?:{either('clause_prepositions')})\s+)?"
+    asked = rf"(?=[¿¡]?{before}(?:{either('clause_openers')})\b)"
+    joined = rf"(?:{either('clause_and')})\s+"
+    return re.compile(
+        rf"(?<=[?;\u037e])\s+|(?<=[.!])\s+{asked}|\s*[,;]?\s+{joined}(?:{joined})?{asked}",
+        re.IGNORECASE,
     )
 
 
-def _joins(between: tuple[str, ...]) -> bool:
-    """Whether the words between two items join them as a list: a joining word, perhaps with
-    articles ("and", "et des", "e della"), or nothing (a comma, a colon)."""
-    words = set(between)
-    return not between or (
-        len(between) <= JOINED_WORDS and bool(words & _JOINERS) and words <= _JOINERS | _ARTICLES
-    )
+def _single_words(words: Iterable[str]) -> tuple[str, ...]:
+    """Words of the data as a message's tokens are written ("también" -> "tambien")."""
+    return tuple(dict.fromkeys(t for w in words for t in tokens(w)))
 
 
 def _within(inner: set[int], outer: set[int]) -> bool:

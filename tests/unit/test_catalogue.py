@@ -580,3 +580,46 @@ def test_check_exits_non_zero_on_a_missing_folder(tmp_path, capsys):
 
 def test_the_real_portal_is_not_confirmed_yet(catalogue):
     assert catalogue.portal.confirmed is False  # placeholders until Interact confirms
+
+
+# --------------------------------------------------------------------------- intents' word lists
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message"),
+    [
+        ("clause_and: [and, also]", "clause_and: []", "clause_and", "must not be empty"),
+        ("clause_and: [and, also]\n", "", "clause_and", "is missing"),
+        ("clause_and: [and, also]", "clause_and: and", "clause_and", "must be a list, not text"),
+        (
+            "clause_openers: [who, what, how, which, can, i]",
+            "clause_openers: [who, what, {how: 1}]",
+            "clause_openers[2]",
+            "must be text, not a mapping",
+        ),
+        (
+            "list_joiners: [and, or]",
+            "list_joiners: [and, ~]",
+            "list_joiners[1]",
+            "must be text, not empty",
+        ),
+        (
+            "list_articles: [the]",
+            "list_articles: [the, of the]",
+            "list_articles",
+            "'of the' must be one word",
+        ),
+    ],
+)
+def test_a_bad_word_list_names_the_file_the_list_and_the_field(tmp_path, old, new, field, message):
+    folder = broken(tmp_path, "intents.yaml", old, new)
+    kind = field.split("[")[0]
+    p = the_problem(problems_of(folder), "intents.yaml", field)
+    assert (p.entry, p.message) == (kind, message)
+
+
+def test_check_names_a_bad_word_list(tmp_path, capsys):
+    folder = broken(tmp_path, "intents.yaml", "clause_and: [and, also]", "clause_and: []")
+    assert main(["check", str(folder)], out=io.StringIO()) != 0
+    err = capsys.readouterr().err
+    assert re.search(r"intents\.yaml:\d+: clause_and: field 'clause_and': must not be empty", err)
