@@ -71,6 +71,7 @@ OPTIONAL_INTENT_KINDS = (
     "negation",
     "identity",
     "examines",
+    "examined_work",
     "capacity",
 )
 INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order

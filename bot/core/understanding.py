@@ -78,7 +78,7 @@ WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corre
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
 # cue kinds that are no concepts of the model: words of most messages ("as", "como"), which only
 # tell the rules how to read the role after them
-_UNSEEN_CUES = frozenset({"capacity", "examines"})
+_UNSEEN_CUES = frozenset({"capacity", "examines", "examined_work"})
 
 
 class Intent(StrEnum):
@@ -594,8 +594,10 @@ class Understander:
         (intents.yaml: examines): the first examinable phrase at most ``OBJECT_GAP`` words after
         the act, and those listed with it ("we do system audits of the managing authority and
         of the controllers", "ich schaue, ob Verwaltungsbehörde und Prüfstellen ordentlich
-        arbeiten", "je vérifie les demandes de paiement des bénéficiaires"). What is audited or
-        checked is context: the doer of the audit or the check is the user."""
+        arbeiten", "je vérifie les demandes de paiement des bénéficiaires"); someone's work
+        named after an act (intents.yaml: examined_work) is part of the act, however far on
+        ("verifico ogni anno a campione il lavoro dei controllori"). What is audited or checked
+        is context: the doer of the audit or the check is the user."""
         acts: set[int] = set()
         for position, key in segments:
             if any(s.kind == "cue" and s.target == "examines" for s in self._index[key]):
@@ -606,6 +608,13 @@ class Understander:
             acts.update(at or ())
         if not acts:
             return frozenset()
+        for position, key in segments:
+            # "I verify, on a sample basis, the work of the controllers": someone's work after
+            # an act is part of it, however far on
+            if position > min(acts) and any(
+                s.kind == "cue" and s.target == "examined_work" for s in self._index[key]
+            ):
+                acts.update(range(position, position + len(key)))
         capacity = {
             position + len(key) - 1
             for position, key in segments

@@ -1147,3 +1147,74 @@ def test_what_is_examined_is_context_only_with_the_words_in_data(tmp_path):
     # too far after the act to be what it examines
     u = reader.understand("I inspect engines on weekdays, at night a ferry operator")
     assert u.roles == ("ferry-operator",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Every year I verify, on a sample basis, the work of the first level controllers",
+        "I audit each spring a sample of the work done by the national controllers",
+        "Ich prüfe jedes Jahr stichprobenartig die Arbeit der Kontrolleure",
+        "Als Prüferin kontrolliere ich stichprobenweise die Arbeit der Prüfstellen",
+        "Je vérifie chaque année par échantillonnage le travail des contrôleurs",
+        "Verifico ogni anno a campione il lavoro svolto dai controllori",
+        "Controlliamo a campione, per conto del programma, il lavoro dei controllori",
+        "Comprobamos por muestreo, cada año, el trabajo de los controladores de primer nivel",
+    ],
+)
+def test_the_controllers_work_an_auditor_samples_is_not_the_user_s_role(reader, text):
+    """Auditors check the controllers' work on a sample, often with words between the act and
+    the controllers ("on a sample basis, the work of"): the controllers whose work is examined
+    are context (intents.yaml: examined_work), never the user's role or their answer."""
+    u = reader.understand(text)
+    offered = [m.community_id for m in u.matches] if u.intent == Intent.RECOMMEND else []
+    assert "controllers" not in offered and "controller" not in u.roles, (
+        text,
+        u.intent,
+        offered,
+        u.roles,
+    )
+    assert _top(u) in ("auditors", None), (text, u.intent, offered)
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("I check partners' reports", "controllers"),
+        ("Ich prüfe die Ausgaben der Partner im Rahmen der First Level Control", "controllers"),
+        (
+            "je vérifie les dépenses des partenaires dans le cadre du contrôle de premier niveau",
+            "controllers",
+        ),
+        ("I coordinate the work of the first level controllers in our country", "controllers"),
+    ],
+)
+def test_a_controller_s_own_checks_stay_a_controller_s(reader, text, team):
+    """Only the work of someone else that is sampled or checked is context: a controller who
+    checks reports within first level control, or who coordinates the controllers, is one."""
+    assert _top(reader.understand(text)) == team, text
+
+
+def test_someone_s_work_after_an_act_is_examined_only_with_the_words_in_data(tmp_path):
+    """The rule is data (intents.yaml: examined_work): someone's work named after an act of
+    checking, however far on, is what the user checks; without those words, or without an act
+    before them, the role after them is the user's."""
+    text = "I inspect every weekday in summer the work of the ferry captains"
+    folder = copy_of_fixture(tmp_path / "1")
+    vocabulary = folder / "vocabulary.yaml"
+    vocabulary.write_text(
+        vocabulary.read_text(encoding="utf-8").replace(
+            "communities: [ferries]\n", "communities: [ferries]\n    examined: true\n"
+        ),
+        encoding="utf-8",
+    )
+    path = folder / "intents.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "examines: [inspect]\n", encoding="utf-8")
+    assert Understander(load_catalogue(folder)).understand(text).roles == ("ferry-operator",)
+    path.write_text(path.read_text(encoding="utf-8") + "examined_work: [work of]\n", "utf-8")
+    reader = Understander(load_catalogue(folder))
+    u = reader.understand(text)
+    assert (u.roles, u.examined) == ((), ("ferries",))
+    # no act before it: the work of the ferry captains is the user's own
+    u = reader.understand("I share the work of the ferry captains")
+    assert u.roles == ("ferry-operator",)
