@@ -515,6 +515,49 @@ def by_language(e: Example) -> str:
     return e.language
 
 
+HOLD_OUTS: dict[str, Callable[[Example], str]] = {  # tests/unit/test_generalisation.py
+    "phrase": by_phrase,
+    "template": by_template,
+    "language": by_language,
+    "language, no glossary": by_language,
+}
+HOLD_OUT_SEEDS = (7, 8, 9)  # the shuffles of the groups into folds
+
+
+def held_out_runs(
+    items: Sequence[Example],
+    lexicon: Lexicon,
+    name: str,
+    seeds: Sequence[int] = HOLD_OUT_SEEDS,
+    feats: Sequence[list[int]] | None = None,
+) -> list[list[Outcome]]:
+    """The model alone on ``items`` with groups of the kind ``name`` (``HOLD_OUTS``) held out,
+    4 folds, once per seed (each example predicted once per seed): the cross-validation of
+    tests/unit/test_generalisation.py and ``bench/generalisation.py --held-out``. A fold reads
+    its examples with the lexicon less what it holds out (``hidden``; with "language, no
+    glossary", ``languages_glossary``); ``feats``: the examples' features read with the whole
+    lexicon (``Lexicon.features``), when already computed."""
+    group = HOLD_OUTS[name]
+    hide = languages_glossary(lexicon, items) if name == "language, no glossary" else None
+    feats = lexicon.features(items) if feats is None else feats
+    return [
+        cross_validate(items, group, folds=4, seed=seed, feats=feats, lexicon=lexicon, hide=hide)
+        for seed in seeds
+    ]
+
+
+def held_out_figures(
+    shuffles: Sequence[Sequence[Outcome]], family: Mapping[str, str]
+) -> tuple[float, float, float]:
+    """Intent, community and community's Team accuracy (``accuracy``), means over shuffles."""
+    n = max(len(shuffles), 1)
+    return (
+        sum(accuracy(o, "intent") for o in shuffles) / n,
+        sum(accuracy(o, "c:") for o in shuffles) / n,
+        sum(accuracy(o, "c:", family) for o in shuffles) / n,
+    )
+
+
 @dataclass(frozen=True)
 class Loaded:
     model: TextModel

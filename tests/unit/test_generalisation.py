@@ -25,21 +25,11 @@ are measured by ``bench/generalisation.py`` (slower).
 from __future__ import annotations
 
 from pathlib import Path
-from statistics import mean
 
 import pytest
 
 from bot.core.catalogue import load_catalogue
-from bot.core.learning import (
-    Lexicon,
-    Outcome,
-    accuracy,
-    by_language,
-    by_phrase,
-    by_template,
-    cross_validate,
-    languages_glossary,
-)
+from bot.core.learning import HOLD_OUTS, Lexicon, Outcome, held_out_figures, held_out_runs
 from bot.core.model import families
 from bot.core.training import examples, load_training
 
@@ -53,13 +43,6 @@ FLOORS = {  # (intent, community, community's Team); means over three shuffles, 
     "language": (0.949, 0.879, 0.895),  # means 0.955, 0.889, 0.905
     "language, no glossary": (0.909, 0.828, 0.849),  # means 0.911, 0.833, 0.854
 }
-GROUPS = {
-    "phrase": by_phrase,
-    "template": by_template,
-    "language": by_language,
-    "language, no glossary": by_language,
-}
-SEEDS = (7, 8, 9)  # the shuffles of the groups into folds
 
 
 @pytest.fixture(scope="module")
@@ -69,26 +52,12 @@ def runs() -> tuple[dict[str, list[list[Outcome]]], dict[str, str]]:
     items = examples(catalogue, training)
     lexicon = Lexicon(catalogue, dict(training.languages))
     feats = lexicon.features(items)
-    hide = {"language, no glossary": languages_glossary(lexicon, items)}
-    out = {
-        name: [
-            cross_validate(
-                items, g, folds=4, seed=seed, feats=feats, lexicon=lexicon, hide=hide.get(name)
-            )
-            for seed in SEEDS
-        ]
-        for name, g in GROUPS.items()
-    }
+    out = {name: held_out_runs(items, lexicon, name, feats=feats) for name in HOLD_OUTS}
     return out, families(catalogue)
 
 
-@pytest.mark.parametrize("held_out", sorted(GROUPS))
+@pytest.mark.parametrize("held_out", sorted(HOLD_OUTS))
 def test_cross_validation_stays_above_its_floor(runs, held_out: str) -> None:
-    shuffles, family = runs[0][held_out], runs[1]
-    figures = (
-        mean(accuracy(outcomes, "intent") for outcomes in shuffles),
-        mean(accuracy(outcomes, "c:") for outcomes in shuffles),
-        mean(accuracy(outcomes, "c:", family) for outcomes in shuffles),
-    )
+    figures = held_out_figures(runs[0][held_out], runs[1])
     floors = FLOORS[held_out]
     assert all(f >= floor for f, floor in zip(figures, floors, strict=True)), (held_out, figures)
