@@ -38,7 +38,7 @@ TITLES = [
     ),
     ("lavoro come funzionaria di programma", "programme-officer", "programme-management"),
     (
-        "soy técnica de proyectos en la secretaría conjunta",
+        "llevo años de técnico de programa en la autoridad de gestión",
         "programme-officer",
         "programme-management",
     ),
