@@ -11,6 +11,8 @@ that one), named fresh5/<lang>; also off by default, to be scored only at the en
 With --fresh6 likewise the fresh6 set (tests/heldout/fresh6, written blind while fresh5 was still
 unseen), named fresh6/<lang>; off by default, to be scored only at the end of the round after the
 one that scores fresh5.
+With --fresh7 likewise the fresh7 set (tests/heldout/fresh7, written blind while fresh6 was being
+read), named fresh7/<lang>; off by default, to be scored only at the end of the next round.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3 --fresh4
@@ -28,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
-BLIND = ("fresh3", "fresh4", "fresh5", "fresh6")  # the sets scored only when asked for
+BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7")  # the sets scored only when asked for
 
 
 def main(argv: list[str] | None = None) -> int:
