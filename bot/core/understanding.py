@@ -37,12 +37,6 @@ JOINED_WORDS = 3  # at most this many words between two functions of a list
 # at most this many words between an act of auditing or checking (intents.yaml: examines) and the
 # first body or role it examines ("we audit the way the controllers work")
 OBJECT_GAP = 3
-# at most this many words between the words with which users speak of themselves or say in which
-# capacity they act (intents.yaml: first_person, capacity) and a role that is theirs ("I am a")
-OWN_ROLE_GAP = 2
-# at most this many words between the words of a service the user provides (intents.yaml: serves)
-# and the support or helpdesk it is ("I run the programme's helpdesk")
-SERVICE_GAP = 3
 COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
 # Commands also found inside a short message ("could you please delete my data?"): "forget me"
 # asks before it does anything, so a wrong guess costs a "No".
@@ -178,10 +172,6 @@ class Understanding:
     # the communities of the bodies and roles named as what the user audits or checks ("we audit
     # the managing authority and the controllers"): context, never the user's own
     examined: tuple[str, ...] = ()
-    # a role named right after words with which the user speaks of themselves or says in which
-    # capacity they act ("I'm a controller", "als Prüferin"): the user's own, not whom a question
-    # is about ("how do I report travel costs to the controller?")
-    own_role: bool = False
 
 
 @dataclass
@@ -231,9 +221,6 @@ class Understander:
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
         # contact verbs, support targets, question words (found apart from the phrases above)
         self._pair: dict[tuple[str, ...], str] = {}
-        # words with which users say they provide a service ("I run", "gestisco"; found apart
-        # from the phrases above, so that "I" stays a word of the user's own)
-        self._serves: set[tuple[str, ...]] = set()
         # cue phrases with a gap, by their first word: their parts in order, and the cue kind
         self._gapped: defaultdict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = defaultdict(
             list
@@ -287,7 +274,6 @@ class Understander:
         gapped = {w for parts in gaps for part in parts for w in part}
         common = {w for phr in self._faq_phrasings for w in phr[1]} | STOPWORDS
         common |= {w for key in self._pair for w in key} | gapped
-        common |= {w for key in self._serves for w in key}
         plain = common | {w for key in self._index for w in key}
         self._index_forms(common.union(*self.languages.values()))
         self._max_len = max(len(k) for k in self._index)
@@ -354,8 +340,6 @@ class Understander:
                     self._gapped[parts[0][0]].append((parts, kind))
                 elif kind in PERSON_PAIR_KINDS:
                     self._pair[tokens(phrase)] = kind
-                elif kind == "serves":
-                    self._serves.add(tokens(phrase))
                 else:
                     self._add(phrase, Sense("cue", kind))
         for route in cat.escalation.routes:
@@ -655,19 +639,6 @@ class Understander:
                 last = stop
         return frozenset(out)
 
-    def _served(self, toks: tuple[str, ...]) -> frozenset[int]:
-        """The positions at most ``SERVICE_GAP`` words after the words of a service the user
-        provides (intents.yaml: serves): a request for a person or support there is the user's
-        own work ("I run the helpdesk for applicants", "fornisco supporto ai beneficiari")."""
-        longest = max(map(len, self._serves), default=0)
-        out: set[int] = set()
-        for i in range(len(toks)):
-            for n in range(longest, 0, -1):
-                if toks[i : i + n] in self._serves:
-                    out.update(range(i + n, i + n + SERVICE_GAP + 1))
-                    break
-        return frozenset(out)
-
     def _settled_cues(
         self,
         toks: tuple[str, ...],
@@ -868,11 +839,8 @@ class Understander:
         role_spans: list[tuple[int, int]] = []
         segments = self._segment(toks)
         examined = self._examined(segments, toks)
-        served = self._served(toks)
         for position, key in segments:
             for sense in self._index[key]:
-                if sense.kind == "cue" and sense.target == "person" and position in served:
-                    continue  # the helpdesk the user runs: no request
                 if position in examined and self._examinable(sense):
                     # what the user audits or checks: said as such, never as their role
                     if sense.kind in ("role", "topic"):
@@ -924,11 +892,9 @@ class Understander:
         segments = self._segment(toks)
         examined_at = self._examined(segments, toks)
         examined: list[str] = []
-        served = self._served(toks)
         for position, key in segments:
             said = typed_span(words, position, len(key))
             senses = _undenied(self._index[key], position - 1 in cue_spans["negation"])
-            senses = _unrequested(senses, position in served)
             for sense in self._unexamined(senses, position in examined_at, examined):
                 if sense.kind in ("community", "qualifier"):
                     evidence.add(
@@ -963,7 +929,6 @@ class Understander:
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
         matches, refusals = self._rank(evidence, known_roles)
-        own_role = _own_role(role_spans, cue_spans["first_person"] | cue_spans["capacity"])
         faq = self.faq_scores(_content(toks))
         faq_id, faq_score = max(faq.items(), key=lambda kv: kv[1], default=(None, 0.0))
 
@@ -985,7 +950,6 @@ class Understander:
             contact_question=contact_question,
             language=language,
             examined=tuple(dict.fromkeys(examined)),
-            own_role=own_role,
         )
         spans = {
             "working_groups": frozenset(wg_span | cue_spans["working_groups"]),
@@ -1443,11 +1407,8 @@ class Understander:
             return True  # "not a controller, an auditor": the model reads the denied role too
         if u.intent == Intent.RECOMMEND and u.examined and u.roles:
             return True  # "I audit the controllers": the model reads the audited role's words too
-        asked = u.question or "?" in u.text
-        if u.intent == Intent.FALLBACK and asked and ("offtopic" in u.cues or _about_rules(u)):
-            # asked for a programme's rates, deadlines, budget or duties: no team answers that
-            # ("we prepare the call" says what someone does: the model may read it)
-            return True
+        if u.intent == Intent.FALLBACK and ("offtopic" in u.cues or _about_rules(u)):
+            return True  # a programme's rates, deadlines, budget or duties: no team answers that
         return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
 
     def _technical_problem(self, u: Understanding, routes: list[str]) -> bool:
@@ -1572,11 +1533,8 @@ class Understander:
         common = self._choice_words.union(*self.languages.values())
         rest = [w for w in _content(tokens(u.text)) if w not in common]
         chosen = len(rest) <= 1 and label in {f"c:{m.community_id}" for m in u.matches}
-        if not rest:
-            # nothing but the choices' own words: the model knows no more than they, whichever
-            # community it leans to ("un programa de cooperación transfronteriza" is no External
-            # Cooperation)
-            return True
+        if chosen and not rest:
+            return True  # nothing but the choices' own words: the model knows no more than they
         needed = (
             thresholds.get("override", T_OVERRIDE) if chosen else thresholds.get("answer", T_ANSWER)
         )
@@ -1732,30 +1690,13 @@ def _undenied(senses: Iterable[Sense], denied: bool) -> Iterable[Sense]:
     return [s for s in senses if s.kind not in ("community", "qualifier", "role")]
 
 
-def _unrequested(senses: Iterable[Sense], served: bool) -> Iterable[Sense]:
-    """The senses of a phrase; of one right after the words of a service the user provides
-    ("I run the helpdesk", intents.yaml: serves), no request for a person: it is their work."""
-    if not served:
-        return senses
-    return [s for s in senses if (s.kind, s.target) != ("cue", "person")]
-
-
-def _own_role(role_spans: list[tuple[int, int]], selves: set[int]) -> bool:
-    """Whether a role stands at most ``OWN_ROLE_GAP`` words after the words with which the user
-    speaks of themselves or says in which capacity they act (``selves``): "I'm a controller"."""
-    return any(
-        not selves.isdisjoint(range(start - OWN_ROLE_GAP - 1, start)) for start, _ in role_spans
-    )
-
-
 def _about_rules(u: Understanding) -> bool:
     """Whether the message asks about a programme's money or rules: its rates, deadlines,
     eligible costs, budget, or what someone in it must do. A role in it that is not the user's
-    own ("what rate for controllers' costs?", "does the auditor have to check every invoice?",
-    "how do I justify travel costs to the controller?") is whom the rule is about; a user who
-    names the role as their own ("I'm a controller", ``own_role``) or asks which community to
-    join is told about a community."""
-    others = not u.roles or not (u.own_role or u.cues & {"join", "eligibility"})
+    own ("what rate for controllers' costs?", "does the auditor have to check every invoice?")
+    is whom the rule is about; a user who speaks of themselves or asks which community to join
+    is told about a community."""
+    others = not u.roles or not u.cues & {"first_person", "join", "eligibility"}
     return others and ("offtopic" in u.cues or ("duty" in u.cues and bool(u.roles)))
 
 
