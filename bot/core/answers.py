@@ -6,7 +6,7 @@ Pure Python, no botbuilder. Every sentence about Interact is taken from the cata
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -242,13 +242,20 @@ class Answerer:
         return Answer(
             query=u.text,
             intent=Intent.FAQ,
-            text=self.fill(f"faq.{faq.id}.answer", today),
+            text=" ".join((self.fill(f"faq.{faq.id}.answer", today), *self._parents_first(u))),
             kind=Kind.FAQ,
             faq=faq,
             links=tuple(self.link(name) for name in faq.links),
             choices=related,
             roles=u.roles,
         )
+
+    def _parents_first(self, u: Understanding) -> Iterator[str]:
+        """For each private sub-team the user cannot see, the Team to join first."""
+        for cid in u.named_subteams:
+            sub = self.catalogue.community(cid)
+            parent = self.catalogue.community(sub.parent or "")
+            yield self.texts.get("answer.parent_first", name=sub.name, parent=parent.name)
 
     def _working_groups(self, u: Understanding, today: dt.date) -> Answer:
         cat = self.catalogue

@@ -172,6 +172,9 @@ class Understanding:
     # the communities of the bodies and roles named as what the user audits or checks ("we audit
     # the managing authority and the controllers"): context, never the user's own
     examined: tuple[str, ...] = ()
+    # the private sub-teams a user who cannot see one named ("I can't see the Core Group
+    # channel"): the answer says which parent Team each needs first
+    named_subteams: tuple[str, ...] = ()
 
 
 @dataclass
@@ -1160,7 +1163,8 @@ class Understander:
             return None
         about = {f: s for f, s in faq.items() if f in self._invisible_faqs}
         cat = self.catalogue
-        named_subteam = any(cat.community(m.community_id).parent for m in u.matches)
+        named = tuple(m.community_id for m in u.matches if cat.community(m.community_id).parent)
+        named_subteam = bool(named)
         # in another language ("nie widzę zespołu"), or without a word of any FAQ, nothing named
         unread = (u.language == "other" or not faq) and not u.matches
         unread = unread and not u.cues & {"problem", "person"}
@@ -1174,7 +1178,12 @@ class Understander:
         # a sub-team's own name takes most of the words: any FAQ overlap will do then
         if named_subteam or unread or ("subteams" in u.cues and score >= FAQ_OK):
             return replace(
-                u, intent=Intent.FAQ, matches=(), faq_id=faq_id, faq_score=round(score, 3)
+                u,
+                intent=Intent.FAQ,
+                matches=(),
+                faq_id=faq_id,
+                faq_score=round(score, 3),
+                named_subteams=named,
             )
         return None
 

@@ -72,6 +72,44 @@ def test_subteam_answer_says_private_and_join_the_parent_first(assistant, text):
 
 
 @pytest.mark.parametrize(
+    ("text", "subteam", "parent"),
+    [
+        ("the Core Group channel does not show up for me, how come?", "Core Group", "Jems network"),
+        (
+            "Ich kann den Kanal Baltic Sea nirgends sehen",
+            "Baltic Sea",
+            "Inter Programme collaboration",
+        ),
+        (
+            "le canal IPA Communication n'apparaît pas dans mes équipes",
+            "IPA Communication",
+            "Communication and visibility",
+        ),
+        ("non riesco a vedere il canale User Group", "User Group", "Jems network"),
+        (
+            "no veo el canal South West Europe en mi Teams",
+            "South West Europe",
+            "Financial management",
+        ),
+    ],
+)
+def test_a_named_subteam_nobody_sees_is_answered_with_its_parent_team(
+    assistant, text, subteam, parent
+):
+    # the private-channel FAQ alone said "join the parent Team first" without naming it
+    reply = faq_answer(assistant, text)
+    assert reply.answer.faq.id == "subteams"
+    assert f"{subteam} " in reply.answer.text
+    assert parent in reply.answer.text
+    assert parent in json.dumps(reply.activities)  # in the card the user reads
+
+
+def test_no_parent_is_named_when_no_subteam_is(assistant):
+    reply = faq_answer(assistant, "why can't I see the sub-team?")
+    assert not any(c.name in reply.answer.text for c in real_catalogue().communities if c.parent)
+
+
+@pytest.mark.parametrize(
     ("text", "faq_id", "first", "second"),
     [
         (
