@@ -1164,11 +1164,10 @@ class Understander:
         about = {f: s for f, s in faq.items() if f in self._invisible_faqs}
         cat = self.catalogue
         named = tuple(m.community_id for m in u.matches if cat.community(m.community_id).parent)
-        named_subteam = bool(named)
         # in another language ("nie widzę zespołu"), or without a word of any FAQ, nothing named
         unread = (u.language == "other" or not faq) and not u.matches
         unread = unread and not u.cues & {"problem", "person"}
-        if not about and (named_subteam or unread) and self._invisible_faqs:
+        if not about and (named or unread) and self._invisible_faqs:
             # the sub-team's name and "I can't see" share no word with any FAQ: the FAQ that
             # most often says so answers it
             about = {max(self._invisible_faqs, key=self._invisible_faqs.__getitem__): 0.0}
@@ -1176,7 +1175,7 @@ class Understander:
         if faq_id is None:
             return None
         # a sub-team's own name takes most of the words: any FAQ overlap will do then
-        if named_subteam or unread or ("subteams" in u.cues and score >= FAQ_OK):
+        if named or unread or ("subteams" in u.cues and score >= FAQ_OK):
             return replace(
                 u,
                 intent=Intent.FAQ,
