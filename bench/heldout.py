@@ -15,6 +15,8 @@ With --fresh7 likewise the fresh7 set (tests/heldout/fresh7, written blind while
 read), named fresh7/<lang>; off by default, to be scored only at the end of the next round.
 With --fresh8 likewise the fresh8 set (tests/heldout/fresh8, written blind on 30 November 2026),
 named fresh8/<lang>; off by default, but a read development set that anyone may score at any time.
+With --fresh9 likewise the fresh9 set (tests/heldout/fresh9, written blind while fresh7 was still
+unseen), named fresh9/<lang>; off by default: the unseen set of the next round, scored only then.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3 --fresh4
@@ -32,7 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
-BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8")  # scored only when asked for
+# the sets scored only when asked for
+BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
 
 
 def main(argv: list[str] | None = None) -> int:
