@@ -376,7 +376,12 @@ class Answerer:
 
     def _fallback(self, u: Understanding, today: dt.date) -> Answer:
         names = ("person", "list_all", "help") if u.offer_person else ("list_all", "help")
-        return self._message(u, Intent.FALLBACK, "answer.fallback", self._choices(*names))
+        choices = self._choices(*names)
+        if u.suggested_faq:  # the FAQ the message may ask, first: one click, no rewording
+            title = self.texts.get(f"faq.{u.suggested_faq}.title")
+            suggested = Choice(title, title, self.texts.language)
+            return self._message(u, Intent.FALLBACK, "answer.fallback_faq", (suggested, *choices))
+        return self._message(u, Intent.FALLBACK, "answer.fallback", choices)
 
 
 def choice(texts: Texts, name: str) -> Choice:

@@ -73,6 +73,8 @@ T_OVERRIDE = 0.999
 CANDIDATE_MIN = 0.15  # a community the model gives this much is offered when the bot asks back
 MIN_COVERAGE = 0.5  # the model has an opinion when it knows this share of a message's n-grams
 ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about it unprompted
+# the model's confidence in a FAQ, under the answer threshold, for which a fallback offers that FAQ
+SUGGEST_MIN = 0.3
 PART_MIN = 4  # letters of the shortest part of a compound word ("jems" in "jemsnetwork")
 WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corrected nor split
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
@@ -175,6 +177,9 @@ class Understanding:
     # the private sub-teams a user who cannot see one named ("I can't see the Core Group
     # channel"): the answer says which parent Team each needs first
     named_subteams: tuple[str, ...] = ()
+    # the FAQ the model leans to, not surely enough to answer it, when the bot falls back: the
+    # fallback offers it as a choice (one click instead of rewording)
+    suggested_faq: str | None = None
 
 
 @dataclass
@@ -964,7 +969,7 @@ class Understander:
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
         prediction = self.model.predict(text, self._concepts(toks))
-        return self._combine(ruled, prediction, routes, known_roles)
+        return _suggest(self._combine(ruled, prediction, routes, known_roles))
 
     def command(self, text: str) -> str | None:
         """ "cancel", "help", "forget_me" ... (``COMMANDS``) when the whole message is that
@@ -1671,6 +1676,15 @@ class Understander:
             if rule.community == community_id:
                 return next((r for r in roles if r in rule.not_open_to), None)
         return None
+
+
+def _suggest(u: Understanding) -> Understanding:
+    """A fallback where the model leans to a FAQ (``SUGGEST_MIN``), not surely enough to answer
+    it: that FAQ becomes the fallback's first choice ("is there somewhere for the files?")."""
+    label, confidence = u.model_label, u.model_confidence
+    if u.intent == Intent.FALLBACK and label.startswith("faq:") and confidence >= SUGGEST_MIN:
+        return replace(u, suggested_faq=label[4:])
+    return u
 
 
 def _candidates(pred: Prediction) -> list[str]:

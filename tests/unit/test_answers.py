@@ -12,7 +12,7 @@ from bot.assistant import Assistant
 from bot.cli.main import main
 from bot.core.answers import Answerer
 from bot.core.texts import LANGUAGES
-from bot.core.understanding import Intent
+from bot.core.understanding import Intent, Understanding
 from tests.support.catalogues import real_catalogue
 
 BEFORE = dt.date(2025, 6, 1)
@@ -135,6 +135,24 @@ def test_faq_answers_offer_their_related_questions(assistant, catalogue):
     reply = faq_answer(assistant, "how do I create my Interact account?")
     related = [catalogue.faq(r).questions[0] for r in catalogue.faq("register").related]
     assert [c.text for c in reply.answer.choices] == related
+
+
+# --------------------------------------------------------------------------- a FAQ half understood
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_offered_faq_is_asked_in_the_language_of_the_card(assistant, answerer, language):
+    said = answerer.in_language(language)
+    vague = Understanding(text="…", intent=Intent.FALLBACK, suggested_faq="migration")
+    answer = said.answer(vague, AFTER[1])
+    plain = said.answer(Understanding(text="…", intent=Intent.FALLBACK), AFTER[1])
+    assert answer.text != plain.text  # says it may have understood, not "I can't help"
+    assert answer.choices[0].title == said.texts.get("faq.migration.title")
+    assert answer.choices[1:] == plain.choices  # the usual choices stay
+    asked = answer.choices[0]
+    assert asked.language == language
+    clicked = assistant.respond(asked.text, AFTER[1], language=assistant.language(asked.text))
+    assert clicked.answer.faq.id == "migration"
 
 
 # --------------------------------------------------------------------------- dated answers

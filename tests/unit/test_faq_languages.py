@@ -9,6 +9,7 @@ and none is a sentence of the shared evaluation sets (``test_no_eval_copies`` ch
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -81,3 +82,30 @@ def test_faq_questions_in_other_languages_get_their_faq(served, text, faq_id):
 def test_asking_for_all_communities_in_other_languages_gets_the_list(served, text):
     reply = served.respond(text, TODAY, None)
     assert reply.understanding.intent == Intent.LIST, (text, reply.understanding.intent)
+
+
+@pytest.mark.parametrize(
+    ("text", "faq_id"),
+    [
+        ("is there somewhere for the files", "platform"),
+        ("c'è un posto per i file", "platform"),
+        ("when did all this start on teams", "migration"),
+        ("seit wann ist das auf teams", "migration"),
+        ("depuis quand vous êtes sur teams", "migration"),
+        ("desde cuándo están en teams", "migration"),
+        ("the web pages are old", "website"),
+    ],
+)
+def test_a_faq_asked_vaguely_is_answered_or_offered_first(served, text, faq_id):
+    # these fell back with "list all teams" and "what can you do?" only: the model leant to the
+    # FAQ, under its answer threshold, and nothing of it reached the user
+    reply = served.respond(text, TODAY)
+    if reply.answer.intent == Intent.FAQ:
+        assert reply.answer.faq.id == faq_id
+        return
+    assert reply.answer.intent == Intent.FALLBACK
+    first = reply.answer.choices[0]
+    clicked = served.respond(first.text, TODAY, language=served.language(first.text))
+    assert clicked.answer.intent == Intent.FAQ
+    assert clicked.answer.faq.id == faq_id
+    assert first.title in json.dumps(reply.activities, ensure_ascii=False)  # on the card
