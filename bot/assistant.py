@@ -24,6 +24,12 @@ class Reply:
     answer: Answer
     activities: list[dict[str, Any]]
     language: ReplyLanguage
+    more: tuple[Answer, ...] = ()  # the answers to the message's further questions, in order
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        """Every answer of the reply: the first question's, then the others'."""
+        return (self.answer, *self.more)
 
     @property
     def text(self) -> str:
@@ -95,9 +101,11 @@ class Assistant:
         if language.other:
             answer = replace(answer, note=self.catalogue.texts(language.code).get("language.other"))
         activities = render(answer, self.catalogue)
-        for more in understanding.also:  # a second question in the same message: answer it too
-            activities += render(answerer.answer(more, today), self.catalogue)
-        return Reply(understanding, answer, activities, language)
+        # a second question in the same message: answer it too
+        more = tuple(answerer.answer(also, today) for also in understanding.also)
+        for extra in more:
+            activities += render(extra, self.catalogue)
+        return Reply(understanding, answer, activities, language, more)
 
     def ask_role(
         self, query: str, today: dt.date, language: str = DEFAULT_LANGUAGE

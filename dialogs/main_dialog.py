@@ -64,10 +64,10 @@ class MainDialog(ComponentDialog):
 
     async def _act(self, step: WaterfallStepContext, text: str, reply: Reply) -> DialogTurnResult:
         await self.conversation.send(step.context, reply.activities)
-        answer = reply.answer
-        if answer.intent == Intent.ESCALATE and answer.kind == Kind.CONTACT and answer.contact:
-            options = {"text": text, "contact": answer.contact.id}  # ids, never cards
-            return await step.begin_dialog(EscalationDialog.ID, options)
+        for answer in reply.answers:  # a problem asked second ("which team? also I can't log in")
+            if answer.intent == Intent.ESCALATE and answer.kind == Kind.CONTACT and answer.contact:
+                options = {"text": text, "contact": answer.contact.id}  # ids, never cards
+                return await step.begin_dialog(EscalationDialog.ID, options)
         return await step.end_dialog()
 
     async def route(self, step: WaterfallStepContext) -> DialogTurnResult:

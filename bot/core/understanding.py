@@ -764,7 +764,7 @@ class Understander:
         kinds = [kind for kind, _ in groups]
         if len(groups) < 2:
             return self._understand(text, context)
-        if str(Intent.ESCALATE) in kinds:
+        if str(Intent.ESCALATE) in kinds and not self._asks_for_a_team(parts, readings, groups):
             whole = self._understand(text, context)
             if whole.intent == Intent.ESCALATE:
                 # "I registered last week and my account is still not approved": the problem is
@@ -798,6 +798,19 @@ class Understander:
                 groups.append((kind, [*leading, i]))
                 leading = []
         return groups
+
+    @staticmethod
+    def _asks_for_a_team(
+        parts: list[str], readings: list[Understanding], groups: list[tuple[str, list[int]]]
+    ) -> bool:
+        """Whether a question of the message other than its problem asks for a community ("I'm
+        a controller, which team is mine? Also I can't log in"): the problem is a second
+        question then, answered after the recommendation, not the whole message."""
+        return any(
+            kind == str(Intent.RECOMMEND)
+            and any("join" in readings[i].cues or "?" in parts[i] for i in members)
+            for kind, members in groups
+        )
 
     def language(self, text: str) -> str:
         """The language of ``text``: en, de, fr, it, es or other (English without word lists)."""

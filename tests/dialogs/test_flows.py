@@ -90,6 +90,21 @@ async def test_escalation_skips_description_when_message_describes_it(chat: Chat
     assert chat.components.desk.store.get_ticket("SUP-0001").description == first
 
 
+async def test_a_problem_asked_after_a_team_question_is_escalated_too(chat: Chat) -> None:
+    said = "I'm a controller, which team is mine? Also my account was never approved"
+    replies = await chat.say(said)
+    text = texts(replies)
+    assert "Controllers network" in text  # the team question is answered first
+    assert text.index("Controllers network") < text.index(
+        "Shall I prepare an e-mail to tech.support@"
+    )
+    await chat.say("yes")
+    await chat.say("I registered three weeks ago and nobody activated it")
+    ticket = chat.components.desk.store.get_ticket("SUP-0001")
+    assert ticket.route == "tech-support"
+    assert any(t.who == "user" and t.text == said for t in ticket.transcript)
+
+
 async def test_general_question_for_a_person_goes_to_communication(chat: Chat) -> None:
     await chat.say("I need to talk to someone about the working groups")
     await chat.say("yes")

@@ -755,6 +755,45 @@ def test_a_problem_told_with_its_story_is_one_problem(reader, text):
     assert (u.intent, u.contact_id, u.also) == (Intent.ESCALATE, "tech-support", ()), text
 
 
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        (
+            "I'm a controller in Austria, which team is mine? and the password link does not work",
+            "controllers",
+        ),
+        (
+            "I work as an auditor, which community fits me? Also I can't log in to the portal",
+            "auditors",
+        ),
+        (
+            "which team for a comms officer? by the way the portal only shows an error",
+            "communication",
+        ),
+        (
+            "Ich bin bei der Prüfbehörde, welches Team passt? Außerdem geht mein Login nicht",
+            "auditors",
+        ),
+        (
+            "Je suis contrôleur, quelle équipe ? Et je n'arrive pas à me connecter au portail",
+            "controllers",
+        ),
+        ("Sono controllore, quale team? E non riesco ad accedere al portale", "controllers"),
+        (
+            "Soy controlador, ¿qué equipo me toca? Y además no puedo entrar en el portal",
+            "controllers",
+        ),
+        ("I'm a controller, which team? also my account was never approved", "controllers"),
+    ],
+)
+def test_a_team_question_with_a_problem_after_it_gets_both(reader, text, team):
+    """Which team, and a problem asked second: the community is recommended and the problem
+    escalated after it (the whole message was one escalation: the team question was lost)."""
+    u = reader.understand(text)
+    assert (u.intent, _top(u)) == (Intent.RECOMMEND, team), text
+    assert [(a.intent, a.contact_id) for a in u.also] == [(Intent.ESCALATE, "tech-support")]
+
+
 # ------------------------------------------- a programme's rules asked about a role (no team)
 
 
