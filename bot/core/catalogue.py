@@ -84,9 +84,10 @@ WORD_LIST_KINDS = (
     "list_joiners",  # words that join the items of a list ("and", "or", "as well")
     "list_articles",  # articles that may stand with them ("and the", "et des")
     "compound_links",  # German endings after which a compound's part takes an "s"
+    "community_words",  # words that say a community is meant ("team", "channel", "Gruppe")
 )
 # word lists of single words (compared with a message's words, not found in its text)
-SINGLE_WORD_KINDS = ("list_joiners", "list_articles", "compound_links")
+SINGLE_WORD_KINDS = ("list_joiners", "list_articles", "compound_links", "community_words")
 TEXTS_DIR = "texts"  # data/texts/<language>.yaml: every sentence the bot writes
 SMALL_TALK_KINDS = ("bye", "acknowledge")  # optional in intents.yaml (a thank-you is required)
 # intents.yaml kinds that are not cues of their own: a contact verb followed by a support target

@@ -241,6 +241,8 @@ class Understander:
         self._joiners = frozenset(_single_words(catalogue.words("list_joiners")))
         self._articles = frozenset(_single_words(catalogue.words("list_articles")))
         self._linked = _single_words(catalogue.words("compound_links"))
+        # the words that say a community is meant ("team", "channel"), not a programme
+        self._community_words = frozenset(_single_words(catalogue.words("community_words")))
         self._build_index()
         # the words of topics that point at several communities (employers): no function
         self._choice_words = frozenset(
@@ -1302,7 +1304,8 @@ class Understander:
         if u.faq_score >= FAQ_STRONG and u.faq_score * 4 >= top:
             return replace(u, intent=Intent.FAQ)
         asked = u.question or "?" in u.text
-        if _about_rules(u) and asked and top < W_NAME and u.faq_score < FAQ_OK:
+        named = top >= W_NAME and not self._area_as_programme(u, toks)
+        if _about_rules(u) and asked and not named and u.faq_score < FAQ_OK:
             # asked for a programme's rates, deadlines, eligible costs, budget or duties: a
             # programme's or a strand's name in it is no reason to recommend a team ("I prepare
             # the calls for proposals" says what someone does: no question)
@@ -1310,6 +1313,13 @@ class Understander:
         if u.matches:
             return replace(u, intent=Intent.RECOMMEND)
         return None
+
+    def _area_as_programme(self, u: Understanding, toks: tuple[str, ...]) -> bool:
+        """Whether the sub-team named first is named as an area, the programme's there ("is VAT
+        eligible in the South West Europe programme?"): no word in the message says a community
+        is meant (intents.yaml: community_words)."""
+        first = self.catalogue.community(u.matches[0].community_id) if u.matches else None
+        return bool(first and first.parent) and self._community_words.isdisjoint(toks)
 
     def _decide_listed(
         self,
