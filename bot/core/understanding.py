@@ -1559,20 +1559,22 @@ class Understander:
 
     def _keeps_choices(self, u: Understanding, label: str, confidence: float) -> bool:
         """The rules ask back with their own choices (an employer without a role): the model
-        answers instead when it is sure, and for one of those choices when the message says
-        little more than the employer, only when it is surer still (what it knows of an employer
-        is no function)."""
+        answers instead when it is sure, and when the message says little more than the
+        employer, only when it is surer still, whether it leans to one of those choices or to
+        another community (what it knows of an employer is no function: "Δουλεύω στη
+        διαχειριστική αρχή" is no auditor)."""
         if u.intent != Intent.CLARIFY or not u.matches or self.model is None:
             return False
         thresholds = self.model.thresholds
         # the employer, common words and at most one more ("I work in the JS"): no function
         common = self._choice_words.union(*self.languages.values())
         rest = [w for w in _content(tokens(u.text)) if w not in common]
-        chosen = len(rest) <= 1 and label in {f"c:{m.community_id}" for m in u.matches}
+        chosen = label in {f"c:{m.community_id}" for m in u.matches}
         if chosen and not rest:
             return True  # nothing but the choices' own words: the model knows no more than they
+        little = len(rest) <= 1
         needed = (
-            thresholds.get("override", T_OVERRIDE) if chosen else thresholds.get("answer", T_ANSWER)
+            thresholds.get("override", T_OVERRIDE) if little else thresholds.get("answer", T_ANSWER)
         )
         return confidence < needed
 
