@@ -73,6 +73,7 @@ OPTIONAL_INTENT_KINDS = (
     "examines",
     "examined_work",
     "capacity",
+    "work",
 )
 INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order
 # intents.yaml word lists that tell how a message is built, not what it asks: no cues of their own
@@ -195,6 +196,10 @@ class Faq:
     answer: str
     links: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    # words that name what the FAQ is about, in every language of the bot ("migration", "Umzug",
+    # "trasloco"): one concept of the model, so that a question in words it never saw in that
+    # language still shares something with the FAQ's examples in the others
+    subject: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -899,6 +904,7 @@ def _load_faqs(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[Faq, ..
             answer=r.text("answer"),
             links=r.texts("links"),
             related=r.texts("related"),
+            subject=r.texts("subject"),
         )
 
     faqs = _read_all(file, doc, "faqs", problems, faq)

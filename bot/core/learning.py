@@ -113,6 +113,7 @@ class Lexicon:
         out |= {k for c in cat.communities for k in (*c.keywords, *c.qualifiers)}
         out |= {p for wg in cat.working_groups for p in (wg.name, wg.nickname, *wg.keywords) if p}
         out |= {p for _, phrases in cat.intent_phrases for p in phrases}
+        out |= {p for faq in cat.faqs for p in faq.subject}
         return out | {p for r in cat.escalation.routes for p in r.phrases}
 
     def features(
@@ -420,10 +421,10 @@ def without_phrases(
 ) -> Catalogue:
     """The catalogue with these phrases removed from its lexicon (role and topic terms,
     community keywords and qualifiers, Working Groups' names and keywords, intent phrases,
-    escalation route phrases): a phrase held out of training must not be known to the rules or
-    to the model's concept features either. A lexicon phrase goes when it reads as one of
-    ``phrases`` (the same tokens, or one word in another form of it), or as one of the word
-    sequences ``found`` in held-out text (``Lexicon.reader``)."""
+    escalation route phrases, FAQs' subjects): a phrase held out of training must not be known
+    to the rules or to the model's concept features either. A lexicon phrase goes when it reads
+    as one of ``phrases`` (the same tokens, or one word in another form of it), or as one of the
+    word sequences ``found`` in held-out text (``Lexicon.reader``)."""
     gone = set(found).union(*(_readings(p) for p in phrases))
 
     def keep(terms: Iterable[str]) -> tuple[str, ...]:
@@ -450,6 +451,7 @@ def without_phrases(
         subteams=tuple(community(c) for c in catalogue.subteams),
         working_groups=tuple(group(wg) for wg in catalogue.working_groups),
         intent_phrases=tuple((kind, keep(ps)) for kind, ps in catalogue.intent_phrases),
+        faqs=tuple(dataclasses.replace(f, subject=keep(f.subject)) for f in catalogue.faqs),
         escalation=dataclasses.replace(
             catalogue.escalation,
             routes=tuple(dataclasses.replace(r, phrases=keep(r.phrases)) for r in routes),

@@ -470,9 +470,9 @@ def current_fingerprint(
 ) -> str:
     """The fingerprint of a model trained now: its examples, its settings, and the lexicon its
     concept features come from (roles, topics, keywords, qualifiers, Working Groups, intent
-    phrases, escalation routes, the word lists that tell how a message is built, and the
-    language word lists that decide how a word is read), so that an edit of any of them makes
-    the saved model stale."""
+    phrases, escalation routes, the FAQs' subjects, the word lists that tell how a message is
+    built, and the language word lists that decide how a word is read), so that an edit of any
+    of them makes the saved model stale."""
     lexicon = repr(
         (
             catalogue.roles,
@@ -482,6 +482,7 @@ def current_fingerprint(
             catalogue.intent_phrases,
             catalogue.word_lists,
             catalogue.escalation.routes,
+            [(f.id, f.subject) for f in catalogue.faqs],
             sorted((lang, sorted(words)) for lang, words in languages.items()),
         )
     )

@@ -81,6 +81,8 @@ _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_gro
 # cue kinds that are no concepts of the model: words of most messages ("as", "como"), which only
 # tell the rules how to read the role after them
 _UNSEEN_CUES = frozenset({"capacity", "examines", "examined_work"})
+# cue kinds that only the model reads, as concepts (telling one's work: "je m'occupe de ...")
+CONCEPT_CUES = frozenset({"work"})
 
 
 class Intent(StrEnum):
@@ -233,6 +235,9 @@ class Understander:
         self._gapped: defaultdict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = defaultdict(
             list
         )
+        # phrases that are concepts of the model only (a FAQ's subject, telling one's work):
+        # found wherever they stand, overlapping others, never taking words from the rules' phrases
+        self._concept_phrases: defaultdict[tuple[str, ...], set[str]] = defaultdict(set)
         # the FAQs of eligibility rules: given by the rule only, never matched by their words
         self._rule_faqs = frozenset(rule.faq for rule in catalogue.eligibility if rule.faq)
         self._clauses = _clause_pattern(catalogue)
@@ -284,7 +289,7 @@ class Understander:
         gapped = {w for parts in gaps for part in parts for w in part}
         common = {w for phr in self._faq_phrasings for w in phr[1]} | STOPWORDS
         common |= {w for key in self._pair for w in key} | gapped
-        plain = common | {w for key in self._index for w in key}
+        plain = common | {w for key in (*self._index, *self._concept_phrases) for w in key}
         self._index_forms(common.union(*self.languages.values()))
         self._max_len = max(len(k) for k in self._index)
         # the words of the index with the generated forms; a typo is corrected to a word of
@@ -310,6 +315,7 @@ class Understander:
         self._index_communities()
         self._index_vocabulary()
         self._index_phrases()
+        self._index_subjects()
         self._index_distinctive_words()
 
     def _index_communities(self) -> None:
@@ -350,11 +356,28 @@ class Understander:
                     self._gapped[parts[0][0]].append((parts, kind))
                 elif kind in PERSON_PAIR_KINDS:
                     self._pair[tokens(phrase)] = kind
+                elif kind in CONCEPT_CUES:
+                    self._concept_phrases[tokens(phrase)].add(f"cue:{kind}")
                 else:
                     self._add(phrase, Sense("cue", kind))
         for route in cat.escalation.routes:
             for phrase in route.phrases:
                 self._add(phrase, Sense("route", route.contact))
+
+    def _index_subjects(self) -> None:
+        """The FAQs' subjects: concepts of the model only (the rules match FAQs by questions)."""
+        for faq in self.catalogue.faqs:
+            for phrase in faq.subject:
+                self._concept_phrases[tokens(phrase)].add(f"subject:{faq.id}")
+
+    def _phrase_concepts(self, toks: tuple[str, ...]) -> set[str]:
+        """The concepts of ``_concept_phrases`` found in ``toks``, wherever they stand."""
+        found: set[str] = set()
+        longest = max(map(len, self._concept_phrases), default=0)
+        for i in range(len(toks)):
+            for n in range(1, min(longest, len(toks) - i) + 1):
+                found.update(self._concept_phrases.get(toks[i : i + n], ()))
+        return found
 
     def _index_distinctive_words(self) -> None:
         """Distinctive single words of names and "who should join" texts: weak evidence (after
@@ -840,11 +863,12 @@ class Understander:
     def concepts(self, text: str) -> frozenset[str]:
         """The lexicon's concepts found in ``text``, the same in every language the lexicon
         has words for: "role:<id>", "topic:<id>", "keyword:<community id>", "qualifier:<id>",
-        "working_group:<id>", "cue:<kind>" (intents.yaml). Community names and the distinctive
-        words of their descriptions are none (they are English, and exact facts the rules read),
-        nor the escalation routes' words and the contact and question words ("team", "who":
-        in most messages of every kind, counted eight times they flattened the model's
-        confidence: "Comment m'inscrire ?" fell under the answer threshold). The
+        "working_group:<id>", "cue:<kind>" (intents.yaml), "subject:<FAQ id>" (faq.yaml).
+        Community names and the distinctive words of their descriptions are none (they are
+        English, and exact facts the rules read), nor the escalation routes' words and the
+        contact and question words ("team", "who": in most messages of every kind, counted eight
+        times they flattened the model's confidence: "Comment m'inscrire ?" fell under the
+        answer threshold). The
         model's features of a message are its n-grams and these (``bot.core.model.features``),
         in training and when serving alike."""
         return self._concepts(self.words(text))
@@ -880,7 +904,7 @@ class Understander:
                     out.add(f"{sense.kind}:{sense.target}")
         settled = self._settled_cues(toks, cues, cue_spans, role_spans)
         out.update(f"cue:{c}" for c in settled if c not in _UNSEEN_CUES)
-        return frozenset(out)
+        return frozenset(out | self._phrase_concepts(toks))
 
     def lexicon_phrase(self, text: str) -> tuple[str, ...] | None:
         """The lexicon phrase (as its words) that the whole of ``text`` reads as, typos

@@ -88,3 +88,101 @@ def test_a_template_held_out_takes_the_lexicon_phrases_in_its_words(lexicon: Lex
 def test_training_reads_the_features_the_served_bot_reads(lexicon: Lexicon, text: str) -> None:
     served = Understander(lexicon.catalogue, None, lexicon.languages).features(text)
     assert lexicon.features([Example(text, "help", text, "", "en")]) == [served]
+
+
+@pytest.mark.parametrize(
+    ("text", "faq_id"),
+    [
+        ("when did the move to Teams happen?", "migration"),
+        ("wann war der Umzug?", "migration"),
+        ("la migration a eu lieu quand ?", "migration"),
+        ("quando c'è stato il trasloco?", "migration"),
+        ("¿cuándo fue la migración?", "migration"),
+        ("where are the shared documents kept?", "platform"),
+        ("wo liegen die gemeinsamen Dokumente?", "platform"),
+        ("combien d'équipes avez-vous ?", "platform"),
+        ("quanti team ci sono?", "platform"),
+        ("¿cuántos equipos hay?", "platform"),
+        ("can I still read the old forum?", "old-communities"),
+        ("kann ich das alte Forum noch lesen?", "old-communities"),
+        ("wie kann ich mich registrieren?", "register"),
+        ("comment faire mon inscription ?", "register"),
+        ("is the web site up to date?", "website"),
+        ("¿está actualizado el sitio web?", "website"),
+    ],
+)
+def test_a_faq_s_subject_is_the_same_concept_in_every_language(
+    lexicon: Lexicon, text: str, faq_id: str
+) -> None:
+    """faq.yaml's `subject` words: the model reads a FAQ's subject alike in every language."""
+    assert f"subject:{faq_id}" in lexicon.reader().concepts(text)
+
+
+def test_a_model_that_never_saw_a_german_faq_question_reads_its_subject(
+    lexicon: Lexicon,
+) -> None:
+    """Trained on English questions only, the model still reads German questions about the
+    same subjects, through their concepts."""
+    english = [
+        ("when did the communities move to Teams?", "faq:migration"),
+        ("tell me about the migration", "faq:migration"),
+        ("where do we keep shared documents?", "faq:platform"),
+        ("how many teams are there?", "faq:platform"),
+        ("how do I register?", "faq:register"),
+        ("I want to sign up", "faq:register"),
+    ]
+    items = [Example(t, label, t, "", "en") for t, label in english]
+    model = fit(items, lexicon.features(items), lexicon)
+    reader = Understander(lexicon.catalogue, model, lexicon.languages)
+    german = {
+        "Wann war der Umzug nach Teams?": "faq:migration",
+        "Wo finde ich die gemeinsamen Dokumente?": "faq:platform",
+        "Wie kann ich mich registrieren?": "faq:register",
+    }
+    for text, label in german.items():
+        assert model.rank(*model.scores(reader.features(text))).label == label, text
+    # the n-grams alone do not carry it
+    assert any(
+        model.rank(*model.scores(features(text))).label != label for text, label in german.items()
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm in charge of the events",
+        "ich kümmere mich um die Veranstaltungen",
+        "je m'occupe des événements",
+        "mi occupo degli eventi",
+        "me encargo de los eventos",
+    ],
+)
+def test_telling_one_s_work_is_the_same_concept_in_every_language(
+    lexicon: Lexicon, text: str
+) -> None:
+    """intents.yaml `work`: a message that tells what one's work is, read alike in every
+    language (such a message asks where one belongs, not for support)."""
+    assert "cue:work" in lexicon.reader().concepts(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "concept", "community"),
+    [
+        ("how do I become a member of the Interact monitoring committee?", "subject:browse", "imc"),
+        ("je gère la page web du programme et les réseaux sociaux", "cue:work", "communication"),
+        ("Sono responsabile di programma o di progetto, mi occupo dei bandi", "cue:work", None),
+    ],
+)
+def test_a_concept_phrase_takes_no_words_from_the_rules_phrases(
+    lexicon: Lexicon, text: str, concept: str, community: str | None
+) -> None:
+    """A FAQ's subject or a `work` phrase is found wherever it stands, overlapping the rules'
+    phrases without taking their words ("je suis chargé de" as a work phrase once ate the role
+    "chargé de programme")."""
+    reader = lexicon.reader()
+    assert concept in reader.concepts(text)
+    u = Understander(lexicon.catalogue).understand(text)
+    if community:
+        assert u.matches and u.matches[0].community_id == community, text
+    else:
+        assert u.roles == ("programme-officer",), text

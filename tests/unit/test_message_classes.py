@@ -1257,3 +1257,22 @@ def test_someone_s_work_after_an_act_is_examined_only_with_the_words_in_data(tmp
     # no act before it: the work of the ferry captains is the user's own
     u = reader.understand("I share the work of the ferry captains")
     assert u.roles == ("ferry-operator",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wo passe ich hin?",
+        "Hallo, wohin gehöre ich eigentlich?",
+        "welche Community wäre für mich die richtige?",
+        "quelle communauté me conviendrait ?",
+        "quale comunità fa per me?",
+        "dove dovrei andare?",
+        "¿dónde encajo yo?",
+    ],
+)
+def test_where_do_i_belong_asks_the_role_in_every_language(reader, text):
+    """'Where do I belong?' without saying what one does asks back for the role in German,
+    French, Italian and Spanish as in English (intents.yaml `join`); it fell back ("I can't
+    help") or only greeted."""
+    assert reader.understand(text).intent == Intent.CLARIFY, text

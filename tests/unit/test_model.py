@@ -98,6 +98,17 @@ def test_an_edit_of_the_lexicon_alone_makes_the_model_stale(data_copy: Path, cap
     assert "stale" in capsys.readouterr().err
 
 
+def test_an_edit_of_a_faq_s_subject_makes_the_model_stale(data_copy: Path, capsys) -> None:
+    """A FAQ's subject words are concepts of the model: a new one makes the saved model stale."""
+    path = data_copy / "faq.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["faqs"][0].setdefault("subject", []).append("enrolment form")
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    code, _ = run("check", str(data_copy))
+    assert code == ExitCode.DATA
+    assert "stale" in capsys.readouterr().err
+
+
 def test_a_stale_model_is_trained_again_with_the_saved_thresholds(data_copy: Path) -> None:
     """Trained again in seconds at start-up, not cross-validated (python -m bot train does)."""
     saved = TextModel.from_json(yaml.safe_load((data_copy / MODEL_FILE).read_text()))
