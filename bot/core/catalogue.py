@@ -74,6 +74,7 @@ OPTIONAL_INTENT_KINDS = (
     "examined_work",
     "capacity",
     "work",
+    "serves",
 )
 INTENT_PHRASE_KINDS = _FIRST_INTENT_KINDS + OPTIONAL_INTENT_KINDS  # in this order
 # intents.yaml word lists that tell how a message is built, not what it asks: no cues of their own

@@ -37,6 +37,12 @@ JOINED_WORDS = 3  # at most this many words between two functions of a list
 # at most this many words between an act of auditing or checking (intents.yaml: examines) and the
 # first body or role it examines ("we audit the way the controllers work")
 OBJECT_GAP = 3
+# at most this many words between the words with which users speak of themselves or say in which
+# capacity they act (intents.yaml: first_person, capacity) and a role that is theirs ("I am a")
+OWN_ROLE_GAP = 2
+# at most this many words between the words of a service the user provides (intents.yaml: serves)
+# and the support or helpdesk it is ("I run the programme's helpdesk")
+SERVICE_GAP = 3
 COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
 # Commands also found inside a short message ("could you please delete my data?"): "forget me"
 # asks before it does anything, so a wrong guess costs a "No".
@@ -182,6 +188,10 @@ class Understanding:
     # the FAQ the model leans to, not surely enough to answer it, when the bot falls back: the
     # fallback offers it as a choice (one click instead of rewording)
     suggested_faq: str | None = None
+    # a role named right after words with which the user speaks of themselves or says in which
+    # capacity they act ("I'm a controller", "als Prüferin"): the user's own, not whom a question
+    # is about ("how do I report travel costs to the controller?")
+    own_role: bool = False
 
 
 @dataclass
@@ -231,6 +241,9 @@ class Understander:
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
         # contact verbs, support targets, question words (found apart from the phrases above)
         self._pair: dict[tuple[str, ...], str] = {}
+        # words with which users say they provide a service ("I run", "gestisco"; found apart
+        # from the phrases above, so that "I" stays a word of the user's own)
+        self._serves: set[tuple[str, ...]] = set()
         # cue phrases with a gap, by their first word: their parts in order, and the cue kind
         self._gapped: defaultdict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = defaultdict(
             list
@@ -256,6 +269,10 @@ class Understander:
             if len(t.communities) > 1
             for term in t.terms
             for w in tokens(term)
+        )
+        # ... and their terms as said: an employer's name ("managing authority", "JS")
+        self._choice_terms = frozenset(
+            tokens(term) for t in catalogue.topics if len(t.communities) > 1 for term in t.terms
         )
         self._build_faq_index()
         # the communities the roles point at first: a role term or one of their keywords names
@@ -289,6 +306,7 @@ class Understander:
         gapped = {w for parts in gaps for part in parts for w in part}
         common = {w for phr in self._faq_phrasings for w in phr[1]} | STOPWORDS
         common |= {w for key in self._pair for w in key} | gapped
+        common |= {w for key in self._serves for w in key}
         plain = common | {w for key in (*self._index, *self._concept_phrases) for w in key}
         self._index_forms(common.union(*self.languages.values()))
         self._max_len = max(len(k) for k in self._index)
@@ -358,6 +376,8 @@ class Understander:
                     self._pair[tokens(phrase)] = kind
                 elif kind in CONCEPT_CUES:
                     self._concept_phrases[tokens(phrase)].add(f"cue:{kind}")
+                elif kind == "serves":
+                    self._serves.add(tokens(phrase))
                 else:
                     self._add(phrase, Sense("cue", kind))
         for route in cat.escalation.routes:
@@ -672,6 +692,19 @@ class Understander:
                 last = stop
         return frozenset(out)
 
+    def _served(self, toks: tuple[str, ...]) -> frozenset[int]:
+        """The positions at most ``SERVICE_GAP`` words after the words of a service the user
+        provides (intents.yaml: serves): a request for a person or support there is the user's
+        own work ("I run the helpdesk for applicants", "fornisco supporto ai beneficiari")."""
+        longest = max(map(len, self._serves), default=0)
+        out: set[int] = set()
+        for i in range(len(toks)):
+            for n in range(longest, 0, -1):
+                if toks[i : i + n] in self._serves:
+                    out.update(range(i + n, i + n + SERVICE_GAP + 1))
+                    break
+        return frozenset(out)
+
     def _settled_cues(
         self,
         toks: tuple[str, ...],
@@ -886,8 +919,9 @@ class Understander:
         role_spans: list[tuple[int, int]] = []
         segments = self._segment(toks)
         examined = self._examined(segments, toks)
+        served = self._served(toks)
         for position, key in segments:
-            for sense in self._index[key]:
+            for sense in _unrequested(self._index[key], position in served):
                 if position in examined and self._examinable(sense):
                     # what the user audits or checks: said as such, never as their role
                     if sense.kind in ("role", "topic"):
@@ -939,9 +973,11 @@ class Understander:
         segments = self._segment(toks)
         examined_at = self._examined(segments, toks)
         examined: list[str] = []
+        served = self._served(toks)
         for position, key in segments:
             said = typed_span(words, position, len(key))
             senses = _undenied(self._index[key], position - 1 in cue_spans["negation"])
+            senses = _unrequested(senses, position in served)
             for sense in self._unexamined(senses, position in examined_at, examined):
                 if sense.kind in ("community", "qualifier"):
                     evidence.add(
@@ -976,6 +1012,7 @@ class Understander:
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
         matches, refusals = self._rank(evidence, known_roles)
+        own_role = _own_role(role_spans, cue_spans["first_person"] | cue_spans["capacity"])
         faq = self.faq_scores(_content(toks))
         faq_id, faq_score = max(faq.items(), key=lambda kv: kv[1], default=(None, 0.0))
 
@@ -997,6 +1034,7 @@ class Understander:
             contact_question=contact_question,
             language=language,
             examined=tuple(dict.fromkeys(examined)),
+            own_role=own_role,
         )
         spans = {
             "working_groups": frozenset(wg_span | cue_spans["working_groups"]),
@@ -1345,6 +1383,17 @@ class Understander:
         first = self.catalogue.community(u.matches[0].community_id) if u.matches else None
         return bool(first and first.parent) and self._community_words.isdisjoint(toks)
 
+    @staticmethod
+    def _role_as_context(u: Understanding) -> bool:
+        """Whether the user says who they are to ask something else ("I'm a lead partner: may I
+        register?"): a role of their own in a question that asks neither which community to
+        join nor whether one is open to them, and names none by its name or keywords."""
+        if not u.own_role or u.cues & {"join", "eligibility", "subteams"}:
+            return False
+        if not (u.question or "?" in u.text):
+            return False
+        return not any(r.kind == "mentioned" for m in u.matches for r in m.reasons)
+
     def _decide_listed(
         self,
         u: Understanding,
@@ -1467,9 +1516,20 @@ class Understander:
             return True  # "not a controller, an auditor": the model reads the denied role too
         if u.intent == Intent.RECOMMEND and u.examined and u.roles:
             return True  # "I audit the controllers": the model reads the audited role's words too
-        if u.intent == Intent.FALLBACK and ("offtopic" in u.cues or _about_rules(u)):
-            return True  # a programme's rates, deadlines, budget or duties: no team answers that
-        return u.intent == Intent.RECOMMEND and bool(u.matches) and u.matches[0].score >= W_NAME
+        asked = u.question or "?" in u.text
+        if u.intent == Intent.FALLBACK and asked and ("offtopic" in u.cues or _about_rules(u)):
+            # asked for a programme's rates, deadlines, budget or duties: no team answers that
+            # ("we prepare the call" says what someone does: the model may read it)
+            return True
+        return self._named(u)
+
+    def _named(self, u: Understanding) -> bool:
+        """The rules recommend a community with a name's weight; not a role the user names
+        only to ask something else ("I'm a lead partner of a project: may I register?", whose
+        role and the word of Programme and project management's name weigh as much)."""
+        if u.intent != Intent.RECOMMEND or not u.matches or u.matches[0].score < W_NAME:
+            return False
+        return not self._role_as_context(u)
 
     def _technical_problem(self, u: Understanding, routes: list[str]) -> bool:
         """A problem with something the problem contact looks after ("I need assistance with my
@@ -1538,7 +1598,9 @@ class Understander:
             return self._other_language(u)
         # rules that found a community only through a topic or a word of its description (an
         # employer, a programme's name) are weak: the model overrules them as if they were silent
-        weak = rule is not None and rule.startswith("c:") and u.matches[0].score < W_ROLE
+        # (and so is a role the user names only to ask something else about themselves)
+        weak = rule is not None and rule.startswith("c:")
+        weak = weak and (u.matches[0].score < W_ROLE or self._role_as_context(u))
         if confidence >= (t_answer if rule is None or weak else t_override):
             if tie:  # sure of the Team, not of which of its spaces: ask, never guess
                 return self._ask_back(u, list(tie))
@@ -1586,21 +1648,47 @@ class Understander:
         answers instead when it is sure, and when the message says little more than the
         employer, only when it is surer still, whether it leans to one of those choices or to
         another community (what it knows of an employer is no function: "Δουλεύω στη
-        διαχειριστική αρχή" is no auditor)."""
+        διαχειριστική αρχή" is no auditor); a community none of the employer's functions, only
+        when it still reads it with the employer's name taken out (``_beyond_employer``)."""
         if u.intent != Intent.CLARIFY or not u.matches or self.model is None:
             return False
         thresholds = self.model.thresholds
         # the employer, common words and at most one more ("I work in the JS"): no function
         common = self._choice_words.union(*self.languages.values())
         rest = [w for w in _content(tokens(u.text)) if w not in common]
-        chosen = label in {f"c:{m.community_id}" for m in u.matches}
-        if chosen and not rest:
-            return True  # nothing but the choices' own words: the model knows no more than they
+        offered = label in {f"c:{m.community_id}" for m in u.matches}
+        if not rest:
+            # nothing but the choices' own words: the model knows no more than they, whichever
+            # community it leans to ("un programa de cooperación transfronteriza" is no External
+            # Cooperation)
+            return True
         little = len(rest) <= 1
         needed = (
             thresholds.get("override", T_OVERRIDE) if little else thresholds.get("answer", T_ANSWER)
         )
-        return confidence < needed
+        if confidence < needed:
+            return True
+        # a community none of the employer's functions: the model must read it in the rest
+        return not offered and not self._beyond_employer(u, label, needed)
+
+    def _beyond_employer(self, u: Understanding, label: str, needed: float) -> bool:
+        """Whether the model still answers ``label`` (no function of the employer's) with
+        ``needed`` confidence once the employer's name is taken out of the message: its
+        sureness must come from what the user does, not from words it learnt in another body's
+        name (the Greek managing authority's "αρχή" is also the audit authority's word)."""
+        assert self.model is not None
+        toks = tokens(u.text)
+        longest = max(map(len, self._choice_terms), default=0)
+        said: set[int] = set()
+        for i in range(len(toks)):
+            n = next((n for n in range(longest, 0, -1) if toks[i : i + n] in self._choice_terms), 0)
+            said.update(range(i, i + n))
+        rest = tuple(w for i, w in enumerate(toks) if i not in said)
+        if not rest:
+            return False
+        pred = self.model.predict(" ".join(rest), self._concepts(self.words(" ".join(rest))))
+        rest_label, rest_confidence = pred.decided(self._families, SUBTEAM_SHARE)
+        return rest_label == label and rest_confidence >= needed
 
     def _near_tie(self, pred: Prediction, rule: str | None, label: str) -> tuple[str, ...]:
         """The communities to ask between when the model is sure of a Team's family but not of
@@ -1761,13 +1849,30 @@ def _undenied(senses: Iterable[Sense], denied: bool) -> Iterable[Sense]:
     return [s for s in senses if s.kind not in ("community", "qualifier", "role")]
 
 
+def _unrequested(senses: Iterable[Sense], served: bool) -> Iterable[Sense]:
+    """The senses of a phrase; of one right after the words of a service the user provides
+    ("I run the helpdesk", intents.yaml: serves), no request for a person: it is their work."""
+    if not served:
+        return senses
+    return [s for s in senses if (s.kind, s.target) != ("cue", "person")]
+
+
+def _own_role(role_spans: list[tuple[int, int]], selves: set[int]) -> bool:
+    """Whether a role stands at most ``OWN_ROLE_GAP`` words after the words with which the user
+    speaks of themselves or says in which capacity they act (``selves``): "I'm a controller"."""
+    return any(
+        not selves.isdisjoint(range(start - OWN_ROLE_GAP - 1, start)) for start, _ in role_spans
+    )
+
+
 def _about_rules(u: Understanding) -> bool:
     """Whether the message asks about a programme's money or rules: its rates, deadlines,
     eligible costs, budget, or what someone in it must do. A role in it that is not the user's
-    own ("what rate for controllers' costs?", "does the auditor have to check every invoice?")
-    is whom the rule is about; a user who speaks of themselves or asks which community to join
-    is told about a community."""
-    others = not u.roles or not u.cues & {"first_person", "join", "eligibility"}
+    own ("what rate for controllers' costs?", "does the auditor have to check every invoice?",
+    "how do I justify travel costs to the controller?") is whom the rule is about; a user who
+    names the role as their own ("I'm a controller", ``own_role``) or asks which community to
+    join is told about a community."""
+    others = not u.roles or not (u.own_role or u.cues & {"join", "eligibility"})
     return others and ("offtopic" in u.cues or ("duty" in u.cues and bool(u.roles)))
 
 

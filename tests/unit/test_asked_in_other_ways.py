@@ -112,6 +112,39 @@ def test_whether_a_partner_or_a_beneficiary_may_register_is_the_registration_faq
     assert (u.intent, u.faq_id) == (Intent.FAQ, "register"), (text, u.intent, u.faq_id)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a project partner in an Interreg project, am I allowed to sign up?",
+        "Ich bin Lead Partner eines Projekts: darf ich mich registrieren?",
+        "Ich bin Projektpartner, kann ich mich auch registrieren?",
+        "Je suis chef de file, est-ce que je peux créer un compte ?",
+        "Sono capofila di un progetto Interreg, posso registrarmi anch'io?",
+        "Soy jefe de fila de un proyecto, ¿me puedo registrar en el portal?",
+    ],
+)
+def test_a_role_said_to_ask_something_else_is_the_questions_context(reader, text):
+    """Who the user is, said before a question about themselves that asks neither for a
+    community nor whether one is open to them, is its context: the registration question is
+    answered, not the role's community (the role, with a word of Programme and project
+    management's name, read as if the community had been named)."""
+    u = reader.understand(text)
+    assert (u.intent, u.faq_id) == (Intent.FAQ, "register"), (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm a lead partner, which team should I join?",
+        "Ich bin Lead Partner, welches Team passt zu mir?",
+        "Sono capofila, quale community fa per me?",
+    ],
+)
+def test_a_role_said_to_ask_for_a_community_still_gets_it(reader, text):
+    u = reader.understand(text)
+    assert _top(u) == "programme-management", (text, u.intent, _top(u))
+
+
 # ------------------------------------------------------------ a request left without an answer
 
 

@@ -1276,3 +1276,127 @@ def test_where_do_i_belong_asks_the_role_in_every_language(reader, text):
     French, Italian and Spanish as in English (intents.yaml `join`); it fell back ("I can't
     help") or only greeted."""
     assert reader.understand(text).intent == Intent.CLARIFY, text
+
+
+# ---------------------------------------- a helpdesk the user runs is their work, no request
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I run the helpdesk for applicants in our programme",
+        "I provide support to beneficiaries during reporting",
+        "Ich betreue den Helpdesk für Antragsteller unseres Programms",
+        "Je gère le helpdesk des porteurs de projet",
+        "Gestisco l'help desk per i beneficiari del programma",
+        "Doy soporte a los beneficiarios en la fase de ejecución",
+    ],
+)
+def test_a_helpdesk_the_user_runs_is_no_request_for_support(reader, text):
+    """Users who run a helpdesk or give support to applicants describe their work
+    (intents.yaml: serves): never escalated to tech support; programme and project management,
+    or a question back."""
+    u = reader.understand(text)
+    assert u.intent != Intent.ESCALATE, (text, u.intent)
+    assert _top(u) in ("programme-management", None), (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need the helpdesk",
+        "Ich brauche Support",
+        "I run into an error, please contact support",
+        "je voudrais parler au support",
+    ],
+)
+def test_a_request_for_the_helpdesk_still_escalates(reader, text):
+    assert reader.understand(text).intent == Intent.ESCALATE, text
+
+
+def test_the_services_the_user_provides_are_data(tmp_path):
+    """The rule is data (intents.yaml: serves): without those words a person phrase after
+    "I run" asks for a person; with them it is what the user does."""
+    folder = copy_of_fixture(tmp_path / "1")
+    text = "I run a talk to someone service for sailors"
+    assert Understander(load_catalogue(folder)).understand(text).intent == Intent.ESCALATE
+    path = folder / "intents.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "serves: [i run]\n", encoding="utf-8")
+    reader = Understander(load_catalogue(folder))
+    assert reader.understand(text).intent != Intent.ESCALATE
+    assert reader.understand("I want to talk to someone").intent == Intent.ESCALATE
+
+
+# ------------------------------------------------- a cross-border programme is no function
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I work for a cross-border cooperation programme",
+        "Ich arbeite für ein Programm der grenzüberschreitenden Zusammenarbeit",
+        "Je travaille pour un programme de coopération transfrontalière",
+        "Lavoro in un programma di cooperazione transfrontaliera",
+        "Trabajo en un programa de cooperación transfronteriza",
+        "Trabajo para un programa Interreg A entre España y Francia",
+    ],
+)
+def test_a_cross_border_programme_alone_asks_which_function(reader, text):
+    """Interreg A is no function and no External Cooperation (that is for programmes with
+    partners outside the EU): the bot asks back, never recommends."""
+    u = reader.understand(text)
+    assert u.intent == Intent.CLARIFY, (text, u.intent, _top(u))
+
+
+# ------------------------------------------- preparing a call is programme management work
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I draft the call for proposals",
+        "Ich schreibe den Projektaufruf und die Auswahlkriterien",
+        "scrivo il bando e i criteri di selezione",
+        "redacto la convocatoria y los criterios",
+    ],
+)
+def test_preparing_a_call_is_programme_management(reader, text):
+    """The words of a call (offtopic in a question about its deadline) in what someone does
+    are programme management work: never the fallback (a statement is no question about a
+    programme's rules)."""
+    u = reader.understand(text)
+    assert u.intent != Intent.FALLBACK, (text, u.intent)
+    assert _top(u) in ("programme-management", None), (text, _top(u))
+
+
+# ------------------------------- how a beneficiary justifies costs: the programme's rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How should I report travel costs to the controller?",
+        "How do I declare office costs in the partner report?",
+        "Wie weise ich Reisekosten gegenüber dem Kontrolleur nach?",
+        "Comment justifier les frais de déplacement auprès du contrôleur ?",
+        "Come dichiaro le spese di trasferta nel rapporto del partner?",
+        "¿Cómo justifico los gastos de viaje ante el controlador?",
+    ],
+)
+def test_how_to_justify_a_project_s_costs_gets_no_team(reader, text):
+    """A beneficiary's question on how to justify or declare costs is the programme's rules,
+    which no community answers (the controller in it is whom they report to): the fallback."""
+    u = reader.understand(text)
+    assert u.intent == Intent.FALLBACK and not u.matches, (text, u.intent, _top(u))
+
+
+@pytest.mark.parametrize(
+    ("text", "team"),
+    [
+        ("I'm a controller, how do I check travel costs?", "controllers"),
+        ("Ich bin Kontrolleurin: wie prüfe ich Personalkosten?", "controllers"),
+        ("je suis contrôleur et je vérifie les frais de déplacement", "controllers"),
+    ],
+)
+def test_a_controller_asking_about_costs_still_gets_their_network(reader, text, team):
+    assert _top(reader.understand(text)) == team, text

@@ -226,7 +226,16 @@ def test_finance_at_the_managing_authority_is_financial_management(reader, text)
 
 @pytest.mark.parametrize(
     "text",
-    ["Jag arbetar på den förvaltande myndigheten", "Δουλεύω στη διαχειριστική αρχή"],
+    [
+        "Jag arbetar på den förvaltande myndigheten",
+        "Δουλεύω στη διαχειριστική αρχή",
+        # own sentences: "we work at the managing authority", "I am at the programme's MA" (the
+        # Greek managing authority's "αρχή" is also the audit authority's word, which the model
+        # learnt as the Auditors network's: without the employer's name it is nothing)
+        "Δουλεύουμε στη διαχειριστική αρχή",
+        "Είμαι στη διαχειριστική αρχή του προγράμματος",
+        "Pracuję w instytucji zarządzającej programu",
+    ],
 )
 def test_the_managing_authority_alone_asks_which_function(reader, text):
     u = reader.understand(text)
