@@ -742,6 +742,24 @@ def test_following_funded_projects_is_project_work_not_finance(reader, text, tea
 @pytest.mark.parametrize(
     "text",
     [
+        "registered on the portal twelve days ago and my account still says pending",
+        "I signed up ages ago and the account hasnt been activated",
+        "je me suis inscrite il y a dix jours et mon compte est toujours en attente",
+        "mi sono registrato la settimana scorsa e il mio account è ancora in attesa",
+        "me registré hace una semana y mi cuenta sigue pendiente",
+        "Ich habe mich vor zwei Wochen registriert, mein Konto ist noch ausstehend",
+    ],
+)
+def test_an_account_left_pending_after_registering_is_escalated(reader, text):
+    """Registering told as the story of an account left pending: the problem contact, never
+    the registration FAQ (the model, reading "registered" as the FAQ's subject, answered it)."""
+    u = reader.understand(text)
+    assert (u.intent, u.contact_id) == (Intent.ESCALATE, "tech-support"), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "I signed up last week and my account still isn't approved",
         "I registered on the portal and since then nobody has activated my account",
         "Ich habe mich registriert und mein Konto ist immer noch nicht freigeschaltet",
