@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
@@ -696,13 +696,9 @@ class Understander:
         """The positions at most ``SERVICE_GAP`` words after the words of a service the user
         provides (intents.yaml: serves): a request for a person or support there is the user's
         own work ("I run the helpdesk for applicants", "fornisco supporto ai beneficiari")."""
-        longest = max(map(len, self._serves), default=0)
         out: set[int] = set()
-        for i in range(len(toks)):
-            for n in range(longest, 0, -1):
-                if toks[i : i + n] in self._serves:
-                    out.update(range(i + n, i + n + SERVICE_GAP + 1))
-                    break
+        for i, n in _longest_phrases(toks, self._serves):
+            out.update(range(i + n, i + n + SERVICE_GAP + 1))
         return frozenset(out)
 
     def _settled_cues(
@@ -1678,11 +1674,7 @@ class Understander:
         name (the Greek managing authority's "αρχή" is also the audit authority's word)."""
         assert self.model is not None
         toks = tokens(u.text)
-        longest = max(map(len, self._choice_terms), default=0)
-        said: set[int] = set()
-        for i in range(len(toks)):
-            n = next((n for n in range(longest, 0, -1) if toks[i : i + n] in self._choice_terms), 0)
-            said.update(range(i, i + n))
+        said = {i + k for i, n in _longest_phrases(toks, self._choice_terms) for k in range(n)}
         rest = tuple(w for i, w in enumerate(toks) if i not in said)
         if not rest:
             return False
@@ -1813,6 +1805,18 @@ class Understander:
             if rule.community == community_id:
                 return next((r for r in roles if r in rule.not_open_to), None)
         return None
+
+
+def _longest_phrases(
+    toks: tuple[str, ...], phrases: Collection[tuple[str, ...]]
+) -> Iterator[tuple[int, int]]:
+    """(position, length) of the longest of ``phrases`` that starts at each position of
+    ``toks`` where one does (they may overlap)."""
+    longest = max(map(len, phrases), default=0)
+    for i in range(len(toks)):
+        n = next((n for n in range(longest, 0, -1) if toks[i : i + n] in phrases), 0)
+        if n:
+            yield i, n
 
 
 def _suggest(u: Understanding) -> Understanding:
