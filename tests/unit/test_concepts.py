@@ -46,13 +46,20 @@ def test_a_model_that_never_saw_a_german_sentence_reads_a_german_role(lexicon: L
         ("I am the communication officer", "c:communication"),
         ("press officer of the programme", "c:communication"),
     ]
+    german = {"Ich arbeite als Prüferin": "c:auditors", "Ich bin Kontrolleur": "c:controllers"}
+    _carried_by_concepts(lexicon, english, german)
+
+
+def _carried_by_concepts(
+    lexicon: Lexicon, english: list[tuple[str, str]], german: dict[str, str]
+) -> None:
+    """A model trained on the ``english`` examples only reads each ``german`` message as its
+    label through the concepts, and the n-grams alone do not carry all of them."""
     items = [Example(t, label, t, "", "en") for t, label in english]
     model = fit(items, lexicon.features(items), lexicon)
     reader = Understander(lexicon.catalogue, model, lexicon.languages)
-    german = {"Ich arbeite als Prüferin": "c:auditors", "Ich bin Kontrolleur": "c:controllers"}
     for text, label in german.items():
-        assert model.rank(*model.scores(reader.features(text))).label == label
-    # the n-grams alone do not carry it
+        assert model.rank(*model.scores(reader.features(text))).label == label, text
     assert any(
         model.rank(*model.scores(features(text))).label != label for text, label in german.items()
     )
@@ -131,20 +138,12 @@ def test_a_model_that_never_saw_a_german_faq_question_reads_its_subject(
         ("how do I register?", "faq:register"),
         ("I want to sign up", "faq:register"),
     ]
-    items = [Example(t, label, t, "", "en") for t, label in english]
-    model = fit(items, lexicon.features(items), lexicon)
-    reader = Understander(lexicon.catalogue, model, lexicon.languages)
     german = {
         "Wann war der Umzug nach Teams?": "faq:migration",
         "Wo finde ich die gemeinsamen Dokumente?": "faq:platform",
         "Wie kann ich mich registrieren?": "faq:register",
     }
-    for text, label in german.items():
-        assert model.rank(*model.scores(reader.features(text))).label == label, text
-    # the n-grams alone do not carry it
-    assert any(
-        model.rank(*model.scores(features(text))).label != label for text, label in german.items()
-    )
+    _carried_by_concepts(lexicon, english, german)
 
 
 @pytest.mark.parametrize(
