@@ -17,6 +17,9 @@ With --fresh8 likewise the fresh8 set (tests/heldout/fresh8, written blind on 30
 named fresh8/<lang>; off by default, but a read development set that anyone may score at any time.
 With --fresh9 likewise the fresh9 set (tests/heldout/fresh9, written blind while fresh7 was still
 unseen), named fresh9/<lang>; off by default: the unseen set of the next round, scored only then.
+With --fresh10 likewise the fresh10 set (tests/heldout/fresh10, written blind on 30 November 2026
+while fresh9 was the unseen set of that evening's round), named fresh10/<lang>; off by default:
+the unseen set of the round after, scored only at its start and end.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3 --fresh4
@@ -35,7 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 # the sets scored only when asked for
-BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9")
+BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
 
 
 def main(argv: list[str] | None = None) -> int:
