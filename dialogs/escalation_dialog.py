@@ -30,7 +30,7 @@ from botbuilder.schema import Activity
 from recognizers_choice import recognize_boolean
 
 from bot.core.catalogue import Contact
-from bot.core.text import STOPWORDS, fold, tokens
+from bot.core.text import Tokenizer, fold
 from bot.core.texts import LANGUAGES, Texts
 from bot.ops.telemetry import TurnEvent
 from bot.tickets.model import DESCRIPTION_LIMIT, QuotaExceeded, capped_description
@@ -44,8 +44,8 @@ DESCRIBED_WORDS = 6  # a first message with this many content words already desc
 ENGLISH = PromptCultureModels.English.locale
 
 
-def describes_problem(text: str) -> bool:
-    return sum(1 for t in tokens(text) if t not in STOPWORDS) >= DESCRIBED_WORDS
+def describes_problem(text: str, tokenizer: Tokenizer) -> bool:
+    return len(tokenizer.content(tokenizer.tokens(text))) >= DESCRIBED_WORDS
 
 
 def confirmed(text: str, locale: str = "", texts: Iterable[Texts] = ()) -> bool | None:
@@ -124,7 +124,8 @@ class EscalationDialog(ComponentDialog):
             await step.context.send_activity(texts.get("dialog.escalation_declined", email=email))
             return await step.end_dialog()
         first = step.options.get("text", "")
-        if describes_problem(first):
+        tokenizer = self.conversation.assistant(step.context).catalogue.tokenizer
+        if describes_problem(first, tokenizer):
             return await step.next(first)
         return await step.begin_dialog("escalation.describe", {})
 

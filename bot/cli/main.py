@@ -162,6 +162,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     except ValueError:
         print(f"report: --since must be a date (YYYY-MM-DD), not {args.since!r}", file=sys.stderr)
         return 2
+    tokenizer = load_catalogue(_settings().data_dir).tokenizer  # how questions are grouped
     opened = _open_store("report", args.db)
     if opened is None:
         return 1
@@ -169,7 +170,7 @@ def cmd_report(args: argparse.Namespace, out: TextIO) -> int:
     if since is None:
         since = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=30)
     with contextlib.closing(store):
-        found = feedback.report(store, since, args.by, top=args.top)
+        found = feedback.report(store, since, args.by, top=args.top, tokenizer=tokenizer)
         out.write(f"Since {since.isoformat()}, every instance ({where}):\n\n")
         out.write(f"Turns by {args.by}:\n")
         for value, count in found.counts:

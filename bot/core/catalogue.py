@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import yaml
 
-from bot.core.text import tokens
+from bot.core.text import Tokenizer, fold, has_word
 from bot.core.texts import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -36,6 +36,7 @@ FILES = (
     "faq.yaml",
     "intents.yaml",
     "escalation.yaml",
+    "function_words.yaml",
 )
 _FIRST_INTENT_KINDS = (
     "greeting",
@@ -73,6 +74,7 @@ OPTIONAL_INTENT_KINDS = (
     "examines",
     "examined_work",
     "capacity",
+    "joining",
     "work",
     "serves",
 )
@@ -100,6 +102,9 @@ GAP = "..."
 LINK_NAMES = ("register", "all_communities")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
+_READ_WORD = re.compile(r"^[a-z0-9]+$")  # one word as the bot reads it (``Tokenizer.tokens``)
+_ELIDED = re.compile(r"^([a-z]+)'$")  # an elided word with its apostrophe: "l'", "dell'"
 
 
 # --------------------------------------------------------------------------- entries
@@ -188,6 +193,9 @@ class Topic:
     qualifies: tuple[str, ...]
     terms: tuple[str, ...]
     examined: bool = False  # as a role's (Role.examined)
+    # a body the user sits on, no function (a monitoring committee): asked back with its
+    # communities unless the model reads a function in the rest of the message
+    membership: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,6 +243,8 @@ class Catalogue:
     word_lists: tuple[tuple[str, tuple[str, ...]], ...]
     escalation: Escalation
     texts: TextBook
+    # how a message's words are read: the function words and elisions of function_words.yaml
+    tokenizer: Tokenizer
 
     @cached_property
     def communities(self) -> tuple[Community, ...]:
@@ -460,7 +470,7 @@ class _Reader:
     def terms(self, name: str, *, required: bool = False) -> tuple[str, ...]:
         values = self.texts(name, required=required)
         for value in values:
-            if not tokens(value):
+            if not has_word(value):
                 self.problem(name, f"term {value!r} has no letters or digits")
         return values
 
@@ -591,12 +601,13 @@ def load_catalogue(directory: str | Path) -> Catalogue:
     if problems:
         raise CatalogueError(problems)
 
+    tokenizer = _load_function_words(docs["function_words.yaml"], problems)
     meta = _load_meta(docs["catalogue.yaml"], problems)
     teams, subteams, eligibility = _load_communities(docs["communities.yaml"], problems)
     working_groups = _load_working_groups(docs["working_groups.yaml"], problems)
     roles, topics = _load_vocabulary(docs["vocabulary.yaml"], problems)
     faqs = _load_faqs(docs["faq.yaml"], problems)
-    intent_phrases, word_lists = _load_intents(docs["intents.yaml"], problems)
+    intent_phrases, word_lists = _load_intents(docs["intents.yaml"], problems, tokenizer)
     escalation = _load_escalation(docs["escalation.yaml"], problems)
     texts = _load_texts(
         root / TEXTS_DIR,
@@ -625,6 +636,7 @@ def load_catalogue(directory: str | Path) -> Catalogue:
         word_lists=word_lists,
         escalation=escalation,
         texts=texts,
+        tokenizer=tokenizer,
     )
     _cross_check(catalogue, docs, problems)
     if problems:
@@ -885,6 +897,7 @@ def _load_vocabulary(
             qualifies=r.texts("qualifies"),
             terms=r.terms("terms", required=True),
             examined=r.flag("examined"),
+            membership=r.flag("membership"),
         )
 
     roles = _read_all(file, doc, "roles", problems, role)
@@ -916,7 +929,9 @@ def _load_faqs(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[Faq, ..
 _KindLists = tuple[tuple[str, tuple[str, ...]], ...]
 
 
-def _load_intents(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[_KindLists, _KindLists]:
+def _load_intents(
+    doc: Mapping[str, Any], problems: list[Problem], tokenizer: Tokenizer
+) -> tuple[_KindLists, _KindLists]:
     """The intents' cue phrases, and the word lists (``WORD_LIST_KINDS``)."""
     file = "intents.yaml"
     _top_level(file, doc, {*INTENT_PHRASE_KINDS, *WORD_LIST_KINDS}, problems)
@@ -932,10 +947,83 @@ def _load_intents(doc: Mapping[str, Any], problems: list[Problem]) -> tuple[_Kin
         values = reader.terms(kind, required=True)
         if kind in SINGLE_WORD_KINDS:
             for value in values:
-                if len(tokens(value)) > 1:
+                if len(tokenizer.tokens(value)) > 1:
                     reader.problem(kind, f"{value!r} must be one word")
         words.append((kind, values))
     return tuple(phrases), tuple(words)
+
+
+def _load_function_words(doc: Mapping[str, Any], problems: list[Problem]) -> Tokenizer:
+    """The function words and elisions of each language (function_words.yaml), read with a
+    ``Tokenizer``: each a word as the bot reads it (folded: lower case, no accents), each once in
+    its language, an elision one word with its apostrophe."""
+    file = "function_words.yaml"
+    words: set[str] = set()
+    elided: set[str] = set()
+    if not doc:
+        problems.append(Problem(file, "", "", "must list the function words of a language"))
+    for language, data in doc.items():
+        if not isinstance(language, str) or not _LANGUAGE_CODE.match(language):
+            problems.append(
+                Problem(file, "", str(language), "is not a language code (two lower-case letters)")
+            )
+            continue
+        if not isinstance(data, Mapping):
+            problems.append(
+                Problem(file, language, "", "must be a mapping with 'function_words' ('elisions')")
+            )
+            continue
+        r = _Reader(file, language, data, problems)
+        r.texts("function_words", required=True)
+        r.texts("elisions")
+        if data.get("elisions") == []:
+            r.problem("elisions", "must not be empty (leave the field out instead)")
+        words.update(_read_words(r, "function_words", _read_word))
+        elided.update(_read_words(r, "elisions", _elided_word))
+        r.done()
+    return Tokenizer(frozenset(words), tuple(sorted(elided)))
+
+
+def _read_word(value: str) -> tuple[str, str]:
+    """A function word as the bot reads it, and what is wrong with it ("" when nothing)."""
+    if _READ_WORD.match(value):
+        return value, ""
+    folded = fold(value)
+    if _READ_WORD.match(folded):
+        return folded, f"{value!r} must be written as the bot reads it: {folded!r}"
+    return value, f"{value!r} must be one word: lower-case letters and digits only"
+
+
+def _elided_word(value: str) -> tuple[str, str]:
+    """An elision's word without its apostrophe ("l'" -> "l"), and what is wrong with it."""
+    found = _ELIDED.match(value)
+    if found:
+        return found.group(1), ""
+    return value, (
+        f"{value!r} must be one word of lower-case letters without accents, then an apostrophe "
+        '("l\'", "dell\'")'
+    )
+
+
+def _read_words(r: _Reader, name: str, read: Callable[[str], tuple[str, str]]) -> Iterator[str]:
+    """The valid words of the list ``name`` as read by ``read``; a wrong one and one listed twice
+    reported with its place in the list (``name[i]``)."""
+    items = r.data.get(name)
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items if isinstance(items, list) else ()):
+        if isinstance(item, bool) or not isinstance(item, str | int | float):
+            continue  # reported by _Reader.texts
+        value = str(item).strip()
+        if not value:
+            continue  # reported by _Reader.texts
+        word, wrong = read(value)
+        if wrong:
+            r.problem(f"{name}[{i}]", wrong)
+        elif word in seen:
+            r.problem(f"{name}[{i}]", f"{value!r} is listed twice (also {name}[{seen[word]}])")
+        else:
+            seen[word] = i
+            yield word
 
 
 def _load_escalation(doc: Mapping[str, Any], problems: list[Problem]) -> Escalation:

@@ -33,7 +33,7 @@ from bot.core.model import (
     read_model,
     train,
 )
-from bot.core.text import tokens, word_forms
+from bot.core.text import Tokenizer, word_forms
 from bot.core.training import Example, examples, load_training
 from bot.core.understanding import Intent, Understander
 
@@ -180,7 +180,7 @@ def languages_glossary(
         found.setdefault(e.language, set())
     for language in found:
         found[language] = lexicon.found(e.text for e in items if e.language == language)
-    readings = {t: _readings(t) for t in lexicon.terms()}
+    readings = {t: _readings(t, lexicon.catalogue.tokenizer) for t in lexicon.terms()}
 
     def hide(held_out: Sequence[Example], trained: Sequence[Example]) -> tuple[set[str], set[str]]:
         gone = {e.language for e in held_out}
@@ -406,10 +406,10 @@ class Decision:
     label: str | None  # what the bot answered, as a label; None when it asked back or fell back
 
 
-def _readings(phrase: str) -> set[tuple[str, ...]]:
+def _readings(phrase: str, tokenizer: Tokenizer) -> set[tuple[str, ...]]:
     """A phrase as the lexicon's index reads it: its tokens, and with one word in a feminine or
     plural form ("Prüfer" is also "Prüferin", "Prüferinnen")."""
-    key = tokens(phrase)
+    key = tokenizer.tokens(phrase)
     out = {key}
     for i, word in enumerate(key):
         out.update((*key[:i], form, *key[i + 1 :]) for form in word_forms(word))
@@ -425,10 +425,11 @@ def without_phrases(
     to the rules or to the model's concept features either. A lexicon phrase goes when it reads
     as one of ``phrases`` (the same tokens, or one word in another form of it), or as one of the
     word sequences ``found`` in held-out text (``Lexicon.reader``)."""
-    gone = set(found).union(*(_readings(p) for p in phrases))
+    tokenizer = catalogue.tokenizer
+    gone = set(found).union(*(_readings(p, tokenizer) for p in phrases))
 
     def keep(terms: Iterable[str]) -> tuple[str, ...]:
-        return tuple(t for t in terms if gone.isdisjoint(_readings(t)))
+        return tuple(t for t in terms if gone.isdisjoint(_readings(t, tokenizer)))
 
     def community(c: Community) -> Community:
         return dataclasses.replace(c, keywords=keep(c.keywords), qualifiers=keep(c.qualifiers))

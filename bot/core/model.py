@@ -471,8 +471,9 @@ def current_fingerprint(
     """The fingerprint of a model trained now: its examples, its settings, and the lexicon its
     concept features come from (roles, topics, keywords, qualifiers, Working Groups, intent
     phrases, escalation routes, the FAQs' subjects, the word lists that tell how a message is
-    built, and the language word lists that decide how a word is read), so that an edit of any
-    of them makes the saved model stale."""
+    built, the language word lists that decide how a word is read, and the function words and
+    elisions that decide how a message is split into words), so that an edit of any of them
+    makes the saved model stale."""
     lexicon = repr(
         (
             catalogue.roles,
@@ -484,6 +485,8 @@ def current_fingerprint(
             catalogue.escalation.routes,
             [(f.id, f.subject) for f in catalogue.faqs],
             sorted((lang, sorted(words)) for lang, words in languages.items()),
+            sorted(catalogue.tokenizer.function_words),
+            catalogue.tokenizer.elisions,
         )
     )
     return fingerprint(items, {**CONFIG, "lexicon": hashlib.sha256(lexicon.encode()).hexdigest()})

@@ -4,13 +4,17 @@ Pure functions: case, accents, dashes, apostrophes and punctuation are folded aw
 "Contrôleur", "controleur" and "CONTROLEUR!" are the same token, Greek and Cyrillic letters are
 written in Latin ones ("ελεγκτής" -> "elegktis", "одитор" -> "oditor") so that the rules read
 every EU language, and a light stemmer removes a plural "s" so that "controllers" matches
-"controller".
+"controller". Which words are function words and which are elided ("l'", "dell'") is data
+(``data/function_words.yaml``): the catalogue loader reads it into a ``Tokenizer``, which every
+reader of a message's words gets from the catalogue.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 # Letters that NFKD does not decompose into a base letter plus accents.
 _FOLD = str.maketrans(
@@ -45,24 +49,7 @@ _SCRIPTS = str.maketrans(
 )
 _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
-# French and Italian elisions: "d'audit" -> "d audit", "l'autorité" -> "l autorite", "dell'AdG".
-_ELISION = re.compile(r"\b(l|d|j|qu|c|s|n|m|t|dell|all|nell|sull|dall|un)'(?=[a-z])")
-
-# Function words that carry no meaning for matching (English plus the most common ones in the
-# other languages the vocabulary covers). Only used where a message is compared as a bag of words.
-STOPWORDS = frozenset(
-    """
-    a an the i im i m me my mine we our us you your yours he she it its they them their this that
-    these those is am are was were be been being do does did doing have has had having will would
-    shall should can could may might must of in on at to for from by with about as into onto over
-    under than then so and or but if not no yes there here what which who whom whose where when why
-    how please hi hello hey just also very really any some all any each other much more most
-    get got go going want wanted like would need needs let lets tell know thank thanks okay ok
-    ich bin der die das ein eine und oder in im mit fur von zu ist wir sie es je suis le la les un
-    une et ou de du des en avec pour est nous vous il elle sono il lo gli le un una e o di da con
-    per che noi voi soy el los las y o con para que nosotros es werden wird wurde wurden worden
-    """.split()
-)
+_WORD_CHAR = re.compile(r"[a-z0-9]")
 
 
 def fold(text: str) -> str:
@@ -118,26 +105,58 @@ def word_forms(token: str) -> tuple[str, ...]:
     return tuple(f for f in dict.fromkeys(out) if f != token)
 
 
-def tokens(text: str) -> tuple[str, ...]:
-    """Normalised, stemmed tokens: "Can't log-in to Jems!" -> ("cant", "log", "in", "to", "jem")."""
-    folded = _ELISION.sub(r"\1 ", _APOSTROPHES.sub("'", fold(text))).replace("'", "")
-    return tuple(stem(t) for t in _NON_WORD.split(folded) if t)
+def has_word(text: str) -> bool:
+    """Whether ``text`` has a word the bot reads (a letter or a digit, once folded): whether
+    ``Tokenizer.tokens`` finds any in it, whatever its function words and elisions."""
+    return _WORD_CHAR.search(fold(text)) is not None
 
 
 _CHUNK = re.compile(r"\S+")
 _EDGE = "\"'“”‘’„«»()[]{}<>.,;:!?¡¿*_~`"
 
 
-def typed(text: str) -> tuple[str, ...]:
-    """For each of ``tokens(text)``, the word the user typed it in, as typed (case, accents,
-    inner punctuation kept; quotes and punctuation around it dropped): "Comm-Officer!" ->
-    ("Comm-Officer", "Comm-Officer"). The tokens themselves when the two do not line up."""
-    out: list[str] = []
-    for m in _CHUNK.finditer(text):
-        word = m.group().strip(_EDGE) or m.group()
-        out.extend(word for _ in tokens(m.group()))
-    toks = tokens(text)
-    return tuple(out) if len(out) == len(toks) else toks
+@dataclass(frozen=True)
+class Tokenizer:
+    """How a message's words are read, with the function words and elisions of each language
+    the catalogue lists (``data/function_words.yaml``, read by ``bot.core.catalogue``).
+
+    ``function_words``: words that carry no meaning for matching (compared as folded, stemmed
+    tokens), only left out where a message is compared as a bag of words (``content``).
+    ``elisions``: elided words without their apostrophe ("l", "dell"): "d'audit" reads
+    "d audit", "l'autorité" "l autorite", "dell'AdG" "dell adg"; any other apostrophe is dropped
+    ("can't" reads "cant")."""
+
+    function_words: frozenset[str]
+    elisions: tuple[str, ...]
+    _elision: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = sorted(set(self.elisions), key=lambda w: (-len(w), w))
+        pattern = rf"\b({'|'.join(map(re.escape, words))})'(?=[a-z])" if words else None
+        object.__setattr__(self, "_elision", re.compile(pattern) if pattern else None)
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """Normalised, stemmed tokens: "Can't log-in to Jems!" -> ("cant", "log", "in", "to",
+        "jem")."""
+        folded = _APOSTROPHES.sub("'", fold(text))
+        if self._elision is not None:
+            folded = self._elision.sub(r"\1 ", folded)
+        return tuple(stem(t) for t in _NON_WORD.split(folded.replace("'", "")) if t)
+
+    def typed(self, text: str) -> tuple[str, ...]:
+        """For each of ``tokens(text)``, the word the user typed it in, as typed (case, accents,
+        inner punctuation kept; quotes and punctuation around it dropped): "Comm-Officer!" ->
+        ("Comm-Officer", "Comm-Officer"). The tokens themselves when the two do not line up."""
+        out: list[str] = []
+        for m in _CHUNK.finditer(text):
+            word = m.group().strip(_EDGE) or m.group()
+            out.extend(word for _ in self.tokens(m.group()))
+        toks = self.tokens(text)
+        return tuple(out) if len(out) == len(toks) else toks
+
+    def content(self, toks: Iterable[str]) -> tuple[str, ...]:
+        """``toks`` without the function words."""
+        return tuple(t for t in toks if t not in self.function_words)
 
 
 def typed_span(words: tuple[str, ...], start: int, length: int) -> str:

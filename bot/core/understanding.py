@@ -29,10 +29,13 @@ from rapidfuzz.distance import OSA
 from bot.core.catalogue import GAP, PERSON_PAIR_KINDS, Catalogue
 from bot.core.language import detect
 from bot.core.model import SUBTEAM_SHARE, Prediction, TextModel, families, features
-from bot.core.text import STOPWORDS, stem, tokens, typed, typed_span, word_forms
+from bot.core.text import Tokenizer, stem, typed_span, word_forms
 
 _PARENTHESES = re.compile(r"\([^)]*\)")
+# where a clause of a message ends: a comma, a colon, a semicolon, an end of sentence
+_CLAUSE_BREAK = re.compile(r"[,;:?!.¿¡\u037e]+")
 _LETTER = re.compile(r"[^\W\d_]")  # a letter of any script (Greek, Cyrillic ... count too)
+_DOUBLED = re.compile(r"(.)\1+")  # a letter typed twice or more in a row ("jemss")
 JOINED_WORDS = 3  # at most this many words between two functions of a list
 # at most this many words between an act of auditing or checking (intents.yaml: examines) and the
 # first body or role it examines ("we audit the way the controllers work")
@@ -43,6 +46,9 @@ OWN_ROLE_GAP = 2
 # at most this many words between the words of a service the user provides (intents.yaml: serves)
 # and the support or helpdesk it is ("I run the programme's helpdesk")
 SERVICE_GAP = 3
+# the link every community's join button opens (catalogue.LINK_NAMES): a FAQ that gives it first
+# tells how to join, which a named community's card tells too
+JOIN_LINK = "all_communities"
 COMMANDS = ("cancel", "help", "support_channel", "reload_catalogue", "forget_me")
 # Commands also found inside a short message ("could you please delete my data?"): "forget me"
 # asks before it does anything, so a wrong guess costs a "No".
@@ -86,9 +92,11 @@ WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corre
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
 # cue kinds that are no concepts of the model: words of most messages ("as", "como"), which only
 # tell the rules how to read the role after them
-_UNSEEN_CUES = frozenset({"capacity", "examines", "examined_work"})
+_UNSEEN_CUES = frozenset({"capacity", "examines", "examined_work", "joining"})
 # cue kinds that only the model reads, as concepts (telling one's work: "je m'occupe de ...")
 CONCEPT_CUES = frozenset({"work"})
+# cue kinds found apart from the index, without taking words from its phrases
+APART_CUES = ("serves", "joining")
 
 
 class Intent(StrEnum):
@@ -236,6 +244,7 @@ class Understander:
     ) -> None:
         self.catalogue = catalogue
         self.model = model
+        self._tokenizer = catalogue.tokenizer  # how a message's words are read
         self.languages = dict(languages or {})
         self._families = families(catalogue)
         self._index: dict[tuple[str, ...], list[Sense]] = defaultdict(list)
@@ -243,7 +252,10 @@ class Understander:
         self._pair: dict[tuple[str, ...], str] = {}
         # words with which users say they provide a service ("I run", "gestisco"; found apart
         # from the phrases above, so that "I" stays a word of the user's own)
-        self._serves: set[tuple[str, ...]] = set()
+        # phrases found on their own, without taking words from other phrases (intents.yaml:
+        # serves, the services a user provides; joining, words of becoming a member, so
+        # that "join" stays a word of the joining FAQ's subject for the model)
+        self._apart: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in APART_CUES}
         # cue phrases with a gap, by their first word: their parts in order, and the cue kind
         self._gapped: defaultdict[str, list[tuple[tuple[tuple[str, ...], ...], str]]] = defaultdict(
             list
@@ -254,13 +266,17 @@ class Understander:
         # the FAQs of eligibility rules: given by the rule only, never matched by their words
         self._rule_faqs = frozenset(rule.faq for rule in catalogue.eligibility if rule.faq)
         self._clauses = _clause_pattern(catalogue)
+        # the words that join two questions ("and", "und", "e"): a clause may open with them
+        self._and_words = frozenset(_single_words(catalogue.words("clause_and"), self._tokenizer))
         # words that join the items of a list, the articles that may stand with them, and the
         # German endings that join a compound's parts with an "s" (intents.yaml)
-        self._joiners = frozenset(_single_words(catalogue.words("list_joiners")))
-        self._articles = frozenset(_single_words(catalogue.words("list_articles")))
-        self._linked = _single_words(catalogue.words("compound_links"))
+        self._joiners = frozenset(_single_words(catalogue.words("list_joiners"), self._tokenizer))
+        self._articles = frozenset(_single_words(catalogue.words("list_articles"), self._tokenizer))
+        self._linked = _single_words(catalogue.words("compound_links"), self._tokenizer)
         # the words that say a community is meant ("team", "channel"), not a programme
-        self._community_words = frozenset(_single_words(catalogue.words("community_words")))
+        self._community_words = frozenset(
+            _single_words(catalogue.words("community_words"), self._tokenizer)
+        )
         self._build_index()
         # the words of topics that point at several communities (employers): no function
         self._choice_words = frozenset(
@@ -268,11 +284,14 @@ class Understander:
             for t in catalogue.topics
             if len(t.communities) > 1
             for term in t.terms
-            for w in tokens(term)
+            for w in self._tokenizer.tokens(term)
         )
         # ... and their terms as said: an employer's name ("managing authority", "JS")
         self._choice_terms = frozenset(
-            tokens(term) for t in catalogue.topics if len(t.communities) > 1 for term in t.terms
+            self._tokenizer.tokens(term)
+            for t in catalogue.topics
+            if len(t.communities) > 1
+            for term in t.terms
         )
         self._build_faq_index()
         # the communities the roles point at first: a role term or one of their keywords names
@@ -298,15 +317,15 @@ class Understander:
             for kind, phrases in catalogue.intent_phrases
             if kind in ("list", "list_patterns")
             for p in phrases
-            for w in tokens(p.replace(GAP, " "))
+            for w in self._tokenizer.tokens(p.replace(GAP, " "))
         )
         self._invisible_faqs = self._faqs_about_visibility()
         self._contact_faqs = self._faqs_naming_contacts()
         gaps = (parts for found in self._gapped.values() for parts, _ in found)
         gapped = {w for parts in gaps for part in parts for w in part}
-        common = {w for phr in self._faq_phrasings for w in phr[1]} | STOPWORDS
+        common = {w for phr in self._faq_phrasings for w in phr[1]} | self._tokenizer.function_words
         common |= {w for key in self._pair for w in key} | gapped
-        common |= {w for key in self._serves for w in key}
+        common |= {w for key in self._apart["serves"] for w in key}
         plain = common | {w for key in (*self._index, *self._concept_phrases) for w in key}
         self._index_forms(common.union(*self.languages.values()))
         self._max_len = max(len(k) for k in self._index)
@@ -325,7 +344,7 @@ class Understander:
     # ------------------------------------------------------------------ index
 
     def _add(self, phrase: str, sense: Sense) -> None:
-        key = tokens(phrase)
+        key = self._tokenizer.tokens(phrase)
         if key and sense not in self._index[key]:
             self._index[key].append(sense)
 
@@ -369,15 +388,15 @@ class Understander:
                     self._add(phrase, Sense("working_group", wg.id))
         for kind, phrases in cat.intent_phrases:
             for phrase in phrases:
-                parts = tuple(tokens(p) for p in phrase.split(GAP))
+                parts = tuple(self._tokenizer.tokens(p) for p in phrase.split(GAP))
                 if len(parts) > 1 and all(parts) and kind not in PERSON_PAIR_KINDS:
                     self._gapped[parts[0][0]].append((parts, kind))
                 elif kind in PERSON_PAIR_KINDS:
-                    self._pair[tokens(phrase)] = kind
+                    self._pair[self._tokenizer.tokens(phrase)] = kind
                 elif kind in CONCEPT_CUES:
-                    self._concept_phrases[tokens(phrase)].add(f"cue:{kind}")
-                elif kind == "serves":
-                    self._serves.add(tokens(phrase))
+                    self._concept_phrases[self._tokenizer.tokens(phrase)].add(f"cue:{kind}")
+                elif kind in APART_CUES:
+                    self._apart[kind].add(self._tokenizer.tokens(phrase))
                 else:
                     self._add(phrase, Sense("cue", kind))
         for route in cat.escalation.routes:
@@ -388,7 +407,7 @@ class Understander:
         """The FAQs' subjects: concepts of the model only (the rules match FAQs by questions)."""
         for faq in self.catalogue.faqs:
             for phrase in faq.subject:
-                self._concept_phrases[tokens(phrase)].add(f"subject:{faq.id}")
+                self._concept_phrases[self._tokenizer.tokens(phrase)].add(f"subject:{faq.id}")
 
     def _phrase_concepts(self, toks: tuple[str, ...]) -> set[str]:
         """The concepts of ``_concept_phrases`` found in ``toks``, wherever they stand."""
@@ -405,7 +424,11 @@ class Understander:
         doc_words: dict[str, set[str]] = {}
         for c in self.catalogue.communities:
             who = _PARENTHESES.sub(" ", c.who_should_join)  # "(not open for ...)" is no evidence
-            doc_words[c.id] = {w for w in tokens(f"{c.name} {who}") if w not in STOPWORDS}
+            doc_words[c.id] = {
+                w
+                for w in self._tokenizer.tokens(f"{c.name} {who}")
+                if w not in self._tokenizer.function_words
+            }
         df: defaultdict[str, int] = defaultdict(int)
         for words in doc_words.values():
             for w in words:
@@ -441,7 +464,13 @@ class Understander:
         """The words a compound or run-together word may be made of, as written -> as the
         lexicon has them: the lexicon's own words and, for German compounds, their stems
         ("finanz" in "Finanzabteilung" from "Finanzen", "kontroll" from "Kontrolle")."""
-        parts = {w: w for w in known if len(w) >= 3 and w.isalpha() and w not in STOPWORDS}
+        # in sorted order: which of two words a shortened part stands for ("projekt" from
+        # "projekte" or "projekten") must not depend on the order of a set (string hashing)
+        parts = {
+            w: w
+            for w in sorted(known)
+            if len(w) >= 3 and w.isalpha() and w not in self._tokenizer.function_words
+        }
         for w in list(parts):
             for ending in ("en", "e"):
                 short = w[: -len(ending)]
@@ -457,7 +486,7 @@ class Understander:
                 continue
             words_of_faq: set[str] = set()
             for q in faq.questions:
-                content = frozenset(_content(tokens(q)))
+                content = frozenset(self._content_words(q))
                 if content:
                     phrasings.append((faq.id, content))
                     words_of_faq |= content
@@ -473,7 +502,7 @@ class Understander:
         channels (an "invisible" or "subteams" phrase of intents.yaml): the ones that answer "I
         can't see the X channel", with how many of their phrasings say so."""
         keys = {
-            tokens(p)
+            self._tokenizer.tokens(p)
             for kind, phrases in self.catalogue.intent_phrases
             if kind in ("invisible", "subteams")
             for p in phrases
@@ -482,7 +511,7 @@ class Understander:
         out: defaultdict[str, int] = defaultdict(int)
         for faq in self.catalogue.faqs:
             for q in faq.questions:
-                toks = tokens(q)
+                toks = self._tokenizer.tokens(q)
                 spans = (
                     toks[i : i + n] for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
                 )
@@ -508,6 +537,15 @@ class Understander:
             return token
         if token in self._corrections:
             return self._corrections[token] or token
+        # a letter typed twice: "jemss" is Jems, and so is "jemms" (read "jemm": its last "s"
+        # was taken for a plural's)
+        for single in (_DOUBLED.sub(r"\1", token), _DOUBLED.sub(r"\1", token + "s")):
+            if (
+                single not in (token, token + "s")
+                and len(single) >= PART_MIN
+                and single in self._words
+            ):
+                return single
         max_dist = 1 if len(token) < 8 else 2
         short = len(token) < 6  # "jmes" -> "jems", but never "stock" -> "stuck"
         candidates = process.extract(
@@ -697,7 +735,7 @@ class Understander:
         provides (intents.yaml: serves): a request for a person or support there is the user's
         own work ("I run the helpdesk for applicants", "fornisco supporto ai beneficiari")."""
         out: set[int] = set()
-        for i, n in _longest_phrases(toks, self._serves):
+        for i, n in _longest_phrases(toks, self._apart["serves"]):
             out.update(range(i + n, i + n + SERVICE_GAP + 1))
         return frozenset(out)
 
@@ -711,8 +749,10 @@ class Understander:
         """The cues of the phrases found, with the gapped phrases' ones (their words are added
         to ``cue_spans``); "channels" next to a role term are someone's own (no sub-teams); a page
         that loads empty and an account or a request left waiting are problems; a list pattern
-        asks for the list."""
+        asks for the list; words of joining are found apart (``APART_CUES``)."""
         out = cues | self._gapped_cues(toks, cue_spans)
+        if next(_longest_phrases(toks, self._apart["joining"]), None):
+            out.add("joining")
         if _own_channels(cue_spans["subteams"], role_spans):
             out.discard("subteams")
         if out & {"empty", "account_request"}:
@@ -737,13 +777,18 @@ class Understander:
                 cue_spans[kind].update(at)
         return found
 
-    def _contact_words(self, toks: tuple[str, ...], ignored: set[int]) -> tuple[bool, bool, bool]:
+    def _contact_words(
+        self, toks: tuple[str, ...], ignored: set[int], starts: frozenset[int] = frozenset({0})
+    ) -> tuple[bool, bool, bool, bool]:
         """Whether the message opens with a question word; whether it asks to reach support:
         a contact verb followed by a support target ("email the helpdesk", "I'd like to write to
         the support team") in a message that is no question ("where do I email the helpdesk?"
-        asks for an address, not for a person); and whether it is a question with a contact verb
-        or a support target in it ("how do I reach support?", "whom do I write to?"). Words at
-        the ``ignored`` positions are none of these."""
+        asks for an address, not for a person); whether it is a question with a contact verb
+        or a support target in it ("how do I reach support?", "whom do I write to?"); and
+        whether a later clause (one of the ``starts``, token positions after a comma or a
+        colon) opens with a question word followed by a contact verb or a support target ("I
+        have a general question, whom do I write to?"). Words at the ``ignored`` positions are
+        none of these."""
         longest = max(map(len, self._pair), default=0)
         found: defaultdict[str, list[int]] = defaultdict(list)
         for i in range(len(toks)):
@@ -753,8 +798,12 @@ class Understander:
                     found[kind].append(i)
         question = any(i < QUESTION_OPENING for i in found["question_words"])
         verbs, targets = found["contact_verbs"], found["support_targets"]
-        request = not question and any(v < t for v in verbs for t in targets)
-        return question, request, question and bool(verbs or targets)
+        asked = [
+            i for i in found["question_words"] if any(0 <= i - s < QUESTION_OPENING for s in starts)
+        ]
+        clause = any(c >= i for i in asked for c in (*verbs, *targets))
+        request = not (question or clause) and any(v < t for v in verbs for t in targets)
+        return question, request, question and bool(verbs or targets), clause
 
     def _segment(self, toks: tuple[str, ...]) -> list[tuple[int, tuple[str, ...]]]:
         """Longest phrases of the index found in ``toks``, left to right, not overlapping."""
@@ -804,7 +853,8 @@ class Understander:
         its own (a question's fragment) and pieces of the same kind as the one before it join
         that one. With one kind, or a problem in it, the whole message is read (a turn's CPU: each
         reading costs the same)."""
-        parts = [p for p in self._clauses.split(text[:2_000]) if len(tokens(p)) >= 2]
+        spans = self._pieces(text[:2_000])
+        parts = [text[start:end] for start, end in spans]
         if len(parts) < 2:
             return self._understand(text, context)
         base = context or Context()
@@ -817,7 +867,8 @@ class Understander:
         groups = self._questions(parts, readings)
         kinds = [kind for kind, _ in groups]
         if len(groups) < 2:
-            return self._understand(text, context)
+            whole = self._understand(text, context)
+            return replace(whole, also=self._contact_after(whole, readings))
         if str(Intent.ESCALATE) in kinds and not self._asks_for_a_team(parts, readings, groups):
             whole = self._understand(text, context)
             if whole.intent == Intent.ESCALATE:
@@ -830,11 +881,23 @@ class Understander:
             if len(members) == 1:
                 answer = readings[members[0]]
             else:
-                joined = " ".join(parts[i] for i in members)
+                # the pieces as written, with what stood between them ("y, si tengo problemas
+                # con la cuenta, a quién escribo?")
+                joined = text[spans[members[0]][0] : spans[members[-1]][1]]
                 answer = self._understand(joined, replace(base, roles=roles))
             roles = tuple(dict.fromkeys((*roles, *answer.roles)))
             answers.append(answer)
         return replace(answers[0], text=text, also=tuple(answers[1:]))
+
+    def _pieces(self, text: str) -> list[tuple[int, int]]:
+        """Where the pieces of ``text`` cut where another question may start
+        (``_clause_pattern``) begin and end; pieces of fewer than two words are left out."""
+        bounds = [0]
+        for m in self._clauses.finditer(text):
+            bounds += [m.start(), m.end()]
+        bounds.append(len(text))
+        spans = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+        return [(a, b) for a, b in spans if len(self._tokenizer.tokens(text[a:b])) >= 2]
 
     def _questions(
         self, parts: list[str], readings: list[Understanding]
@@ -846,12 +909,40 @@ class Understander:
         leading: list[int] = []
         for i in range(len(parts)):
             kind = self._kind(readings[i])
-            if kind is None or (groups and groups[-1][0] == kind):
+            # "if my account is locked, whom do I write to?": one question, the problem's
+            bare = (
+                bool(groups)
+                and self._bare_contact(readings[i])
+                and self._asks_for_contact(groups[-1])
+            )
+            if kind is None or (groups and groups[-1][0] == kind) or bare:
                 (groups[-1][1] if groups else leading).append(i)
             else:
                 groups.append((kind, [*leading, i]))
                 leading = []
         return groups
+
+    def _bare_contact(self, u: Understanding) -> bool:
+        """Whether ``u`` asks whom to write to and nothing more ("a quién escribo?")."""
+        return self._asks_contact(u) and not self._beyond_contact_words(u.text)
+
+    def _asks_for_contact(self, group: tuple[str, list[int]]) -> bool:
+        """Whether a question (its kind) is a problem or asks for a contact's FAQ."""
+        kind = group[0]
+        contact_faqs = {f"{Intent.FAQ}:{faq}" for faq in self._contact_faqs.values()}
+        return kind == str(Intent.ESCALATE) or kind in contact_faqs
+
+    def _contact_after(
+        self, whole: Understanding, readings: list[Understanding]
+    ) -> tuple[Understanding, ...]:
+        """The contact asked for after a team question that the whole message answers with a
+        recommendation ("Cuido da comunicação, qual a equipa? E para dúvidas gerais, a quem
+        escrevo?", whose first piece alone only asks back): the last piece that asks whom to
+        write to, answered too. Empty when there is none or the message asks only that."""
+        if whole.intent != Intent.RECOMMEND or len(readings) < 2:
+            return whole.also
+        asked = [r for r in readings[1:] if self._asks_contact(r) or r.intent == Intent.ESCALATE]
+        return (*whole.also, asked[-1]) if asked else whole.also
 
     @staticmethod
     def _asks_for_a_team(
@@ -876,17 +967,28 @@ class Understander:
         have a new employer" is no question about the new platform)."""
         if u.intent in (Intent.CLARIFY, Intent.FALLBACK, Intent.GREETING, Intent.HELP):
             return None
-        if u.intent == Intent.FAQ and u.source == "rules" and u.faq_score < FAQ_STRONG:
+        if (
+            u.intent == Intent.FAQ
+            and u.source == "rules"
+            and u.faq_score < FAQ_STRONG
+            and not self._asks_contact(u)
+        ):
             return None
         if u.intent == Intent.FAQ:
             return f"{u.intent}:{u.faq_id}"  # two FAQs asked at once are two questions
         return str(u.intent)
 
+    def _asks_contact(self, u: Understanding) -> bool:
+        """Whether ``u`` is the contact FAQ given to a question about whom to write to ("and
+        whom do I write to about my account?"): a question of its own however few of the FAQ's
+        words it has."""
+        return u.contact_question and u.faq_id in self._contact_faqs.values()
+
     def _reading(self, text: str) -> tuple[str, tuple[str, ...], list[tuple[str, ...]]]:
         """The language of ``text``, its tokens, and each token as the lexicon's word or words
         (``read``)."""
         language = self.language(text)
-        raw = tokens(text[:20_000])[:MAX_TOKENS]
+        raw = self._tokenizer.tokens(text[:20_000])[:MAX_TOKENS]
         return language, raw, [self.read(t, compounds=language == "de") for t in raw]
 
     def concepts(self, text: str) -> frozenset[str]:
@@ -901,6 +1003,10 @@ class Understander:
         model's features of a message are its n-grams and these (``bot.core.model.features``),
         in training and when serving alike."""
         return self._concepts(self.words(text))
+
+    def _content_words(self, text: str) -> tuple[str, ...]:
+        """The tokens of ``text`` without the function words."""
+        return self._tokenizer.content(self._tokenizer.tokens(text))
 
     def words(self, text: str) -> tuple[str, ...]:
         """The tokens of ``text`` as the lexicon's words: typos corrected, run-together words
@@ -949,7 +1055,7 @@ class Understander:
     def _understand(self, text: str, context: Context | None = None) -> Understanding:
         context = context or Context()
         language, raw, read = self._reading(text)
-        typed_words = typed(text[:20_000])[:MAX_TOKENS]
+        typed_words = self._tokenizer.typed(text[:20_000])[:MAX_TOKENS]
         toks = tuple(w for parts in read for w in parts)
         words = tuple(said for said, parts in zip(typed_words, read, strict=True) for _ in parts)
         corrections = tuple(
@@ -1002,14 +1108,19 @@ class Understander:
         routes += verb_routes
         cues = self._settled_cues(toks, cues, cue_spans, role_spans)
         # "change the e-mail of my account": the e-mail is what changes, no contact verb
-        question, support_request, contact_question = self._contact_words(
-            toks, cue_spans["account_request"]
+        question, support_request, contact_question, clause_contact = self._contact_words(
+            toks,
+            cue_spans["account_request"],
+            _clause_starts(text, read, self._tokenizer, self._and_words),
         )
+        # whom to write to, asked after the story of the question ("I have a general question
+        # about the communities, whom do I write to?"); a problem told first is escalated
+        contact_question = contact_question or (clause_contact and "problem" not in cues)
 
         known_roles = tuple(dict.fromkeys((*roles, *context.roles)))
         matches, refusals = self._rank(evidence, known_roles)
         own_role = _own_role(role_spans, cue_spans["first_person"] | cue_spans["capacity"])
-        faq = self.faq_scores(_content(toks))
+        faq = self.faq_scores(self._tokenizer.content(toks))
         faq_id, faq_score = max(faq.items(), key=lambda kv: kv[1], default=(None, 0.0))
 
         base = Understanding(
@@ -1024,7 +1135,11 @@ class Understander:
             working_groups=tuple(working_groups),
             cues=frozenset(cues),
             corrections=corrections,
-            only_small_talk=_only(toks, set().union(*(cue_spans[k] for k in SMALL_TALK))),
+            only_small_talk=_only(
+                toks,
+                set().union(*(cue_spans[k] for k in SMALL_TALK)),
+                self._tokenizer.function_words,
+            ),
             question=question,
             support_request=support_request,
             contact_question=contact_question,
@@ -1047,8 +1162,8 @@ class Understander:
     def command(self, text: str) -> str | None:
         """ "cancel", "help", "forget_me" ... (``COMMANDS``) when the whole message is that
         command (interrupts any dialog)."""
-        toks = tuple(self.correct(t) for t in tokens(text[:200]))
-        content = tuple(t for t in toks if t not in STOPWORDS) or toks
+        toks = tuple(self.correct(t) for t in self._tokenizer.tokens(text[:200]))
+        content = tuple(t for t in toks if t not in self._tokenizer.function_words) or toks
         for key in (toks, content):
             for sense in self._index.get(key, ()):
                 if sense.kind == "cue" and sense.target in COMMANDS:
@@ -1269,10 +1384,14 @@ class Understander:
     ) -> Understanding | None:
         """ "Is the finance team open to auditors?", "does Financial management accept
         controllers?": a question about a community with an eligibility rule, whom it is open to,
-        gets the rule's FAQ (whom it is for, and where those it is not open to go instead),
-        whatever the user's own role. Asked about oneself ("can I, a controller, join it?"), the
-        rule refuses it and the user's own network is recommended (``_rank``)."""
+        gets the rule's FAQ (whom it is for, and where those it is not open to go instead).
+        Asked in one's capacity ("as controllers, may we ...?") or asked to join it ("can
+        controllers join it, or is it closed to them?"), the rule refuses it to the role named
+        and that role's own network is recommended (``_rank``), as for "can controllers join the
+        financial management team?"."""
         if "eligibility" not in u.cues or u.cues & {"problem", "join"}:
+            return None
+        if u.refusals and u.cues & {"joining", "capacity"}:
             return None
         cat = self.catalogue
         # refused to one of the user's roles, or named by its name or keywords ("I'm a finance
@@ -1291,10 +1410,17 @@ class Understander:
         """Asked "which team should I join?": answer from the roles we know, or ask for them."""
         if "join" not in u.cues or u.matches or "problem" in u.cues or "list" in u.cues:
             return None  # "which teams do you have?" asks for the list
+        if u.working_groups:
+            return None  # "is there a community for state aid?": a Working Group answers it
         remembered = self._role_matches(context.roles)
         if remembered:
             return replace(u, intent=Intent.RECOMMEND, matches=remembered, follow_up=True)
-        return None if u.refusals else replace(u, intent=Intent.CLARIFY)
+        if u.refusals:
+            return None
+        # a body the user sits on (a monitoring committee) and nothing else: its communities are
+        # the choices, kept unless the model reads a function (``_keeps_choices``)
+        sits = self._topic_choices(u.topics) if self._membership(u) else ()
+        return replace(u, intent=Intent.CLARIFY, matches=sits)
 
     def _decide_subteams(
         self, u: Understanding, context: Context, known_roles: tuple[str, ...]
@@ -1426,7 +1552,9 @@ class Understander:
     ) -> bool:
         """Whether the words outside ``span``, other than ``words``, ask a FAQ."""
         rest = self.faq_scores(
-            _content(t for i, t in enumerate(toks) if i not in span and t not in words)
+            self._tokenizer.content(
+                t for i, t in enumerate(toks) if i not in span and t not in words
+            )
         )
         return max(rest.values(), default=0.0) >= FAQ_OK
 
@@ -1439,9 +1567,22 @@ class Understander:
             contact = routes[0]
         elif "problem" in u.cues or "person" in u.cues:
             contact = self.catalogue.escalation.problem_contact
+        elif not self._beyond_contact_words(u.text):
+            # "and whom do I write to?", nothing more: the default contact's FAQ (it names
+            # the problem contact too)
+            contact = self.catalogue.escalation.default_contact
         else:
             return None
         return self._contact_faqs.get(contact)
+
+    def _beyond_contact_words(self, text: str) -> bool:
+        """Whether ``text`` says more than question words, contact verbs and one more word
+        ("whom do I write to?", "a quem devo escrever?" do not; "how do I contact the JS of my
+        programme?" does)."""
+        toks = self.words(text)
+        said = {i + k for i, n in _longest_phrases(toks, self._pair) for k in range(n)}
+        rest = self._tokenizer.content(w for i, w in enumerate(toks) if i not in said)
+        return len(rest) > 1
 
     def _decide_rest(
         self, u: Understanding, context: Context, known_roles: tuple[str, ...]
@@ -1457,9 +1598,12 @@ class Understander:
             return replace(u, intent=Intent.FAQ)
         if "help" in cues or "cancel" in cues:
             return replace(u, intent=Intent.HELP)
-        if "greeting" in cues:
+        told = (u.roles or u.topics) and len(self._content_words(u.text)) > GREETING_WORDS
+        if "greeting" in cues and not told:
+            # "hello, I sit on our programme's monitoring committee, what is for me?" says who
+            # the user is after the hello: asked back as without it
             return replace(u, intent=Intent.GREETING)
-        if cues & SMALL_TALK and len(tokens(u.text)) <= SMALL_TALK_WORDS:
+        if cues & SMALL_TALK and len(self._tokenizer.tokens(u.text)) <= SMALL_TALK_WORDS:
             return replace(u, intent=Intent.SMALL_TALK)
         if "join" in cues or u.roles or u.topics or "subteams" in cues:
             return replace(u, intent=Intent.CLARIFY, matches=self._topic_choices(u.topics))
@@ -1494,11 +1638,11 @@ class Understander:
         message of nothing but small talk, a request for support or a person."""
         if u.refusals or u.follow_up or u.faq_score >= FAQ_EXACT or u.only_small_talk:
             return True
-        if u.intent == Intent.HELP and len(_content(tokens(u.text))) <= HELP_WORDS:
+        if u.intent == Intent.HELP and len(self._content_words(u.text)) <= HELP_WORDS:
             return True  # asked for help, and little else
         if u.mixed:
             return True  # several functions listed as a mix (none of them decides)
-        if u.intent == Intent.GREETING and len(_content(tokens(u.text))) <= GREETING_WORDS:
+        if u.intent == Intent.GREETING and len(self._content_words(u.text)) <= GREETING_WORDS:
             return True  # a hello and little else ("hi, I coach applicants" is more than that)
         if u.intent == Intent.ESCALATE and ("person" in u.cues or u.support_request):
             return True  # asked for support or a person, in so many words
@@ -1525,7 +1669,19 @@ class Understander:
         role and the word of Programme and project management's name weigh as much)."""
         if u.intent != Intent.RECOMMEND or not u.matches or u.matches[0].score < W_NAME:
             return False
-        return not self._role_as_context(u)
+        return not (self._role_as_context(u) or _roles_of_others(u))
+
+    def _card_answers(self, u: Understanding, label: str) -> bool:
+        """A community the message names by its name or a keyword, asked how to join with the
+        words of the FAQ about joining (the FAQ whose first link is the page every community's
+        join button opens): that community's card answers it, with its own join button ("come
+        posso unirmi alla rete Jemms?" is Jems network's card, not how to join in general)."""
+        if u.intent != Intent.RECOMMEND or not u.matches or not label.startswith("faq:"):
+            return False
+        if not any(r.kind == "mentioned" for r in u.matches[0].reasons):
+            return False
+        links = self.catalogue.faq(label[4:]).links
+        return bool(links) and links[0] == JOIN_LINK
 
     def _technical_problem(self, u: Understanding, routes: list[str]) -> bool:
         """A problem with something the problem contact looks after ("I need assistance with my
@@ -1581,6 +1737,7 @@ class Understander:
             return u if rule is not None else self._ask_back(u, _candidates(pred))
         if (
             self._hard(u)
+            or self._card_answers(u, label)
             or (u.intent == Intent.FALLBACK and self._about_people(u, routes))
             or self._technical_problem(u, routes)
             or self._reported(u, label)
@@ -1596,7 +1753,9 @@ class Understander:
         # employer, a programme's name) are weak: the model overrules them as if they were silent
         # (and so is a role the user names only to ask something else about themselves)
         weak = rule is not None and rule.startswith("c:")
-        weak = weak and (u.matches[0].score < W_ROLE or self._role_as_context(u))
+        weak = weak and (
+            u.matches[0].score < W_ROLE or self._role_as_context(u) or _roles_of_others(u)
+        )
         if confidence >= (t_answer if rule is None or weak else t_override):
             if tie:  # sure of the Team, not of which of its spaces: ask, never guess
                 return self._ask_back(u, list(tie))
@@ -1651,8 +1810,7 @@ class Understander:
         thresholds = self.model.thresholds
         # the employer, common words and at most one more ("I work in the JS"): no function
         common = self._choice_words.union(*self.languages.values())
-        rest = [w for w in _content(tokens(u.text)) if w not in common]
-        offered = label in {f"c:{m.community_id}" for m in u.matches}
+        rest = [w for w in self._content_words(u.text) if w not in common]
         if not rest:
             # nothing but the choices' own words: the model knows no more than they, whichever
             # community it leans to ("un programa de cooperación transfronteriza" is no External
@@ -1664,8 +1822,19 @@ class Understander:
         )
         if confidence < needed:
             return True
-        # a community none of the employer's functions: the model must read it in the rest
-        return not offered and not self._beyond_employer(u, label, needed)
+        offered = label in {f"c:{m.community_id}" for m in u.matches}
+        if offered and not self._membership(u):
+            return False
+        # a community none of the employer's functions, or any for a body the user sits on
+        # ("I sit on our programme's monitoring committee" is neither Interact's committee nor
+        # programme management for sure: a member does no programme management): the model
+        # must read it in the rest
+        return not self._beyond_employer(u, label, needed)
+
+    def _membership(self, u: Understanding) -> bool:
+        """Whether a topic of the message is a body the user sits on (vocabulary.yaml:
+        membership), whose communities the rules ask back between."""
+        return any(t.membership for t in self.catalogue.topics if t.id in u.topics)
 
     def _beyond_employer(self, u: Understanding, label: str, needed: float) -> bool:
         """Whether the model still answers ``label`` (no function of the employer's) with
@@ -1673,7 +1842,9 @@ class Understander:
         sureness must come from what the user does, not from words it learnt in another body's
         name (the Greek managing authority's "αρχή" is also the audit authority's word)."""
         assert self.model is not None
-        toks = tokens(u.text)
+        toks = self._tokenizer.tokens(u.text)
+        if self._membership(u):
+            toks = self.words(u.text)  # "bizottságának" is the committee's word, as the rules read
         said = {i + k for i, n in _longest_phrases(toks, self._choice_terms) for k in range(n)}
         rest = tuple(w for i, w in enumerate(toks) if i not in said)
         if not rest:
@@ -1737,7 +1908,7 @@ class Understander:
             contact = routes[0] if routes else cat.escalation.problem_contact
             return replace(u, intent=Intent.ESCALATE, contact_id=contact)
         if label == "offtopic" or (
-            label == Intent.SMALL_TALK and len(tokens(u.text)) > SMALL_TALK_WORDS
+            label == Intent.SMALL_TALK and len(self._tokenizer.tokens(u.text)) > SMALL_TALK_WORDS
         ):
             return replace(u, intent=Intent.FALLBACK)  # a long message is more than small talk
         return replace(u, intent=Intent(label))
@@ -1754,16 +1925,20 @@ class Understander:
         qualifying = [t for t in cat.topics if cid in t.qualifies]
         if not parent or not qualifying:
             return (cid,)
-        toks = tokens(u.text)
-        said = {w for t in qualifying for term in t.terms for w in tokens(term)}
+        toks = self._tokenizer.tokens(u.text)
+        said = {w for t in qualifying for term in t.terms for w in self._tokenizer.tokens(term)}
         common = said.union(*self.languages.values())
-        if any(w not in common for w in _content(toks)):
+        if any(w not in common for w in self._tokenizer.content(toks)):
             return (cid,)
 
         def told(c: str) -> frozenset[str]:
             community = cat.community(c)
             own = (community.name, *community.keywords, *community.qualifiers)
-            said = any(_in_order(toks, (tokens(p),)) is not None for p in own if tokens(p))
+            said = any(
+                _in_order(toks, (self._tokenizer.tokens(p),)) is not None
+                for p in own
+                if self._tokenizer.tokens(p)
+            )
             topics = {t.id for t in cat.topics if t.id in u.topics and c in t.qualifies}
             return frozenset(topics | ({c} if said else set()))
 
@@ -1833,10 +2008,6 @@ def _candidates(pred: Prediction) -> list[str]:
     return [lab for lab, p in pred.ranked if lab.startswith("c:") and p >= CANDIDATE_MIN]
 
 
-def _content(toks: Iterable[str]) -> list[str]:
-    return [t for t in toks if t not in STOPWORDS]
-
-
 def _own_channels(subteam_words: set[int], role_spans: list[tuple[int, int]]) -> bool:
     """Whether every sub-team word stands next to a role term (at most one word between): "our
     social media channels", "les canaux des réseaux sociaux" are someone's own channels, not
@@ -1869,6 +2040,17 @@ def _own_role(role_spans: list[tuple[int, int]], selves: set[int]) -> bool:
     )
 
 
+def _roles_of_others(u: Understanding) -> bool:
+    """Whether the rules' first community comes only from roles named in a message where the
+    user speaks of themselves, none of them as theirs ("I go through the invoices that project
+    partners upload before the lead partner reports"): whose work the user's work touches, not
+    who the user is. The model reads the whole of what they do."""
+    if u.own_role or "first_person" not in u.cues or not u.matches:
+        return False
+    reasons = u.matches[0].reasons
+    return bool(reasons) and all(r.kind == "role" for r in reasons)
+
+
 def _about_rules(u: Understanding) -> bool:
     """Whether the message asks about a programme's money or rules: its rates, deadlines,
     eligible costs, budget, or what someone in it must do. A role in it that is not the user's
@@ -1876,7 +2058,12 @@ def _about_rules(u: Understanding) -> bool:
     "how do I justify travel costs to the controller?") is whom the rule is about; a user who
     names the role as their own ("I'm a controller", ``own_role``) or asks which community to
     join is told about a community."""
-    others = not u.roles or not (u.own_role or u.cues & {"join", "eligibility"})
+    asks_community = bool(u.cues & {"join", "eligibility"})
+    if "join" in u.cues and "first_person" in u.cues:
+        # "I answer applicants' questions about the call: is there a team for this?" tells the
+        # user's work and asks where it belongs
+        return False
+    others = not u.roles or not (u.own_role or asks_community)
     return others and ("offtopic" in u.cues or ("duty" in u.cues and bool(u.roles)))
 
 
@@ -1897,33 +2084,72 @@ def _in_order(toks: tuple[str, ...], parts: tuple[tuple[str, ...], ...]) -> list
     return at
 
 
-def _only(toks: tuple[str, ...], span: set[int]) -> bool:
-    """Whether the words at ``span`` are all the message says (apart from stop words)."""
-    return bool(span) and all(i in span or t in STOPWORDS for i, t in enumerate(toks))
+def _only(toks: tuple[str, ...], span: set[int], function_words: frozenset[str]) -> bool:
+    """Whether the words at ``span`` are all the message says (apart from function words)."""
+    return bool(span) and all(i in span or t in function_words for i, t in enumerate(toks))
 
 
 def _clause_pattern(catalogue: Catalogue) -> re.Pattern[str]:
     """Where a message may hold another question (intents.yaml: clause_and, clause_openers,
     clause_prepositions): after "?" or ";" (the Greek question mark too), or after "." or "!"
-    when an opener follows, or before an "and" (perhaps two: "and also", "und auch") when an
-    opener follows, perhaps after a preposition ("und an wen ...", "et à qui ...", "y ¿a quién
-    ...")."""
+    when an opener follows, or before an "and" (perhaps two: "and also", "und auch"; perhaps
+    with a comma after it) when an opener follows, perhaps after a preposition ("und an wen
+    ...", "et à qui ...", "y ¿a quién ...", "and if ..."), or when a preposition's short phrase
+    and a comma come before the opener ("and for account problems, whom do I write to?")."""
 
     def either(kind: str) -> str:
         return "|".join(re.escape(w) for w in catalogue.words(kind))
 
     before = rf"(?:(?:{either('clause_prepositions')})\s+)?"
     asked = rf"(?=[¿¡]?{before}(?:{either('clause_openers')})\b)"
-    joined = rf"(?:{either('clause_and')})\s+"
+    # a comma may follow the "and" before a clause that opens with a condition ("y, si tengo
+    # problemas, ¿a quién escribo?")
+    joined = rf"(?:{either('clause_and')}),?\s+"
+    # "and", a preposition's short phrase, a comma, then an opener: the phrase frames the
+    # question after it ("und wegen des Passworts, an wen schreibe ich?")
+    framed = (
+        rf"(?=(?:{either('clause_prepositions')})\s[^,;?.!]{{0,60}},\s*[¿¡]?{before}"
+        rf"(?:{either('clause_openers')})\b)"
+    )
     return re.compile(
-        rf"(?<=[?;\u037e])\s+|(?<=[.!])\s+{asked}|\s*[,;]?\s+{joined}(?:{joined})?{asked}",
+        rf"(?<=[?;\u037e])\s+|(?<=[.!])\s+{asked}"
+        rf"|\s*[,;]?\s+{joined}(?:{joined})?(?:{asked}|{framed})",
         re.IGNORECASE,
     )
 
 
-def _single_words(words: Iterable[str]) -> tuple[str, ...]:
+def _clause_starts(
+    text: str,
+    read: list[tuple[str, ...]],
+    tokenizer: Tokenizer,
+    joining: frozenset[str] = frozenset(),
+) -> frozenset[int]:
+    """The positions of the words read (``read``: each token as the lexicon's words) that open
+    a clause of ``text``: the first, and each after a comma, a colon, a semicolon or an end of
+    sentence ("I have a general question, whom do I write to?"), past up to two ``joining``
+    words that open it ("E a quem escrevo?")."""
+    pieces = [tokenizer.tokens(piece) for piece in _CLAUSE_BREAK.split(text[:20_000])]
+    counts = [len(piece) for piece in pieces]
+    if sum(counts) != len(tokenizer.tokens(text[:20_000])):
+        return frozenset({0})  # the pieces do not line up with the message's words
+    offsets = [0]
+    for parts in read:
+        offsets.append(offsets[-1] + len(parts))
+    starts: set[int] = set()
+    raw = 0
+    for piece in pieces:
+        skipped = 0
+        while skipped < min(2, len(piece) - 1) and piece[skipped] in joining:
+            skipped += 1
+        if raw + skipped < len(read):
+            starts.add(offsets[raw + skipped])
+        raw += len(piece)
+    return frozenset(starts | {0})
+
+
+def _single_words(words: Iterable[str], tokenizer: Tokenizer) -> tuple[str, ...]:
     """Words of the data as a message's tokens are written ("también" -> "tambien")."""
-    return tuple(dict.fromkeys(t for w in words for t in tokens(w)))
+    return tuple(dict.fromkeys(t for w in words for t in tokenizer.tokens(w)))
 
 
 def _within(inner: set[int], outer: set[int]) -> bool:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TextIO
 
-from bot.core.text import spreadsheet_cell, tokens
+from bot.core.text import Tokenizer, spreadsheet_cell
 
 log = logging.getLogger(__name__)
 
@@ -146,9 +146,17 @@ class Analytics:
             log.exception("analytics: could not record the %s; the turn goes on", what)
 
 
-def report(store: AnalyticsStore, since: dt.date, by: str = "intent", top: int = 20) -> Report:
+def report(
+    store: AnalyticsStore,
+    since: dt.date,
+    by: str = "intent",
+    top: int = 20,
+    *,
+    tokenizer: Tokenizer,
+) -> Report:
     """Counts per value of ``by`` (one of ``DIMENSIONS``), the votes per answer and the most
-    frequent fallback questions, from ``since`` on, over every instance."""
+    frequent fallback questions (alike when ``tokenizer`` reads them alike: the catalogue's),
+    from ``since`` on, over every instance."""
     if by not in DIMENSIONS:
         raise ValueError(f"by must be one of {', '.join(DIMENSIONS)}, not {by!r}")
     totals: Counter[str] = Counter()
@@ -165,7 +173,9 @@ def report(store: AnalyticsStore, since: dt.date, by: str = "intent", top: int =
         elif key.startswith("vote:down:"):
             down[key.removeprefix("vote:down:")] += n
     answers = sorted(set(up) | set(down), key=lambda k: (-(up[k] + down[k]), k))
-    fallbacks = Counter(" ".join(tokens(question)) for _, question in store.read_fallbacks(since))
+    fallbacks = Counter(
+        " ".join(tokenizer.tokens(question)) for _, question in store.read_fallbacks(since)
+    )
     return Report(
         since=since,
         by=by,

@@ -347,3 +347,14 @@ async def test_a_description_within_the_cap_is_kept_whole(chat: Chat) -> None:
     replies = await chat.say(exact)
     assert chat.components.desk.store.get_ticket("SUP-0001").description == exact
     assert "characters" not in texts(replies)
+
+
+async def test_whom_to_write_to_asked_after_a_team_question_is_answered_too(chat: Chat) -> None:
+    replies = await chat.say(
+        "Ich mache die Pressearbeit unseres Programms, welches Team, und wenn ich eine "
+        "allgemeine Frage habe, wem schreibe ich?"
+    )
+    text = texts(replies)
+    assert "Communication and visibility" in text  # the team question is answered first
+    assert "communication@interact.eu" in text
+    assert text.index("Communication and visibility") < text.rindex("communication@interact.eu")

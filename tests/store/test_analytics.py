@@ -12,6 +12,7 @@ import pytest
 
 from bot.ops.feedback import Analytics, report
 from bot.tickets.store.contract import Store
+from tests.support.catalogues import fixture_catalogue
 
 DAY = dt.date(2026, 11, 24)
 NOON = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -94,14 +95,22 @@ def test_the_report_sees_what_every_instance_recorded(open_store: Callable[[], S
     second.record_vote("faq:register", "down", NOON)
     second.record_route("tech-support", NOON)
     store = open_store()
-    by_intent = report(store, DAY)
+    tokenizer = fixture_catalogue().tokenizer
+    by_intent = report(store, DAY, tokenizer=tokenizer)
     assert by_intent.counts == [("fallback", 2), ("recommend", 2)]
     assert by_intent.fallbacks == [("sing me a song", 2)]
     assert by_intent.votes == [("faq:register", 1, 1)]
-    assert report(store, DAY, "community").counts == [("controllers", 2), ("ca", 1)]
-    assert report(store, DAY, "language").counts == [("en", 2), ("de", 1), ("fr", 1)]
-    assert report(store, DAY, "route").counts == [("tech-support", 1)]
-    assert report(store, DAY + dt.timedelta(days=1)).counts == []
+    assert report(store, DAY, "community", tokenizer=tokenizer).counts == [
+        ("controllers", 2),
+        ("ca", 1),
+    ]
+    assert report(store, DAY, "language", tokenizer=tokenizer).counts == [
+        ("en", 2),
+        ("de", 1),
+        ("fr", 1),
+    ]
+    assert report(store, DAY, "route", tokenizer=tokenizer).counts == [("tech-support", 1)]
+    assert report(store, DAY + dt.timedelta(days=1), tokenizer=tokenizer).counts == []
 
 
 def test_old_fallback_questions_are_purged_when_a_new_day_records_one(

@@ -623,3 +623,158 @@ def test_check_names_a_bad_word_list(tmp_path, capsys):
     assert main(["check", str(folder)], out=io.StringIO()) != 0
     err = capsys.readouterr().err
     assert re.search(r"intents\.yaml:\d+: clause_and: field 'clause_and': must not be empty", err)
+
+
+# --------------------------------------------------------------------------- function words
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "entry", "field", "message"),
+    [
+        (
+            "mit, fur, von",
+            "mit, für, von",
+            "de",
+            "function_words[12]",
+            "'für' must be written as the bot reads it: 'fur'",
+        ),
+        (
+            "[ich, bin,",
+            "[Ich, bin,",
+            "de",
+            "function_words[0]",
+            "'Ich' must be written as the bot reads it: 'ich'",
+        ),
+        (
+            "[a, an, the,",
+            "[a, an, of the,",
+            "en",
+            "function_words[2]",
+            "'of the' must be one word: lower-case letters and digits only",
+        ),
+        (
+            "[soy, el, los,",
+            "[soy, el, los, el,",
+            "es",
+            "function_words[3]",
+            "'el' is listed twice (also function_words[1])",
+        ),
+        ('not, "no", "yes"', 'not, no, "yes"', "en", "function_words[74]", None),
+        (
+            "function_words: [soy, el, los, las, y, o, con, para, que, nosotros, es]",
+            "function_words: []",
+            "es",
+            "function_words",
+            "must not be empty",
+        ),
+        (
+            "  function_words: [soy, el, los, las, y, o, con, para, que, nosotros, es]\n",
+            "  stopwords: [soy, el]\n",
+            "es",
+            "function_words",
+            "is missing",
+        ),
+        (
+            "  function_words: [soy, el, los, las, y, o, con, para, que, nosotros, es]\n",
+            "  function_words: [soy, el]\n  stopwords: [los, las]\n",
+            "es",
+            "stopwords",
+            "is not a known field",
+        ),
+        (
+            "[l', d', j',",
+            "[l, d', j',",
+            "fr",
+            "elisions[0]",
+            "'l' must be one word of lower-case letters without accents, then an apostrophe "
+            '("l\'", "dell\'")',
+        ),
+        (
+            "qu', c', s'",
+            "qu', ç', s'",
+            "fr",
+            "elisions[4]",
+            '"ç\'" must be one word of lower-case letters without accents, then an apostrophe '
+            '("l\'", "dell\'")',
+        ),
+        (
+            "[l', d', dell',",
+            "[l', d', l',",
+            "it",
+            "elisions[2]",
+            '"l\'" is listed twice (also elisions[0])',
+        ),
+        (
+            "  elisions: [l', d', dell', all', nell', sull', dall', un']\n",
+            "  elisions: []\n",
+            "it",
+            "elisions",
+            "must not be empty (leave the field out instead)",
+        ),
+        (
+            "\nes:\n",
+            "\nspanish:\n",
+            "",
+            "spanish",
+            "is not a language code (two lower-case letters)",
+        ),
+        (
+            "\nes:\n",
+            "\nfi: [soy]\nes:\n",
+            "fi",
+            "",
+            "must be a mapping with 'function_words' ('elisions')",
+        ),
+    ],
+)
+def test_a_bad_function_word_or_elision_names_the_file_the_language_and_the_field(
+    tmp_path, old, new, entry, field, message
+):
+    folder = broken(tmp_path, "function_words.yaml", old, new)
+    p = the_problem(problems_of(folder), "function_words.yaml", field)
+    assert p.entry == entry
+    if message is None:  # YAML reads an unquoted no as false
+        assert p.message == "must be text, not true or false"
+    else:
+        assert p.message == message
+
+
+def test_function_words_of_no_language(tmp_path):
+    folder = copy_of_fixture(tmp_path)
+    (folder / "function_words.yaml").write_text("{}\n", encoding="utf-8")
+    p = the_problem(problems_of(folder), "function_words.yaml", "")
+    assert p.message == "must list the function words of a language"
+
+
+def test_check_names_a_bad_function_word_with_its_line(tmp_path, capsys):
+    folder = broken(tmp_path, "function_words.yaml", "mit, fur, von", "mit, für, von")
+    assert main(["check", str(folder)], out=io.StringIO()) != 0
+    err = capsys.readouterr().err
+    line = line_of(folder, "function_words.yaml", "function_words: [ich, bin,")
+    assert (
+        f"function_words.yaml:{line}: de: field 'function_words[12]': 'für' must be written as "
+        "the bot reads it: 'fur'" in err
+    )
+
+
+def test_the_catalogue_reads_words_with_its_function_words_and_elisions(tmp_path):
+    """The tokenizer comes from function_words.yaml: an edit of the file, not of the code,
+    changes how a message is split into words and which of them are function words."""
+    tokenizer = fixture_catalogue().tokenizer
+    assert tokenizer.tokens("L'autorité d'audit dell'AdG can't") == (
+        *("l", "autorite", "d", "audit", "dell", "adg", "cant"),
+    )
+    assert tokenizer.content(tokenizer.tokens("I am the ferry skipper")) == ("ferry", "skipper")
+    folder = broken(
+        tmp_path,
+        "function_words.yaml",
+        "  elisions: [l', d', j', qu', c', s', n', m', t']\n",
+        "",
+    )
+    words = folder / "function_words.yaml"
+    text = words.read_text(encoding="utf-8").replace("[soy, el,", "[soy, el, ferry,")
+    words.write_text(text, encoding="utf-8")
+    edited = load_catalogue(folder).tokenizer
+    # "l'" and "d'" are still Italian elisions; "qu'" was French only
+    assert edited.tokens("l'autorité qu'il") == ("l", "autorite", "quil")
+    assert edited.content(edited.tokens("I am the ferry skipper")) == ("skipper",)

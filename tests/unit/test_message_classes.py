@@ -520,7 +520,6 @@ def test_an_employer_with_a_function_gets_the_function(reader, text, community_i
         ("I work in the AA", "auditors"),
         ("FLC for partners in my region", "controllers"),
         ("CP for my country", "ncp"),
-        ("I'm in the MC of our programme", "programme-management"),
         ("member of the Interact MC", "imc"),
     ],
 )
@@ -630,6 +629,32 @@ def test_whom_financial_management_is_open_to_gets_the_eligibility_rule(reader, 
         ("Les contrôleurs peuvent-ils rejoindre Financial management ?", "controllers"),
         ("I controllori possono entrare in Financial management?", "controllers"),
         ("Soy auditora, ¿puedo entrar en el equipo de finanzas?", "auditors"),
+        # asked to join it, with words of whom it is open to as well
+        (
+            "can auditors join Financial management, or is it reserved for programme staff?",
+            "auditors",
+        ),
+        ("may I join the finance team as a controller, or is it only for the MA?", "controllers"),
+        (
+            "Können Prüfer dem Finanzteam beitreten, oder ist es nur für Programme offen?",
+            "auditors",
+        ),
+        (
+            "Als Controllerin möchte ich Financial management beitreten, ist es für mich offen?",
+            "controllers",
+        ),
+        (
+            "Un contrôleur peut-il rejoindre l'équipe finance, ou est-elle réservée aux AG ?",
+            "controllers",
+        ),
+        (
+            "Posso entrare in Financial management come revisore o è riservato ai programmi?",
+            "auditors",
+        ),
+        (
+            "¿Los controladores pueden unirse a Financial management o solo es para el programa?",
+            "controllers",
+        ),
     ],
 )
 def test_may_i_as_a_controller_or_auditor_join_finance_gets_the_refusal_and_my_network(

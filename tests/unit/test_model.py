@@ -29,7 +29,6 @@ from bot.core.model import (
     features,
     training_examples,
 )
-from bot.core.text import tokens
 from bot.core.training import load_training
 from bot.core.understanding import Intent, Understander
 from bot.exits import ExitCode
@@ -103,6 +102,23 @@ def test_an_edit_of_a_faq_s_subject_makes_the_model_stale(data_copy: Path, capsy
     path = data_copy / "faq.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     doc["faqs"][0].setdefault("subject", []).append("enrolment form")
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    code, _ = run("check", str(data_copy))
+    assert code == ExitCode.DATA
+    assert "stale" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "word"), [("de", "function_words", "uns"), ("it", "elisions", "quell'")]
+)
+def test_an_edit_of_the_function_words_makes_the_model_stale(
+    data_copy: Path, capsys, language: str, field: str, word: str
+) -> None:
+    """Function words and elisions decide how the rules and the model's concepts read a message:
+    a new one makes the saved model stale."""
+    path = data_copy / "function_words.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc[language][field].append(word)
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
     code, _ = run("check", str(data_copy))
     assert code == ExitCode.DATA
@@ -197,6 +213,7 @@ def test_no_evaluation_or_held_out_question_is_written_into_the_training_data(
     evaluation or held-out set. (Greetings and one-word messages may coincide, and so may a
     template filled with a job title, such as "IMC member": that is not a copy.)"""
     training = load_training(DATA, catalogue)
+    tokens = catalogue.tokenizer.tokens
     written = {tokens(t) for _, per in training.questions for _, texts in per for t in texts}
     written |= {tokens(t) for m in training.materials for _, texts in m.tasks for t in texts}
     sets = sorted((ROOT / "tests" / "heldout").glob("**/*.yaml"))
