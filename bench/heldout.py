@@ -20,6 +20,9 @@ unseen), named fresh9/<lang>; off by default: the unseen set of the next round, 
 With --fresh10 likewise the fresh10 set (tests/heldout/fresh10, written blind on 30 November 2026
 while fresh9 was the unseen set of that evening's round), named fresh10/<lang>; off by default:
 the unseen set of the round after, scored only at its start and end.
+With --fresh11 likewise the fresh11 set (tests/heldout/fresh11, written blind on 1 December 2026
+while fresh10 was the unseen set of that night's round), named fresh11/<lang>; off by default:
+the unseen set of the round after, scored only at its start and end.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3 --fresh4
@@ -38,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 # the sets scored only when asked for
-BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10")
+BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11")
 
 
 def main(argv: list[str] | None = None) -> int:
