@@ -16,6 +16,7 @@ made of, FAQ phrasings); ``understand`` then reads a message in a few steps:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter, defaultdict
@@ -88,6 +89,8 @@ ASK_MIN = 0.5  # the model's confidence in a community needed to ask back about 
 # the model's confidence in a FAQ, under the answer threshold, for which a fallback offers that FAQ
 SUGGEST_MIN = 0.3
 PART_MIN = 4  # letters of the shortest part of a compound word ("jems" in "jemsnetwork")
+# the nearest words of each word tried when a phrase's words have typos ("comunicaton oficer")
+PHRASE_CANDIDATES = 8
 WORD_MAX = 60  # a longer "word" is no word of any language: it is neither corrected nor split
 _FORM_KINDS = frozenset({"community", "qualifier", "role", "topic", "working_group"})
 # cue kinds that are no concepts of the model: words of most messages ("as", "como"), which only
@@ -340,6 +343,7 @@ class Understander:
                 by_letter[w[0]].append(w)
         self._by_letter = {k: tuple(v) for k, v in by_letter.items()}
         self._corrections: dict[str, str | None] = {}
+        self._nears: dict[tuple[str, bool], tuple[tuple[str, int], ...]] = {}
 
     # ------------------------------------------------------------------ index
 
@@ -989,7 +993,93 @@ class Understander:
         (``read``)."""
         language = self.language(text)
         raw = self._tokenizer.tokens(text[:20_000])[:MAX_TOKENS]
-        return language, raw, [self.read(t, compounds=language == "de") for t in raw]
+        read = [self.read(t, compounds=language == "de") for t in raw]
+        return language, raw, self._phrase_typos(raw, read)
+
+    def _spoken(self, senses: list[Sense], key: tuple[str, ...], language: str) -> list[Sense]:
+        """``senses`` less the first-person cue of a one-word phrase that is no common word of
+        the message's language (languages.yaml): "i" speaks of oneself in English only (the
+        Italian "i controllori" are the controllers, the Polish "i" is "and"), "ma" in French
+        only (the Italian "ma" is "but"); in a language the bot does not detect (other), none
+        does ("je" is the Czech "is")."""
+        if len(key) > 1 or not self.languages:
+            return senses
+        if language != "other" and key[0] in self.languages.get(language, ()):
+            return senses
+        return [s for s in senses if (s.kind, s.target) != ("cue", "first_person")]
+
+    def _phrase_typos(
+        self, raw: tuple[str, ...], read: list[tuple[str, ...]]
+    ) -> list[tuple[str, ...]]:
+        """``read`` with two or three neighbouring words that have a typo among them read as
+        the lexicon phrase they are nearest to together, where each word alone was corrected
+        to another word or not at all ("comunicaton oficer" is a communication officer, though
+        "comunicaton" alone is nearest to "comunicato"; "programe managment" is programme
+        management, though "programe" is a word of its own). Only a phrase of the index counts,
+        each word within the distance a typo of it may have (``correct``; a word known as
+        typed, one letter), nearest in sum first."""
+        out = list(read)
+        i = 0
+        while i < len(raw):
+            step = 1
+            for length in (3, 2):
+                span = range(i, i + length)
+                if i + length > len(raw) or any(len(out[j]) != 1 for j in span):
+                    continue
+                if tuple(out[j][0] for j in span) in self._index:
+                    step = length
+                    break
+                if all(raw[j] in self._words for j in span):
+                    continue
+                phrase = self._nearest_phrase(raw[i : i + length])
+                if phrase is not None:
+                    for j, word in zip(span, phrase, strict=True):
+                        out[j] = (word,)
+                    step = length
+                    break
+            i += step
+        return out
+
+    def _nearest_phrase(self, tokens: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The phrase of the index nearest to ``tokens`` word by word (None when none is near)."""
+        options = [
+            ([(t, 0)] if t in self._words else []) + list(self._near(t, t in self._words))
+            for t in tokens
+        ]
+        if not all(options):
+            return None
+        best: tuple[int, tuple[str, ...]] | None = None
+        for combo in itertools.product(*(o[:PHRASE_CANDIDATES] for o in options)):
+            words = tuple(w for w, _ in combo)
+            cost = sum(d for _, d in combo)
+            if cost and words in self._index and (best is None or cost < best[0]):
+                best = (cost, words)
+        return best[1] if best else None
+
+    def _near(self, token: str, known: bool) -> tuple[tuple[str, int], ...]:
+        """The lexicon's words a typo in ``token`` may have meant, with their distance, nearest
+        first (within the distance ``correct`` allows; one letter for a word known as typed)."""
+        key = (token, known)
+        found = self._nears.get(key)
+        if found is None:
+            found = ()
+            if len(token) >= PART_MIN and token.isalpha():
+                max_dist = 1 if known or len(token) < 8 else 2
+                candidates = process.extract(
+                    token,
+                    self._by_letter.get(token[0], ()),
+                    scorer=OSA.distance,
+                    score_cutoff=max_dist,
+                    limit=None,
+                )
+                if len(token) < 6:
+                    candidates = [c for c in candidates if sorted(c[0]) == sorted(token)]
+                found = tuple(
+                    sorted(((w, int(d)) for w, d, _ in candidates if w != token), key=_second)
+                )
+            if len(self._nears) < 50_000:
+                self._nears[key] = found
+        return found
 
     def concepts(self, text: str) -> frozenset[str]:
         """The lexicon's concepts found in ``text``, the same in every language the lexicon
@@ -1002,7 +1092,8 @@ class Understander:
         answer threshold). The
         model's features of a message are its n-grams and these (``bot.core.model.features``),
         in training and when serving alike."""
-        return self._concepts(self.words(text))
+        language, _, read = self._reading(text)
+        return self._concepts(tuple(w for parts in read for w in parts), language)
 
     def _content_words(self, text: str) -> tuple[str, ...]:
         """The tokens of ``text`` without the function words."""
@@ -1014,7 +1105,7 @@ class Understander:
         _, _, read = self._reading(text)
         return tuple(w for parts in read for w in parts)
 
-    def _concepts(self, toks: tuple[str, ...]) -> frozenset[str]:
+    def _concepts(self, toks: tuple[str, ...], language: str) -> frozenset[str]:
         out: set[str] = set()
         cues: set[str] = set()
         cue_spans: defaultdict[str, set[int]] = defaultdict(set)
@@ -1023,7 +1114,8 @@ class Understander:
         examined = self._examined(segments, toks)
         served = self._served(toks)
         for position, key in segments:
-            for sense in _unrequested(self._index[key], position in served):
+            senses = self._spoken(self._index[key], key, language)
+            for sense in _unrequested(senses, position in served):
                 if position in examined and self._examinable(sense):
                     # what the user audits or checks: said as such, never as their role
                     if sense.kind in ("role", "topic"):
@@ -1078,7 +1170,8 @@ class Understander:
         served = self._served(toks)
         for position, key in segments:
             said = typed_span(words, position, len(key))
-            senses = _undenied(self._index[key], position - 1 in cue_spans["negation"])
+            spoken = self._spoken(self._index[key], key, language)
+            senses = _undenied(spoken, position - 1 in cue_spans["negation"])
             senses = _unrequested(senses, position in served)
             for sense in self._unexamined(senses, position in examined_at, examined):
                 if sense.kind in ("community", "qualifier"):
@@ -1156,7 +1249,7 @@ class Understander:
         ruled = self._settle_mix(ruled, evidence, mixed)
         if self.model is None or not (toks or _LETTER.search(text)):
             return ruled
-        prediction = self.model.predict(text, self._concepts(toks))
+        prediction = self.model.predict(text, self._concepts(toks, language))
         return _suggest(self._combine(ruled, prediction, routes, known_roles))
 
     def command(self, text: str) -> str | None:
@@ -1849,7 +1942,7 @@ class Understander:
         rest = tuple(w for i, w in enumerate(toks) if i not in said)
         if not rest:
             return False
-        pred = self.model.predict(" ".join(rest), self._concepts(self.words(" ".join(rest))))
+        pred = self.model.predict(" ".join(rest), self.concepts(" ".join(rest)))
         rest_label, rest_confidence = pred.decided(self._families, SUBTEAM_SHARE)
         return rest_label == label and rest_confidence >= needed
 
@@ -2030,6 +2123,10 @@ def _unrequested(senses: Iterable[Sense], served: bool) -> Iterable[Sense]:
     if not served:
         return senses
     return [s for s in senses if (s.kind, s.target) != ("cue", "person")]
+
+
+def _second(pair: tuple[str, int]) -> int:
+    return pair[1]
 
 
 def _own_role(role_spans: list[tuple[int, int]], selves: set[int]) -> bool:
