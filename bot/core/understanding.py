@@ -550,17 +550,7 @@ class Understander:
                 and single in self._words
             ):
                 return single
-        max_dist = 1 if len(token) < 8 else 2
-        short = len(token) < 6  # "jmes" -> "jems", but never "stock" -> "stuck"
-        candidates = process.extract(
-            token,
-            self._by_letter.get(token[0], ()),
-            scorer=OSA.distance,
-            score_cutoff=max_dist,
-            limit=None,
-        )
-        if short:
-            candidates = [c for c in candidates if sorted(c[0]) == sorted(token)]
+        candidates = self._typo_candidates(token, 1 if len(token) < 8 else 2)
         # Nearest first; among equals, a word that is a phrase of its own, then the closest length.
         best = min(
             candidates,
@@ -571,6 +561,21 @@ class Understander:
         if len(self._corrections) < 50_000:
             self._corrections[token] = found
         return found or token
+
+    def _typo_candidates(self, token: str, max_dist: int) -> list[tuple[str, int, int]]:
+        """The lexicon's words at most ``max_dist`` edits from ``token`` (with their distance),
+        of the same letters only for a short token: "jmes" -> "jems", but never "stock" ->
+        "stuck"."""
+        candidates = process.extract(
+            token,
+            self._by_letter.get(token[0], ()),
+            scorer=OSA.distance,
+            score_cutoff=max_dist,
+            limit=None,
+        )
+        if len(token) < 6:
+            return [c for c in candidates if sorted(c[0]) == sorted(token)]
+        return candidates
 
     def read(self, token: str, *, compounds: bool = False) -> tuple[str, ...]:
         """The lexicon's word or words for one token: the token when known, the word a typo
@@ -1064,16 +1069,7 @@ class Understander:
         if found is None:
             found = ()
             if len(token) >= PART_MIN and token.isalpha():
-                max_dist = 1 if known or len(token) < 8 else 2
-                candidates = process.extract(
-                    token,
-                    self._by_letter.get(token[0], ()),
-                    scorer=OSA.distance,
-                    score_cutoff=max_dist,
-                    limit=None,
-                )
-                if len(token) < 6:
-                    candidates = [c for c in candidates if sorted(c[0]) == sorted(token)]
+                candidates = self._typo_candidates(token, 1 if known or len(token) < 8 else 2)
                 found = tuple(
                     sorted(((w, int(d)) for w, d, _ in candidates if w != token), key=_second)
                 )
