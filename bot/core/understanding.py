@@ -296,6 +296,13 @@ class Understander:
             if len(t.communities) > 1
             for term in t.terms
         )
+        # the terms of the topics that only qualify a sub-team, per sub-team (an area's
+        # programmes: "POCTEP" for South West Europe, whose sub-team is for financial matters)
+        qualifying: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for t in catalogue.topics:
+            for cid in () if t.communities else t.qualifies:
+                qualifying[cid].update(self._tokenizer.tokens(term) for term in t.terms)
+        self._qualifying_terms = {cid: frozenset(terms) for cid, terms in qualifying.items()}
         self._build_faq_index()
         # the communities the roles point at first: a role term or one of their keywords names
         # a function ("finance", "communication")
@@ -1833,6 +1840,9 @@ class Understander:
             or self._keeps_choices(u, label, confidence)
         ):
             return u
+        qualified_only = self._qualified_only(u, label, t_answer) if rule is None else ()
+        if qualified_only:
+            return self._ask_back(u, [*_candidates(pred), *qualified_only])
         if rule and label and self._family(rule) == self._family(label):
             # the same Team: the rules' qualifiers decide between it and its sub-teams
             return replace(u, source="both")
@@ -1941,6 +1951,28 @@ class Understander:
         pred = self.model.predict(" ".join(rest), self.concepts(" ".join(rest)))
         rest_label, rest_confidence = pred.decided(self._families, SUBTEAM_SHARE)
         return rest_label == label and rest_confidence >= needed
+
+    def _qualified_only(self, u: Understanding, label: str, needed: float) -> list[str]:
+        """The model's other choices when it reads the sub-team ``label`` only from words that
+        qualify it (vocabulary.yaml: a topic that qualifies it and points at no community; "je
+        suis au comité de suivi du POCTEFA" names South West Europe's area, not the financial
+        matters its sub-team is for): with those words taken out of the message, it no longer
+        reads the sub-team's Team with ``needed`` confidence. Empty when it still does, or when
+        the message has no such words."""
+        assert self.model is not None
+        terms = self._qualifying_terms.get(label[2:]) if label.startswith("c:") else None
+        if not terms:
+            return []
+        toks = self._tokenizer.tokens(u.text)
+        said = {i + k for i, n in _longest_phrases(toks, terms) for k in range(n)}
+        if not said:
+            return []
+        rest = " ".join(w for i, w in enumerate(toks) if i not in said)
+        pred = self.model.predict(rest, self.concepts(rest))
+        rest_label, rest_confidence = pred.decided(self._families, SUBTEAM_SHARE)
+        if self._family(rest_label) == self._family(label) and rest_confidence >= needed:
+            return []
+        return [rest_label, *_candidates(pred)]
 
     def _near_tie(self, pred: Prediction, rule: str | None, label: str) -> tuple[str, ...]:
         """The communities to ask between when the model is sure of a Team's family but not of
