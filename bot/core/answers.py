@@ -289,6 +289,7 @@ class Answerer:
             kind=Kind.LIST,
             list_all=True,
             links=(self.link("all_communities"), self.link("register")),
+            choices=self._choices("working_groups"),  # the list does not name them
             roles=u.roles,
         )
 

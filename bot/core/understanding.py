@@ -1621,21 +1621,30 @@ class Understander:
     ) -> Understanding | None:
         """The list of all communities, or the Working Groups, asked for, unless the rest of
         the message asks a FAQ: "what have you got about the migration?" asks about the
-        migration, "general questions about working groups, who do I ask?" for the contact."""
+        migration, "general questions about working groups, who do I ask?" for the contact.
+        All the Working Groups asked for, and no community beside them ("show me all the
+        working groups"), are the Working Groups, not the list of the Teams."""
         cues = u.cues
+        named_groups = bool(u.working_groups) or "working_groups" in cues
         if (
             "list" in cues
             and not u.matches
+            and not (named_groups and self._only_groups_listed(toks, spans["working_groups"]))
             and not self._rest_asks_faq(toks, spans["cues"], self._list_words)
         ):
             return replace(u, intent=Intent.LIST)
         if (
-            (u.working_groups or "working_groups" in cues)
+            named_groups
             and top < W_NAME
             and (u.faq_score < FAQ_OK or not self._rest_asks_faq(toks, spans["working_groups"]))
         ):
             return replace(u, intent=Intent.WORKING_GROUPS, matches=())
         return None
+
+    def _only_groups_listed(self, toks: tuple[str, ...], groups: frozenset[int]) -> bool:
+        """Whether no word outside the Working Groups' words ``groups`` says a community
+        ("all the working groups", not "all teams and working groups")."""
+        return all(t not in self._community_words for i, t in enumerate(toks) if i not in groups)
 
     def _about_people(self, u: Understanding, routes: list[str]) -> bool:
         """Asked who holds a post, or their name: no community answers that, whatever body or
