@@ -196,6 +196,9 @@ class Topic:
     # a body the user sits on, no function (a monitoring committee): asked back with its
     # communities unless the model reads a function in the rest of the message
     membership: bool = False
+    # an area whose sub-teams serve one function of their parent Team (South West Europe: the
+    # programmes' financial matters): the function decides, the area only qualifies
+    area: bool = False
 
 
 @dataclass(frozen=True)
@@ -898,6 +901,7 @@ def _load_vocabulary(
             terms=r.terms("terms", required=True),
             examined=r.flag("examined"),
             membership=r.flag("membership"),
+            area=r.flag("area"),
         )
 
     roles = _read_all(file, doc, "roles", problems, role)
@@ -1103,6 +1107,8 @@ def _check_vocabulary(cat: Catalogue, at: _At) -> None:
         for cid in topic.qualifies:
             if cid not in subteam_ids:
                 r.problem("qualifies", f"{cid!r} is not the id of a sub-team")
+        if topic.area and (topic.communities or not topic.qualifies):
+            r.problem("area", "an area qualifies its sub-teams and points at no community")
 
 
 def _check_faqs(cat: Catalogue, at: _At) -> None:

@@ -296,13 +296,13 @@ class Understander:
             if len(t.communities) > 1
             for term in t.terms
         )
-        # the terms of the topics that only qualify a sub-team, per sub-team (an area's
-        # programmes: "POCTEP" for South West Europe, whose sub-team is for financial matters)
-        qualifying: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
+        # the terms of the areas, per sub-team they qualify (vocabulary.yaml: area; "POCTEP"
+        # for South West Europe, whose sub-team is for financial matters)
+        area_terms: defaultdict[str, set[tuple[str, ...]]] = defaultdict(set)
         for t in catalogue.topics:
-            for cid in () if t.communities else t.qualifies:
-                qualifying[cid].update(self._tokenizer.tokens(term) for term in t.terms)
-        self._qualifying_terms = {cid: frozenset(terms) for cid, terms in qualifying.items()}
+            for cid in t.qualifies if t.area else ():
+                area_terms[cid].update(self._tokenizer.tokens(term) for term in t.terms)
+        self._area_terms = {cid: frozenset(terms) for cid, terms in area_terms.items()}
         self._build_faq_index()
         # the communities the roles point at first: a role term or one of their keywords names
         # a function ("finance", "communication")
@@ -1814,11 +1814,14 @@ class Understander:
         choices (never a guess)."""
         assert self.model is not None
         label, confidence = pred.decided(self._families, SUBTEAM_SHARE)
+        area = self._in_area(u, label)
+        label = area or label
         u = replace(u, model_label=label, model_confidence=round(confidence, 3))
         t_answer = self.model.thresholds.get("answer", T_ANSWER)
         t_override = self.model.thresholds.get("override", T_OVERRIDE)
         rule = self._rule_label(u)
-        tie = self._near_tie(pred, rule, label)
+        # the area named decides between a Team and its sub-teams
+        tie = () if area else self._near_tie(pred, rule, label)
         if rule == label and not tie:
             return replace(u, source="both")
         if (
@@ -1849,9 +1852,9 @@ class Understander:
             or self._keeps_choices(u, label, confidence)
         ):
             return u
-        qualified_only = self._qualified_only(u, label, t_answer) if rule is None else ()
-        if qualified_only:
-            return self._ask_back(u, [*_candidates(pred), *qualified_only])
+        area_only = self._area_only(u, label, t_answer) if rule is None else ()
+        if area_only:
+            return self._ask_back(u, [*_candidates(pred), *area_only])
         if rule and label and self._family(rule) == self._family(label):
             # the same Team: the rules' qualifiers decide between it and its sub-teams
             return replace(u, source="both")
@@ -1961,15 +1964,31 @@ class Understander:
         rest_label, rest_confidence = pred.decided(self._families, SUBTEAM_SHARE)
         return rest_label == label and rest_confidence >= needed
 
-    def _qualified_only(self, u: Understanding, label: str, needed: float) -> list[str]:
-        """The model's other choices when it reads the sub-team ``label`` only from words that
-        qualify it (vocabulary.yaml: a topic that qualifies it and points at no community; "je
-        suis au comité de suivi du POCTEFA" names South West Europe's area, not the financial
-        matters its sub-team is for): with those words taken out of the message, it no longer
-        reads the sub-team's Team with ``needed`` confidence. Empty when it still does, or when
-        the message has no such words."""
+    def _in_area(self, u: Understanding, label: str) -> str | None:
+        """The sub-team of the model's Team (or of the Team of its sub-team) whose area the
+        message names (vocabulary.yaml: area): "je suis sur le volet financier" read as
+        Financial management, in a message about POCTEFA, is South West Europe. None when the
+        message names no such area."""
+        if not label.startswith("c:"):
+            return None
+        team = self._family(label)
+        subs = [
+            cid
+            for t in self.catalogue.topics
+            if t.area and t.id in u.topics
+            for cid in t.qualifies
+            if self.catalogue.community(cid).parent == team
+        ]
+        return f"c:{subs[0]}" if len(subs) == 1 else None
+
+    def _area_only(self, u: Understanding, label: str, needed: float) -> list[str]:
+        """The model's other choices when it reads the sub-team ``label`` only from the words
+        of its area (vocabulary.yaml: area; "je suis au comité de suivi du POCTEFA" names South
+        West Europe's area, not the financial matters its sub-team is for): with those words
+        taken out of the message, it no longer reads the sub-team's Team with ``needed``
+        confidence. Empty when it still does, or when the message names no such area."""
         assert self.model is not None
-        terms = self._qualifying_terms.get(label[2:]) if label.startswith("c:") else None
+        terms = self._area_terms.get(label[2:]) if label.startswith("c:") else None
         if not terms:
             return []
         toks = self._tokenizer.tokens(u.text)

@@ -526,6 +526,27 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert "'ferries'" in p.message
 
 
+def test_an_area_that_points_at_a_community_is_reported(tmp_path):
+    # an area only qualifies its sub-teams: the function decides (vocabulary.yaml: area)
+    folder = broken(
+        tmp_path, "vocabulary.yaml", "  - id: tides\n", "  - id: tides\n    area: true\n"
+    )
+    p = the_problem(problems_of(folder), "vocabulary.yaml", "area")
+    assert p.entry == "topics[0] (id 'tides')"
+    assert "points at no community" in p.message
+
+
+def test_an_area_that_qualifies_sub_teams_only_is_valid(tmp_path):
+    folder = broken(
+        tmp_path,
+        "vocabulary.yaml",
+        "  - id: northern-seas\n",
+        "  - id: northern-seas\n    area: true\n",
+    )
+    area = next(t for t in load_catalogue(folder).topics if t.id == "northern-seas")
+    assert area.area
+
+
 def test_problem_text_names_file_line_entry_and_field():
     p = Problem("faq.yaml", "faqs[2] (id 'moving')", "answer", "is missing", 72)
     assert str(p) == "faq.yaml:72: faqs[2] (id 'moving'): field 'answer': is missing"

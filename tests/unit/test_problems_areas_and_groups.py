@@ -8,7 +8,8 @@ sentences of our own, run with the trained model the bot serves.
 - South West Europe is a sub-team for the programmes' financial matters: someone of a programme
   of that area who says no finance function (a managing authority, a joint secretariat, a
   monitoring committee) is asked back, South West Europe among the choices; with finance work,
-  they get South West Europe; a controller there gets the Controllers network.
+  found by the rules or read by the model, they get South West Europe; a controller there gets
+  the Controllers network.
 - The Working Groups named in the other EU languages are the Working Groups.
 
 None of these sentences is a phrase of data/ or of an evaluation set.
@@ -86,6 +87,9 @@ def test_a_south_west_programme_without_a_function_is_asked_back(reader, text):
         ("llevo la contabilidad del POCTEFA", "south-west-europe"),
         ("I prepare the payment claims of Interreg Sudoe, which team?", "south-west-europe"),
         ("je m'occupe des finances du POCTEP", "south-west-europe"),
+        # the finance work told in words the rules lack, read by the model, in the area
+        ("en el POCTEFA me encargo de los pagos a los beneficiarios", "south-west-europe"),
+        ("equipa do POCTEP, trato dos pagamentos e das contas", "south-west-europe"),
         ("Ich bin Controllerin für Projekte im POCTEFA", "controllers"),
     ],
 )
