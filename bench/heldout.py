@@ -23,6 +23,9 @@ the unseen set of the round after, scored only at its start and end.
 With --fresh11 likewise the fresh11 set (tests/heldout/fresh11, written blind on 1 December 2026
 while fresh10 was the unseen set of that night's round), named fresh11/<lang>; off by default:
 the unseen set of the round after, scored only at its start and end.
+With --fresh12 likewise the fresh12 set (tests/heldout/fresh12, written blind on 1 December 2026
+while fresh11 was being read), named fresh12/<lang>; off by default: the unseen set of the next
+round, scored only at its start and end.
 
     .venv/bin/python bench/heldout.py
     .venv/bin/python bench/heldout.py --fresh3 --fresh4
@@ -41,7 +44,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 SCORE = ROOT.parent / "shared" / "eval" / "score.py"
 # the sets scored only when asked for
-BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11")
+BLIND = ("fresh3", "fresh4", "fresh5", "fresh6", "fresh7", "fresh8", "fresh9", "fresh10", "fresh11",
+         "fresh12")
 
 
 def main(argv: list[str] | None = None) -> int:
