@@ -771,6 +771,9 @@ class Understander:
             out.add("joining")
         if _own_channels(cue_spans["subteams"], role_spans):
             out.discard("subteams")
+        if not _own_role(role_spans, cue_spans["capacity"]):
+            # "open to auditors as well?": no role after the capacity word, no capacity
+            out.discard("capacity")
         if out & {"empty", "account_request"}:
             out.add("problem")
         if "identity" in out and _within(cue_spans["person"], cue_spans["identity"]):
